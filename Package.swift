@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// SwiftLearn: a pure-Swift numerics and deep-learning framework.
+// Zero package dependencies, no C code, no unsafeFlags in library targets:
+// speed comes from `-Xswiftc -target-cpu -Xswiftc native` on the command line.
+import PackageDescription
+
+let package = Package(
+    name: "SwiftLearn",
+    products: [
+        .library(name: "SwiftLearn", targets: ["SwiftLearn"]),
+        .executable(name: "gemm-bench", targets: ["GEMMBench"]),
+    ],
+    targets: [
+        // MARK: - Numerics core
+        .target(name: "SwiftLearnGEMM"),
+        .target(name: "SwiftLearnRandom"),
+        .target(name: "SwiftLearnTensor", dependencies: ["SwiftLearnGEMM"]),
+
+        // MARK: - Data
+        .target(name: "SwiftLearnCompression"),
+        .target(name: "SwiftLearnData",
+                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom"],
+                resources: [.copy("Resources/boston_housing.csv")]),
+
+        // MARK: - Models
+        .target(name: "SwiftLearnNN", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM"]),
+
+        // MARK: - Images
+        .target(name: "SwiftLearnVision",
+                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnNN"]),
+
+        // MARK: - Umbrella
+        .target(name: "SwiftLearn", dependencies: [
+            "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnTensor", "SwiftLearnCompression",
+            "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision",
+        ]),
+
+        // MARK: - Benchmarks
+        .executableTarget(name: "GEMMBench", dependencies: ["SwiftLearnGEMM"], path: "Benchmarks/GEMMBench"),
+
+        // MARK: - Tests
+        .testTarget(name: "SwiftLearnGEMMTests", dependencies: ["SwiftLearnGEMM"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

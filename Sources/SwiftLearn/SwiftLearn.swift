@@ -1,0 +1,8 @@
+// The umbrella module: `import SwiftLearn` brings in every part.
+@_exported import SwiftLearnGEMM
+@_exported import SwiftLearnRandom
+@_exported import SwiftLearnTensor
+@_exported import SwiftLearnCompression
+@_exported import SwiftLearnData
+@_exported import SwiftLearnNN
+@_exported import SwiftLearnVision

@@ -1,0 +1,158 @@
+/// A row-major, contiguous, n-dimensional array with value semantics.
+///
+/// Storage is a Swift `Array`, so copies are O(1) and a write copies only when the
+/// storage is shared (copy-on-write). A rank-0 tensor (`shape == []`) holds one scalar.
+///
+/// ```swift
+/// var x = try Tensor<Float>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+/// x[1, 2] = 60
+/// let y = x.reshaped([3, -1])   // shape [3, 2]
+/// ```
+public struct Tensor<Scalar: TensorScalar>: Sendable {
+    /// The extent of each axis, outermost first.
+    public private(set) var shape: [Int]
+    /// The elements in row-major order; `scalars.count == shape.reduce(1, *)` always holds.
+    public private(set) var scalars: [Scalar]
+
+    /// Creates a tensor from row-major scalars.
+    /// - Throws: ``TensorError/shapeMismatch(_:)`` when `scalars.count` differs from the shape's element count,
+    ///   or a negative extent; the message names the shape and the count received.
+    public init(shape: [Int], scalars: [Scalar]) throws(TensorError) {
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw TensorError.invalidShape("shape \(shape) has a negative extent")
+        }
+        let expected = shape.reduce(1, *)
+        guard expected == scalars.count else {
+            throw TensorError.shapeMismatch(
+                "shape \(shape) needs \(expected) scalars, received \(scalars.count) scalars")
+        }
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// Internal initializer for kernels that have already established the invariant.
+    internal init(uncheckedShape shape: [Int], scalars: [Scalar]) {
+        assert(shape.reduce(1, *) == scalars.count, "shape \(shape) vs \(scalars.count) scalars")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A rank-1 tensor holding `scalars`.
+    public init(_ scalars: [Scalar]) {
+        self.init(uncheckedShape: [scalars.count], scalars: scalars)
+    }
+
+    /// A rank-0 tensor holding one scalar.
+    public init(scalar: Scalar) {
+        self.init(uncheckedShape: [], scalars: [scalar])
+    }
+
+    /// A tensor of `shape` with every element equal to `value`.
+    public init(repeating value: Scalar, shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "shape \(shape) has a negative extent")
+        self.init(uncheckedShape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
+    }
+
+    /// A tensor of zeros.
+    public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+    /// A tensor of ones.
+    public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
+
+    /// The number of elements.
+    public var count: Int { scalars.count }
+    /// The number of axes.
+    public var rank: Int { shape.count }
+
+    /// Row-major strides, in elements.
+    public var strides: [Int] {
+        var result = [Int](repeating: 1, count: shape.count)
+        var stride = 1
+        for axis in shape.indices.reversed() {
+            result[axis] = stride
+            stride *= shape[axis]
+        }
+        return result
+    }
+
+    /// Reads or writes one element by its full index.
+    public subscript(_ index: Int...) -> Scalar {
+        get { scalars[flatIndex(index)] }
+        set { scalars[flatIndex(index)] = newValue }
+    }
+
+    /// The flat offset of a full index; traps with both the index and the shape in the message.
+    public func flatIndex(_ index: [Int]) -> Int {
+        precondition(index.count == shape.count,
+                     "index \(index) has \(index.count) components, tensor of shape \(shape) has rank \(shape.count)")
+        var offset = 0
+        for axis in 0..<shape.count {
+            precondition(index[axis] >= 0 && index[axis] < shape[axis],
+                         "index \(index) is out of range for shape \(shape)")
+            offset = offset * shape[axis] + index[axis]
+        }
+        return offset
+    }
+
+    /// Calls `body` with the scalars' contiguous storage.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        try scalars.withUnsafeBufferPointer(body)
+    }
+
+    /// Calls `body` with mutable access to the scalars' storage (copying first if it is shared).
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try scalars.withUnsafeMutableBufferPointer(body)
+    }
+
+    /// The same scalars under a new shape; one extent may be `-1` and is inferred.
+    /// - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes when the counts differ.
+    public func reshaped(_ newShape: [Int]) throws(TensorError) -> Tensor {
+        let resolved = try Tensor.resolve(newShape, count: count, from: shape)
+        return Tensor(uncheckedShape: resolved, scalars: scalars)
+    }
+
+    /// A rank-1 view of all scalars.
+    public func flattened() -> Tensor { Tensor(uncheckedShape: [count], scalars: scalars) }
+
+    static func resolve(_ newShape: [Int], count: Int, from oldShape: [Int]) throws(TensorError) -> [Int] {
+        let inferred = newShape.indices.filter { newShape[$0] == -1 }
+        guard inferred.count <= 1, newShape.allSatisfy({ $0 >= -1 }) else {
+            throw TensorError.invalidShape("cannot reshape \(oldShape) to \(newShape): at most one -1 and no other negative extent")
+        }
+        var resolved = newShape
+        if let axis = inferred.first {
+            let known = newShape.enumerated().filter { $0.offset != axis }.map(\.element).reduce(1, *)
+            guard known > 0, count % known == 0 else {
+                throw TensorError.shapeMismatch("cannot reshape \(oldShape) (\(count) scalars) to \(newShape)")
+            }
+            resolved[axis] = count / known
+        }
+        guard resolved.reduce(1, *) == count else {
+            throw TensorError.shapeMismatch("cannot reshape \(oldShape) (\(count) scalars) to \(newShape)")
+        }
+        return resolved
+    }
+}
+
+extension Tensor: Equatable {
+    /// Two tensors are equal when their shapes and all their scalars are equal (NaN is never equal).
+    public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
+        lhs.shape == rhs.shape && lhs.scalars == rhs.scalars
+    }
+}
+
+extension Tensor {
+    /// Creates a tensor of `shape` whose storage `body` fills completely.
+    ///
+    /// The fast path for kernels: no zero-fill before the write. `body` must initialize every element.
+    public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
+        precondition(shape.allSatisfy { $0 >= 0 }, "shape \(shape) has a negative extent")
+        let count = shape.reduce(1, *)
+        let scalars = try [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try body(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
+            initialized = count
+        }
+        self.init(uncheckedShape: shape, scalars: scalars)
+    }
+}

@@ -1,0 +1,3 @@
+import XCTest
+@testable import SwiftLearnGEMM
+final class GEMMTests: XCTestCase { func testPlaceholder() {} }
