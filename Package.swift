@@ -29,10 +29,13 @@ let package = Package(
         .target(name: "SwiftLearnVision",
                 dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnNN"]),
 
+        // MARK: - Charts
+        .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnCompression"]),
+
         // MARK: - Umbrella
         .target(name: "SwiftLearn", dependencies: [
             "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnTensor", "SwiftLearnCompression",
-            "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision",
+            "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
         ]),
 
         // MARK: - Benchmarks

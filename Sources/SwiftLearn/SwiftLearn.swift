@@ -6,3 +6,4 @@
 @_exported import SwiftLearnData
 @_exported import SwiftLearnNN
 @_exported import SwiftLearnVision
+@_exported import SwiftLearnPlot
