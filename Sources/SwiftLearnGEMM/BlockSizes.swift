@@ -1,0 +1,35 @@
+/// Cache blocking for the SGEMM driver, in one place.
+///
+/// The driver walks five loops around the microkernel (BLIS naming):
+///
+///     JC: columns of C in NC-wide panels        — a KC x NC panel of B lives in L3
+///     PC: the k dimension in KC-deep slabs      — one slab of A and B at a time
+///     IC: rows of C in MC-tall blocks           — an MC x KC block of A lives in L2
+///     JR: NR-wide micro-panels of the B panel   — a KC x NR micro-panel lives in L1
+///     IR: MR-tall micro-panels of the A block   — an MR x NR tile of C lives in registers
+///
+/// Sizes for this machine class (Zen 4/5: 32-48 KiB L1d, 1 MiB L2 per core):
+/// a KC x NR micro-panel of B is 256 * 32 * 4 B = 32 KiB (fits L1d with the 6 KiB A micro-panel);
+/// an MC x KC block of A is at most 240 * 256 * 4 B = 240 KiB (a quarter of L2, so B streams past it);
+/// a KC x NC panel of B is 256 * 4080 * 4 B = 4 MiB (a slice of the shared L3).
+///
+/// KC is the same for every kernel variant: k is always summed in the same KC-deep slabs in the
+/// same order, so every path and every variant of one arithmetic family gives bit-identical results.
+public enum GEMMBlocking {
+    /// Rows of the register tile; every kernel variant uses 6 (12 accumulators with two vectors per row).
+    public static let mr = 6
+    /// Depth of one k-slab.
+    public static let kc = 256
+    /// Largest number of rows of A packed per block (a multiple of `mr`).
+    public static let mcMax = 240
+    /// Largest number of columns of B packed per panel (a multiple of every kernel's `nr`: 32, 16, 8).
+    public static let ncMax = 4080 - 4080 % 32
+
+    /// The invariants the driver relies on; checked once when the first kernel is selected.
+    static func checkInvariants(nr: Int) {
+        precondition(mr > 0 && nr > 0 && kc > 0, "block sizes must be positive")
+        precondition(mcMax % mr == 0, "mcMax (\(mcMax)) must be a multiple of mr (\(mr))")
+        precondition(ncMax % nr == 0, "ncMax (\(ncMax)) must be a multiple of nr (\(nr))")
+        precondition(kc * nr * 4 <= 48 * 1024, "a KC x NR micro-panel of B must fit L1")
+    }
+}

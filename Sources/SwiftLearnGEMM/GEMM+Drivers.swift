@@ -1,0 +1,140 @@
+extension GEMMProblem {
+    // MARK: Direct path (no packing)
+
+    /// Small problems with row-major op(B): the kernel reads A and B where they are. Only partial
+    /// tiles at the bottom (rows past m) and right (columns past n) are copied into zero-padded
+    /// micro-panels, once, before the tiles are shared out over threads.
+    ///
+    /// Every tile sums k in the same KC-deep slabs as the packed path (`beta` for the first slab,
+    /// 1 after), so both paths give the same bits for the same kernel family.
+    func runDirect(kernel: MicrokernelVariant, threads: Int,
+                   a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        let mr = GEMMBlocking.mr, nr = kernel.nr, kc = GEMMBlocking.kc
+        let tilesM = (m + mr - 1) / mr, tilesN = (n + nr - 1) / nr
+        let edgeRows = m % mr, edgeCols = n % nr
+        withScratch(edgeRows > 0 ? mr * k : 0) { edgeA in
+        withScratch(edgeCols > 0 ? k * nr : 0) { edgeB in
+        if edgeRows > 0 {
+            packA(a, lda: lda, transposed: transA, rowStart: m - edgeRows, rows: edgeRows,
+                  depthStart: 0, depth: k, into: edgeA)
+        }
+        if edgeCols > 0 {
+            packB(b, ldb: ldb, transposed: false, depthStart: 0, depth: k, colStart: n - edgeCols,
+                  cols: edgeCols, nr: nr, slivers: 0..<1, into: edgeB)
+        }
+        let (aRowStride, aDepthStride) = transA ? (1, lda) : (lda, 1)
+        let tiles = tilesM * tilesN
+        let workers = Swift.min(threads, tiles)
+        ParallelSettings.run(workers) { worker in
+            withScratch(mr * nr) { scratch in
+            // JR over micro-panels of B, IR over micro-panels of A; contiguous tile ranges per worker.
+            for tile in (tiles * worker / workers)..<(tiles * (worker + 1) / workers) {
+                let jr = tile / tilesM, ir = tile % tilesM
+                let i0 = ir * mr, j0 = jr * nr
+                let rows = Swift.min(mr, m - i0), cols = Swift.min(nr, n - j0)
+                let (tileA, tileARow, tileADepth) = rows == mr
+                    ? (a + (transA ? i0 : i0 * lda), aRowStride, aDepthStride)
+                    : (UnsafePointer(edgeA), 1, mr)
+                let (tileB, tileBDepth) = cols == nr ? (b + j0, ldb) : (UnsafePointer(edgeB), nr)
+                let target = c + i0 * ldc + j0
+                let full = rows == mr && cols == nr
+                if !full && beta != 0 { copyTile(from: target, ldc, to: scratch, nr, rows: rows, cols: cols) }
+                var p0 = 0
+                while p0 < k {
+                    // PC: KC-deep slabs, beta for the first, 1 after.
+                    let depth = Swift.min(kc, k - p0)
+                    let slabBeta: Float = p0 == 0 ? beta : 1
+                    kernel.run(depth, tileA + p0 * tileADepth, tileARow, tileADepth,
+                               tileB + p0 * tileBDepth, tileBDepth, alpha, slabBeta,
+                               full ? target : scratch, full ? ldc : nr)
+                    p0 += depth
+                }
+                if !full { copyTile(from: scratch, nr, to: target, ldc, rows: rows, cols: cols) }
+            }
+            }
+        }
+        }
+        }
+    }
+
+    // MARK: Packed path (BLIS five loops)
+
+    func runPacked(kernel: MicrokernelVariant, threads: Int,
+                   a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        let mr = GEMMBlocking.mr, nr = kernel.nr, kcMax = GEMMBlocking.kc
+        let ncMax = GEMMBlocking.ncMax
+        let panelColumns = Swift.min(ncMax, (n + nr - 1) / nr * nr)
+
+        // Row blocks: as few as L2 allows, rounded up to a multiple of the thread count so the IC
+        // loop splits evenly; with fewer blocks than threads the JR loop is split instead.
+        var blockCount = (m + GEMMBlocking.mcMax - 1) / GEMMBlocking.mcMax
+        if threads > 1 { blockCount = Swift.min((blockCount + threads - 1) / threads * threads, (m + mr - 1) / mr) }
+        let mc = ((m + blockCount - 1) / blockCount + mr - 1) / mr * mr
+        blockCount = (m + mc - 1) / mc
+        let panelParts = blockCount >= threads ? 1 : threads
+        let tasks = blockCount * panelParts
+        let workers = Swift.min(threads, tasks)
+
+        let bPanel = AlignedBuffer(count: Swift.min(kcMax, k) * panelColumns)
+        let aPanels = (0..<workers).map { _ in AlignedBuffer(count: mc * Swift.min(kcMax, k)) }
+        let scratches = (0..<workers).map { _ in AlignedBuffer(count: mr * nr) }
+        defer {
+            bPanel.deallocate()
+            aPanels.forEach { $0.deallocate() }
+            scratches.forEach { $0.deallocate() }
+        }
+
+        var jc = 0
+        while jc < n {
+            // JC: an NC-wide panel of C and B.
+            let nc = Swift.min(ncMax, n - jc)
+            let slivers = (nc + nr - 1) / nr
+            var pc = 0
+            while pc < k {
+                // PC: a KC-deep slab; pack op(B)[pc..<pc+kc, jc..<jc+nc] once, shared by all threads.
+                let kc = Swift.min(kcMax, k - pc)
+                let packWorkers = Swift.min(threads, slivers)
+                ParallelSettings.run(packWorkers) { worker in
+                    packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc, cols: nc,
+                          nr: nr, slivers: (slivers * worker / packWorkers)..<(slivers * (worker + 1) / packWorkers),
+                          into: bPanel.pointer)
+                }
+                let slabBeta: Float = pc == 0 ? beta : 1
+                ParallelSettings.run(workers) { worker in
+                    let aPanel = aPanels[worker].pointer
+                    let scratch = scratches[worker].pointer
+                    for task in stride(from: worker, to: tasks, by: workers) {
+                        // IC: an MC-tall block of A, packed by the thread that uses it.
+                        let block = task / panelParts, part = task % panelParts
+                        let ic = block * mc
+                        let rowsInBlock = Swift.min(mc, m - ic)
+                        packA(a, lda: lda, transposed: transA, rowStart: ic, rows: rowsInBlock,
+                              depthStart: pc, depth: kc, into: aPanel)
+                        for jr in (slivers * part / panelParts)..<(slivers * (part + 1) / panelParts) {
+                            // JR: one KC x NR micro-panel of B, kept in L1 across the IR loop.
+                            let bMicro = UnsafePointer(bPanel.pointer + jr * kc * nr)
+                            let cols = Swift.min(nr, nc - jr * nr)
+                            var ir = 0
+                            while ir < rowsInBlock {
+                                // IR: one MR x NR tile of C in registers.
+                                let rows = Swift.min(mr, rowsInBlock - ir)
+                                let aMicro = UnsafePointer(aPanel + ir * kc)
+                                let target = c + (ic + ir) * ldc + jc + jr * nr
+                                if rows == mr && cols == nr {
+                                    kernel.run(kc, aMicro, 1, mr, bMicro, nr, alpha, slabBeta, target, ldc)
+                                } else {
+                                    runEdgeTile(kernel, k: kc, a: aMicro, aRowStride: 1, aDepthStride: mr,
+                                                b: bMicro, bDepthStride: nr, alpha: alpha, beta: slabBeta,
+                                                c: target, ldc: ldc, rows: rows, cols: cols, scratch: scratch)
+                                }
+                                ir += mr
+                            }
+                        }
+                    }
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+}

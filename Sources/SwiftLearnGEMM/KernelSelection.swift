@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Picks the microkernel once, at first use, by timing the compiled candidates.
+///
+/// Swift has no compile-time test for CPU features, and the same source must be correct in a
+/// baseline x86-64 build (no FMA: `addingProduct` is a libm call per lane) and fast in a
+/// `-target-cpu native` build (packed FMA). So both families are compiled and timed once:
+///
+/// 1. Family: the fused kernel is used only if it is no more than 2x slower than the separate
+///    one at the same width. With hardware FMA it is faster (one instruction instead of two);
+///    without it, it is 10-50x slower. The 2x threshold sits far from both, so the decision is
+///    stable run to run — it matters, because the two families round differently.
+/// 2. Width: within the chosen family the fastest variant wins. Variants of one family give
+///    bit-identical results, so timing noise here can change speed but never results.
+///
+/// `SWIFTLEARN_GEMM_KERNEL=<name>` (for example `separate-6x16`) overrides the choice.
+enum KernelSelection {
+    static let selected: MicrokernelVariant = {
+        let variant = choose()
+        GEMMBlocking.checkInvariants(nr: variant.nr)
+        return variant
+    }()
+
+    private static func choose() -> MicrokernelVariant {
+        if let forced = getenv("SWIFTLEARN_GEMM_KERNEL").map({ String(cString: $0) }),
+           let variant = MicrokernelVariant.all.first(where: { $0.name == forced }) {
+            return variant
+        }
+        let fusedWide = MicrokernelVariant.all.first { $0.name == "fused-6x32" }!
+        let separateWide = MicrokernelVariant.all.first { $0.name == "separate-6x32" }!
+        let separateTime = time(separateWide)
+        let fusedIsHardware = time(fusedWide, cutoff: separateTime) <= 2 * separateTime
+        let family: MicrokernelVariant.Arithmetic = fusedIsHardware ? .fused : .separate
+        let candidates = MicrokernelVariant.all.filter { $0.arithmetic == family }
+        return candidates.min { time($0) < time($1) }!
+    }
+
+    /// Best-of-5 seconds per flop of one variant on packed panels already in L1/L2. A variant
+    /// that is 8x slower than `cutoff` after one trial is not timed further (a software FMA
+    /// would otherwise cost tens of milliseconds at start-up).
+    private static func time(_ variant: MicrokernelVariant, cutoff: Double = .infinity) -> Double {
+        let k = 128, mr = GEMMBlocking.mr, nr = variant.nr
+        let a = [Float](repeating: 0.5, count: mr * k)
+        let b = [Float](repeating: 0.25, count: nr * k)
+        var c = [Float](repeating: 0, count: mr * nr)
+        let repetitions = 64
+        var best = Double.infinity
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    for _ in 0..<5 {
+                        let start = monotonicSeconds()
+                        for _ in 0..<repetitions {
+                            variant.run(k, a.baseAddress!, 1, mr, b.baseAddress!, nr, 1, 1, c.baseAddress!, nr)
+                        }
+                        best = Swift.min(best, monotonicSeconds() - start)
+                        if best / Double(2 * mr * nr * k * repetitions) > 8 * cutoff { break }
+                    }
+                }
+            }
+        }
+        return best / Double(2 * mr * nr * k * repetitions)
+    }
+}
+
+/// Seconds from a monotonic clock.
+func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+}

@@ -1,0 +1,156 @@
+/// How a kernel combines `acc + a * b`.
+///
+/// `Fused` rounds once (`addingProduct`, a packed FMA instruction when the build targets a CPU with FMA);
+/// `Separate` rounds twice (a multiply then an add, never a libm call). In a baseline x86-64 build
+/// `addingProduct` becomes a per-lane call to libm `fmaf`, so the fused family is only ever selected
+/// after it has timed as hardware-fast (see `KernelSelection`).
+@usableFromInline
+protocol MultiplyAddRule: SendableMetatype {
+    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar == Float
+}
+
+@usableFromInline
+enum FusedMultiplyAdd: MultiplyAddRule {
+    @inline(__always) @usableFromInline
+    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar == Float {
+        acc.addingProduct(a, b)
+    }
+}
+
+@usableFromInline
+enum SeparateMultiplyAdd: MultiplyAddRule {
+    @inline(__always) @usableFromInline
+    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar == Float {
+        acc + a * b
+    }
+}
+
+/// The microkernel contract, shared by every variant:
+///
+///     C[0..<MR, 0..<NR] = alpha * (Σ_p A[i, p] * B[p, j]) + beta * C      (p in 0..<k, in order)
+///
+/// - `a`: element (i, p) at `a[i * aRowStride + p * aDepthStride]` (packed: strides 1 and MR).
+/// - `b`: row p of the tile at `b + p * bDepthStride`, NR contiguous floats (packed: stride NR).
+/// - `c`: element (i, j) at `c[i * ldc + j]`. When `beta == 0`, C is only written, never read.
+/// The tile is always full (MR x NR); the driver routes edge tiles through a scratch tile.
+/// MR is 6 and NR is two vectors of `V`.
+@inline(__always)
+func microkernel<V: SIMD, Rule: MultiplyAddRule>(
+    _: V.Type, _: Rule.Type,
+    k: Int,
+    a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
+    b: UnsafePointer<Float>, bDepthStride: Int,
+    alpha: Float, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+) where V.Scalar == Float {
+    let w = V.scalarCount
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    var ap = a
+    var bp = UnsafeRawPointer(b)
+    let bStep = bDepthStride * MemoryLayout<Float>.stride
+    let r1 = aRowStride, r2 = 2 * aRowStride, r3 = 3 * aRowStride, r4 = 4 * aRowStride, r5 = 5 * aRowStride
+    for _ in 0..<k {
+        let b0 = bp.loadUnaligned(as: V.self)
+        let b1 = bp.loadUnaligned(fromByteOffset: w * MemoryLayout<Float>.stride, as: V.self)
+        var av = V(repeating: ap[0])
+        c00 = Rule.accumulate(c00, av, b0); c01 = Rule.accumulate(c01, av, b1)
+        av = V(repeating: ap[r1])
+        c10 = Rule.accumulate(c10, av, b0); c11 = Rule.accumulate(c11, av, b1)
+        av = V(repeating: ap[r2])
+        c20 = Rule.accumulate(c20, av, b0); c21 = Rule.accumulate(c21, av, b1)
+        av = V(repeating: ap[r3])
+        c30 = Rule.accumulate(c30, av, b0); c31 = Rule.accumulate(c31, av, b1)
+        av = V(repeating: ap[r4])
+        c40 = Rule.accumulate(c40, av, b0); c41 = Rule.accumulate(c41, av, b1)
+        av = V(repeating: ap[r5])
+        c50 = Rule.accumulate(c50, av, b0); c51 = Rule.accumulate(c51, av, b1)
+        ap += aDepthStride
+        bp += bStep
+    }
+    storeRow(c00, c01, alpha: alpha, beta: beta, c: c)
+    storeRow(c10, c11, alpha: alpha, beta: beta, c: c + ldc)
+    storeRow(c20, c21, alpha: alpha, beta: beta, c: c + 2 * ldc)
+    storeRow(c30, c31, alpha: alpha, beta: beta, c: c + 3 * ldc)
+    storeRow(c40, c41, alpha: alpha, beta: beta, c: c + 4 * ldc)
+    storeRow(c50, c51, alpha: alpha, beta: beta, c: c + 5 * ldc)
+}
+
+/// `C = alpha * acc + beta * C` for one tile row, as a separate multiply and add in every kernel
+/// family and on every path, so the epilogue never changes a result bit.
+@inline(__always)
+func storeRow<V: SIMD>(_ v0: V, _ v1: V, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>)
+where V.Scalar == Float {
+    let raw = UnsafeMutableRawPointer(c)
+    let offset = V.scalarCount * MemoryLayout<Float>.stride
+    if beta == 0 {
+        raw.storeBytes(of: alpha * v0, as: V.self)
+        raw.storeBytes(of: alpha * v1, toByteOffset: offset, as: V.self)
+    } else {
+        let old0 = UnsafeRawPointer(raw).loadUnaligned(as: V.self)
+        let old1 = UnsafeRawPointer(raw).loadUnaligned(fromByteOffset: offset, as: V.self)
+        raw.storeBytes(of: alpha * v0 + beta * old0, as: V.self)
+        raw.storeBytes(of: alpha * v1 + beta * old1, toByteOffset: offset, as: V.self)
+    }
+}
+
+/// One compiled microkernel: its tile width and the specialized entry point.
+///
+/// Variants differ in vector width and arithmetic family. Within one family every variant
+/// computes each element of C with the same operations in the same order, so which variant runs
+/// never changes a result bit; the family does (one rounding per step or two).
+public struct MicrokernelVariant: Sendable, CustomStringConvertible {
+    public enum Arithmetic: String, Sendable { case fused, separate }
+
+    public let name: String
+    public let nr: Int
+    public let arithmetic: Arithmetic
+    let run: @Sendable (
+        _ k: Int,
+        _ a: UnsafePointer<Float>, _ aRowStride: Int, _ aDepthStride: Int,
+        _ b: UnsafePointer<Float>, _ bDepthStride: Int,
+        _ alpha: Float, _ beta: Float,
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) -> Void
+
+    public var mr: Int { GEMMBlocking.mr }
+
+    /// The variant to run for an `n`-column problem: for narrow C, the narrowest variant of the
+    /// same family that still covers `n` wastes fewer lanes on zero padding. Same family, same bits.
+    func narrowed(toColumns n: Int) -> MicrokernelVariant {
+        guard n < nr else { return self }
+        var best = self
+        for variant in MicrokernelVariant.all
+        where variant.arithmetic == arithmetic && variant.nr >= n && variant.nr < best.nr {
+            best = variant
+        }
+        return best
+    }
+    public var description: String { name }
+
+    /// Every variant compiled into the library.
+    public static let all: [MicrokernelVariant] = [
+        make(SIMD16<Float>.self, FusedMultiplyAdd.self, name: "fused-6x32", arithmetic: .fused),
+        make(SIMD8<Float>.self, FusedMultiplyAdd.self, name: "fused-6x16", arithmetic: .fused),
+        make(SIMD4<Float>.self, FusedMultiplyAdd.self, name: "fused-6x8", arithmetic: .fused),
+        make(SIMD16<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x32", arithmetic: .separate),
+        make(SIMD8<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x16", arithmetic: .separate),
+        make(SIMD4<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x8", arithmetic: .separate),
+    ]
+
+    private static func make<V: SIMD & SendableMetatype, Rule: MultiplyAddRule>(
+        _ v: V.Type, _ rule: Rule.Type, name: String, arithmetic: Arithmetic
+    ) -> MicrokernelVariant where V.Scalar == Float {
+        MicrokernelVariant(name: name, nr: 2 * V.scalarCount, arithmetic: arithmetic) {
+            k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
+            if aRowStride == 1 && aDepthStride == GEMMBlocking.mr && bDepthStride == 2 * V.scalarCount {
+                // Packed panels: constant strides let the compiler fold every address.
+                microkernel(V.self, Rule.self, k: k, a: a, aRowStride: 1, aDepthStride: GEMMBlocking.mr,
+                            b: b, bDepthStride: 2 * V.scalarCount, alpha: alpha, beta: beta, c: c, ldc: ldc)
+            } else {
+                microkernel(V.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
+                            b: b, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c, ldc: ldc)
+            }
+        }
+    }
+}

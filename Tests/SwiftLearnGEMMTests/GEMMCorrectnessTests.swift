@@ -1,0 +1,101 @@
+import XCTest
+@testable import SwiftLearnGEMM
+
+final class GEMMCorrectnessTests: XCTestCase {
+    /// Checks `result` against the Double reference with a forward-error bound relative to k:
+    /// |c - c_ref| <= (k + 3) * 2^-23 * (Σ|alpha a b| + |beta c|), and that padding columns are untouched.
+    func assertMatchesReference(_ test: GEMMCase, _ result: [Float], _ label: String,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        let (expected, magnitude) = test.reference()
+        let unit = Double(Float.ulpOfOne)
+        for i in 0..<test.m {
+            for j in 0..<test.ldc {
+                let index = i * test.ldc + j
+                if j >= test.n {
+                    let untouched = result[index] == test.cInitial[index] || (result[index].isNaN && test.cInitial[index].isNaN)
+                    XCTAssertTrue(untouched, "\(label): padding C[\(i), \(j)] was written", file: file, line: line)
+                    continue
+                }
+                let bound = Double(test.k + 3) * unit * magnitude[index] + 1e-30
+                let error = abs(Double(result[index]) - expected[index])
+                if !(error <= bound) {
+                    XCTFail("\(label): C[\(i), \(j)] = \(result[index]), expected \(expected[index]) (bound \(bound))",
+                            file: file, line: line)
+                    return
+                }
+            }
+        }
+    }
+
+    func label(_ t: GEMMCase) -> String {
+        "m=\(t.m) n=\(t.n) k=\(t.k) transA=\(t.transA) transB=\(t.transB) alpha=\(t.alpha) beta=\(t.beta) lda=\(t.lda) ldb=\(t.ldb) ldc=\(t.ldc)"
+    }
+
+    /// Sizes around every block boundary: MR (6), NR (8/16/32), KC (256), plus 0, 1 and primes.
+    func testShapesAroundBlockBoundariesAllTransposes() {
+        let shapes: [(Int, Int, Int)] = [
+            (0, 5, 3), (5, 0, 3), (4, 6, 0), (1, 1, 1), (5, 31, 7), (6, 32, 8), (7, 33, 9),
+            (13, 17, 19), (2, 97, 3), (23, 8, 29), (12, 64, 255), (11, 16, 256), (5, 15, 257),
+            (37, 41, 43), (1, 70, 1), (70, 1, 13),
+        ]
+        var seed: UInt64 = 0
+        for (m, n, k) in shapes {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    for (alpha, beta) in [(Float(1), Float(0)), (-0.5, 1), (1, -0.5), (0, -0.5), (-0.5, 0)] {
+                        seed += 1
+                        let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB,
+                                            alpha: alpha, beta: beta, padding: Int(seed % 3) * 2, seed: seed)
+                        assertMatchesReference(test, test.run(), label(test))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Both drivers, every variant, against the naive loop, on shapes spanning the MC and KC blocks.
+    func testBothPathsEveryVariant() {
+        let cases = [
+            GEMMCase(m: 245, n: 19, k: 261, alpha: 1, beta: 0.5, padding: 3, seed: 7),   // > mcMax rows, > KC depth
+            GEMMCase(m: 29, n: 70, k: 300, transA: true, alpha: -0.5, beta: 0, seed: 8),
+            GEMMCase(m: 19, n: 45, k: 31, transB: true, alpha: 1, beta: 1, padding: 1, seed: 9),
+        ]
+        let variants = MicrokernelVariant.all + [
+            .reference(.fused, nr: 8), .reference(.separate, nr: 16),
+        ]
+        for test in cases {
+            for variant in variants {
+                for path in [GEMMProblem.Path.direct, .packed] where !(path == .direct && test.transB) {
+                    assertMatchesReference(test, test.run(kernel: variant, threads: 2, path: path),
+                                           "\(variant.name) \(path) \(label(test))")
+                }
+            }
+        }
+    }
+
+    func testBetaZeroNeverReadsC() {
+        for path in [GEMMProblem.Path.direct, .packed] {
+            let test = GEMMCase(m: 14, n: 40, k: 9, alpha: 1, beta: 0, padding: 2, seed: 3)
+            let result = test.run(kernel: selectedMicrokernel, threads: 2, path: path)
+            for i in 0..<test.m { for j in 0..<test.n { XCTAssertFalse(result[i * test.ldc + j].isNaN, "\(path) C[\(i),\(j)] NaN") } }
+        }
+        // k == 0 and alpha == 0: C = beta * C, still without reading C when beta is 0.
+        for (k, alpha) in [(0, Float(1)), (5, 0)] {
+            let test = GEMMCase(m: 3, n: 4, k: k, alpha: alpha, beta: 0, seed: 4)
+            XCTAssertEqual(test.run(), [Float](repeating: 0, count: 12))
+        }
+    }
+
+    func testArrayConvenience() throws {
+        var c = [Float](repeating: 0, count: 4)
+        // [[1,2,3],[4,5,6]] * [[1,0],[0,1],[1,1]] = [[4,5],[10,11]]
+        try sgemm(m: 2, n: 2, k: 3, a: [1, 2, 3, 4, 5, 6], b: [1, 0, 0, 1, 1, 1], c: &c)
+        XCTAssertEqual(c, [4, 5, 10, 11])
+        XCTAssertEqual(try matmul([1, 2, 3, 4, 5, 6], [1, 0, 0, 1, 1, 1], m: 2, n: 2, k: 3, transA: false), [4, 5, 10, 11])
+        // Aᵀ with A stored 3x2: [[1,4],[2,5],[3,6]]ᵀ = [[1,2,3],[4,5,6]].
+        XCTAssertEqual(try matmul([1, 4, 2, 5, 3, 6], [1, 0, 0, 1, 1, 1], m: 2, n: 2, k: 3, transA: true), [4, 5, 10, 11])
+        XCTAssertThrowsError(try matmul([1, 2, 3], [1, 2], m: 2, n: 1, k: 2)) { error in
+            XCTAssertEqual("\(error)", "A has 3 elements, a 2x2 matrix needs 4")
+        }
+    }
+}
