@@ -2,6 +2,8 @@
 //
 //     swift run -c release -Xswiftc -target-cpu -Xswiftc native gemm-bench [--json] [--quick] [--kernels]
 //
+//     --threads N         only that thread count; --only LABEL|MxNxK  a subset; --threshold-sweep  1 vs all threads on small shapes
+//
 // Each figure is the median GFLOPS of several timed repetitions after a warm-up; the number of
 // repetitions grows for small shapes so each sample lasts long enough to time.
 import SwiftLearnGEMM
@@ -90,9 +92,10 @@ if !json {
     print("kernel: \(selectedMicrokernel.name), threads available: \(allThreads)")
     print("shape".rightPadded(34) + "  1 thread GFLOPS  \(allThreads) threads GFLOPS")
 }
+let threadCounts = arguments.firstIndex(of: "--threads").map { [Int(arguments[$0 + 1]) ?? 1] } ?? Array(Set([1, allThreads])).sorted()
 for shape in shapes {
     var row: [Double] = []
-    for threads in Set([1, allThreads]).sorted() {
+    for threads in threadCounts {
         let gflops = measure(shape, threads: threads, samples: samples)
         row.append(gflops)
         if json {

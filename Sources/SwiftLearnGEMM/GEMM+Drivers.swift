@@ -1,4 +1,31 @@
 extension GEMMProblem {
+    // MARK: Row path (no packing, no padding rows)
+
+    /// One row of C at a time with the row kernel; columns are split over threads in blocks of 64,
+    /// k in the same KC-deep slabs as the other paths.
+    func runRows(kernel: MicrokernelVariant, threads: Int,
+                 a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        let kc = GEMMBlocking.kc
+        let aDepthStride = transA ? lda : 1
+        let columnBlocks = (n + 63) / 64
+        let workers = Swift.min(threads, columnBlocks)
+        ParallelSettings.run(workers) { worker in
+            let j0 = Swift.min(n, columnBlocks * worker / workers * 64)
+            let j1 = Swift.min(n, columnBlocks * (worker + 1) / workers * 64)
+            guard j1 > j0 else { return }
+            for i in 0..<m {
+                let row = a + (transA ? i : i * lda)
+                var p0 = 0
+                while p0 < k {
+                    let depth = Swift.min(kc, k - p0)
+                    kernel.runRow(depth, row + p0 * aDepthStride, aDepthStride, b + p0 * ldb + j0, ldb, j1 - j0,
+                                  alpha, p0 == 0 ? beta : 1, c + i * ldc + j0)
+                    p0 += depth
+                }
+            }
+        }
+    }
+
     // MARK: Direct path (no packing)
 
     /// Small problems with row-major op(B): the kernel reads A and B where they are. Only partial

@@ -66,13 +66,17 @@ struct GEMMProblem {
     }
 
     /// Which driver a shape takes. A function of the shape alone, never of the thread count.
-    enum Path { case direct, packed }
+    enum Path { case rows, direct, packed }
 
-    /// Problems whose op(B) is row-major and small enough to stay in L2 skip packing: the kernel
-    /// reads A and B in place (only edge tiles are copied). Packing pays once B outgrows L2 or
-    /// must be transposed.
+    /// - `rows`: fewer than MR rows and row-major op(B) (one sample through a layer, a
+    ///   matrix-vector product): the row kernel streams B once, with no packing and no padding rows.
+    /// - `direct`: op(B) row-major and small enough to stay in L2: the tile kernel reads A and B in
+    ///   place (only edge tiles are copied).
+    /// - `packed`: everything else; packing pays once B outgrows L2 or must be transposed.
     var path: Path {
-        !transB && k * n <= GEMMProblem.directLimit ? .direct : .packed
+        if transB { return .packed }
+        if m < GEMMBlocking.mr { return .rows }
+        return k * n <= GEMMProblem.directLimit ? .direct : .packed
     }
 
     /// Elements of op(B) up to which the direct path is used (512 KiB of floats: half of L2).
@@ -92,6 +96,7 @@ struct GEMMProblem {
         let threads = !alwaysThread && small ? 1 : Swift.max(1, requestedThreads)
         let kernel = kernel.narrowed(toColumns: n)
         switch forcedPath ?? path {
+        case .rows: runRows(kernel: kernel, threads: threads, a: a, b: b, c: c)
         case .direct: runDirect(kernel: kernel, threads: threads, a: a, b: b, c: c)
         case .packed: runPacked(kernel: kernel, threads: threads, a: a, b: b, c: c)
         }

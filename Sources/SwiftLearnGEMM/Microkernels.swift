@@ -76,6 +76,95 @@ func microkernel<V: SIMD, Rule: MultiplyAddRule>(
     storeRow(c50, c51, alpha: alpha, beta: beta, c: c + 5 * ldc)
 }
 
+/// The row kernel: one row of C, any width, B read in place (row-major op(B), row stride `ldb`).
+///
+///     C[0, j] = alpha * (Σ_p A[p] * B[p, j]) + beta * C[0, j]      (p in 0..<k, in order)
+///
+/// `a` holds the row of op(A) with stride `aDepthStride`. Used for problems with fewer than MR
+/// rows (a single sample through a layer, matrix-vector products), where a tile would compute
+/// MR rows to keep one. Each element gets exactly the operations the tile kernel gives it, so the
+/// result bits do not depend on which kernel produced them.
+@inline(__always)
+func rowKernel<V: SIMD, Rule: MultiplyAddRule>(
+    _: V.Type, _: Rule.Type,
+    k: Int, a: UnsafePointer<Float>, aDepthStride: Int,
+    b: UnsafePointer<Float>, ldb: Int, n: Int,
+    alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>
+) where V.Scalar == Float {
+    let w = V.scalarCount
+    let floatSize = MemoryLayout<Float>.stride
+    var j = 0
+    // Four vectors per step keep four independent FMA chains in flight.
+    while j + 4 * w <= n {
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V()
+        var bp = UnsafeRawPointer(b + j)
+        var ap = a
+        for _ in 0..<k {
+            let av = V(repeating: ap.pointee)
+            c0 = Rule.accumulate(c0, av, bp.loadUnaligned(as: V.self))
+            c1 = Rule.accumulate(c1, av, bp.loadUnaligned(fromByteOffset: w * floatSize, as: V.self))
+            c2 = Rule.accumulate(c2, av, bp.loadUnaligned(fromByteOffset: 2 * w * floatSize, as: V.self))
+            c3 = Rule.accumulate(c3, av, bp.loadUnaligned(fromByteOffset: 3 * w * floatSize, as: V.self))
+            ap += aDepthStride
+            bp += ldb * floatSize
+        }
+        storeRow(c0, c1, alpha: alpha, beta: beta, c: c + j)
+        storeRow(c2, c3, alpha: alpha, beta: beta, c: c + j + 2 * w)
+        j += 4 * w
+    }
+    if j < n {
+        rowRemainder(V.self, Rule.self, k: k, a: a, aDepthStride: aDepthStride, b: b + j, ldb: ldb,
+                     width: n - j, alpha: alpha, beta: beta, c: c + j)
+    }
+}
+
+/// The last `width < 4W` columns of a row: up to four vectors, the last one partial.
+///
+/// Loads of the partial vector run past column n into the next row of B (which exists for every
+/// row but the last, as `ldb >= n`); the unused lanes are dropped. The last row of B is read
+/// through a zero-padded copy so nothing past the buffer is touched.
+@inline(__always)
+func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
+    _: V.Type, _: Rule.Type,
+    k: Int, a: UnsafePointer<Float>, aDepthStride: Int,
+    b: UnsafePointer<Float>, ldb: Int, width: Int,
+    alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>
+) where V.Scalar == Float {
+    let w = V.scalarCount
+    let size = MemoryLayout<Float>.stride
+    let vectors = (width + w - 1) / w
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V()
+    var ap = a
+    var bp = UnsafeRawPointer(b)
+    // `vectors` is loop-invariant: the branches are predicted (or unswitched) for free.
+    for _ in 0..<Swift.max(0, k - 1) {
+        let av = V(repeating: ap.pointee)
+        c0 = Rule.accumulate(c0, av, bp.loadUnaligned(as: V.self))
+        if vectors > 1 { c1 = Rule.accumulate(c1, av, bp.loadUnaligned(fromByteOffset: w * size, as: V.self)) }
+        if vectors > 2 { c2 = Rule.accumulate(c2, av, bp.loadUnaligned(fromByteOffset: 2 * w * size, as: V.self)) }
+        if vectors > 3 { c3 = Rule.accumulate(c3, av, bp.loadUnaligned(fromByteOffset: 3 * w * size, as: V.self)) }
+        ap += aDepthStride
+        bp += ldb * size
+    }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * w) { buffer in
+        let lastRow = buffer.baseAddress!, out = lastRow + 4 * w
+        lastRow.initialize(repeating: 0, count: 4 * w)
+        if k > 0 {
+            lastRow.update(from: bp.assumingMemoryBound(to: Float.self), count: width)
+            let av = V(repeating: ap.pointee)
+            let raw = UnsafeRawPointer(lastRow)
+            c0 = Rule.accumulate(c0, av, raw.loadUnaligned(as: V.self))
+            c1 = Rule.accumulate(c1, av, raw.loadUnaligned(fromByteOffset: w * size, as: V.self))
+            c2 = Rule.accumulate(c2, av, raw.loadUnaligned(fromByteOffset: 2 * w * size, as: V.self))
+            c3 = Rule.accumulate(c3, av, raw.loadUnaligned(fromByteOffset: 3 * w * size, as: V.self))
+        }
+        if beta != 0 { out.update(from: c, count: width) }
+        storeRow(c0, c1, alpha: alpha, beta: beta, c: out)
+        storeRow(c2, c3, alpha: alpha, beta: beta, c: out + 2 * w)
+        c.update(from: out, count: width)
+    }
+}
+
 /// `C = alpha * acc + beta * C` for one tile row, as a separate multiply and add in every kernel
 /// family and on every path, so the epilogue never changes a result bit.
 @inline(__always)
@@ -113,6 +202,13 @@ public struct MicrokernelVariant: Sendable, CustomStringConvertible {
         _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) -> Void
 
+    /// One row of C at a time, any width (see `rowKernel`): `(k, a, aDepthStride, b, ldb, n, alpha, beta, c)`.
+    let runRow: @Sendable (
+        _ k: Int, _ a: UnsafePointer<Float>, _ aDepthStride: Int,
+        _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
+        _ alpha: Float, _ beta: Float, _ c: UnsafeMutablePointer<Float>
+    ) -> Void
+
     public var mr: Int { GEMMBlocking.mr }
 
     /// The variant to run for an `n`-column problem: for narrow C, the narrowest variant of the
@@ -141,7 +237,7 @@ public struct MicrokernelVariant: Sendable, CustomStringConvertible {
     private static func make<V: SIMD & SendableMetatype, Rule: MultiplyAddRule>(
         _ v: V.Type, _ rule: Rule.Type, name: String, arithmetic: Arithmetic
     ) -> MicrokernelVariant where V.Scalar == Float {
-        MicrokernelVariant(name: name, nr: 2 * V.scalarCount, arithmetic: arithmetic) {
+        MicrokernelVariant(name: name, nr: 2 * V.scalarCount, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
             if aRowStride == 1 && aDepthStride == GEMMBlocking.mr && bDepthStride == 2 * V.scalarCount {
                 // Packed panels: constant strides let the compiler fold every address.
@@ -151,6 +247,9 @@ public struct MicrokernelVariant: Sendable, CustomStringConvertible {
                 microkernel(V.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
                             b: b, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c, ldc: ldc)
             }
-        }
+        }, runRow: { k, a, aDepthStride, b, ldb, n, alpha, beta, c in
+            rowKernel(V.self, Rule.self, k: k, a: a, aDepthStride: aDepthStride, b: b, ldb: ldb, n: n,
+                      alpha: alpha, beta: beta, c: c)
+        })
     }
 }

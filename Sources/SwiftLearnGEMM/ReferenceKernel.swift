@@ -7,22 +7,28 @@
 extension MicrokernelVariant {
     /// A scalar kernel with the contract of a variant of `arithmetic` family and tile width `nr`.
     public static func reference(_ arithmetic: Arithmetic, nr: Int) -> MicrokernelVariant {
-        MicrokernelVariant(name: "reference-\(arithmetic.rawValue)-6x\(nr)", nr: nr, arithmetic: arithmetic) {
+        @Sendable func element(_ k: Int, _ a: (Int) -> Float, _ b: (Int) -> Float,
+                     _ alpha: Float, _ beta: Float, _ cell: UnsafeMutablePointer<Float>) {
+            var acc: Float = 0
+            for p in 0..<k {
+                switch arithmetic {
+                case .fused: acc = acc.addingProduct(a(p), b(p))
+                case .separate: acc = acc + a(p) * b(p)
+                }
+            }
+            cell.pointee = beta == 0 ? alpha * acc : alpha * acc + beta * cell.pointee
+        }
+        return MicrokernelVariant(name: "reference-\(arithmetic.rawValue)-6x\(nr)", nr: nr, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
             for i in 0..<GEMMBlocking.mr {
                 for j in 0..<nr {
-                    var acc: Float = 0
-                    for p in 0..<k {
-                        let product = (a[i * aRowStride + p * aDepthStride], b[p * bDepthStride + j])
-                        switch arithmetic {
-                        case .fused: acc = acc.addingProduct(product.0, product.1)
-                        case .separate: acc = acc + product.0 * product.1
-                        }
-                    }
-                    let cell = c + i * ldc + j
-                    cell.pointee = beta == 0 ? alpha * acc : alpha * acc + beta * cell.pointee
+                    element(k, { a[i * aRowStride + $0 * aDepthStride] }, { b[$0 * bDepthStride + j] }, alpha, beta, c + i * ldc + j)
                 }
             }
-        }
+        }, runRow: { k, a, aDepthStride, b, ldb, n, alpha, beta, c in
+            for j in 0..<n {
+                element(k, { a[$0 * aDepthStride] }, { b[$0 * ldb + j] }, alpha, beta, c + j)
+            }
+        })
     }
 }

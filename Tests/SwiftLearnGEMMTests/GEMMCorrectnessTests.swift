@@ -65,7 +65,7 @@ final class GEMMCorrectnessTests: XCTestCase {
         ]
         for test in cases {
             for variant in variants {
-                for path in [GEMMProblem.Path.direct, .packed] where !(path == .direct && test.transB) {
+                for path in [GEMMProblem.Path.rows, .direct, .packed] where !(path != .packed && test.transB) {
                     assertMatchesReference(test, test.run(kernel: variant, threads: 2, path: path),
                                            "\(variant.name) \(path) \(label(test))")
                 }
@@ -74,7 +74,7 @@ final class GEMMCorrectnessTests: XCTestCase {
     }
 
     func testBetaZeroNeverReadsC() {
-        for path in [GEMMProblem.Path.direct, .packed] {
+        for path in [GEMMProblem.Path.rows, .direct, .packed] {
             let test = GEMMCase(m: 14, n: 40, k: 9, alpha: 1, beta: 0, padding: 2, seed: 3)
             let result = test.run(kernel: selectedMicrokernel, threads: 2, path: path)
             for i in 0..<test.m { for j in 0..<test.n { XCTAssertFalse(result[i * test.ldc + j].isNaN, "\(path) C[\(i),\(j)] NaN") } }

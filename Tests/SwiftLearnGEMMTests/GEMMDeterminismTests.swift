@@ -9,7 +9,7 @@ final class GEMMDeterminismTests: XCTestCase {
             GEMMCase(m: 250, n: 40, k: 20, transA: true, transB: true, alpha: 1, beta: 0, seed: 12),
         ]
         for test in cases {
-            for path in [GEMMProblem.Path.direct, .packed] where !(path == .direct && test.transB) {
+            for path in [GEMMProblem.Path.rows, .direct, .packed] where !(path != .packed && test.transB) {
                 let single = test.run(kernel: selectedMicrokernel, threads: 1, path: path)
                 for threads in [2, 3, 4, 7] {
                     let multi = test.run(kernel: selectedMicrokernel, threads: threads, path: path)
@@ -26,7 +26,7 @@ final class GEMMDeterminismTests: XCTestCase {
         for family in [MicrokernelVariant.Arithmetic.fused, .separate] {
             let reference = test.run(kernel: .reference(family, nr: 8), threads: 1, path: .packed).map(\.bitPattern)
             for variant in MicrokernelVariant.all where variant.arithmetic == family {
-                for path in [GEMMProblem.Path.direct, .packed] {
+                for path in [GEMMProblem.Path.rows, .direct, .packed] {
                     XCTAssertEqual(test.run(kernel: variant, threads: 2, path: path).map(\.bitPattern), reference,
                                    "\(variant.name) on the \(path) path differs from the \(family) reference kernel")
                 }
