@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "SwiftLearn", targets: ["SwiftLearn"]),
         .executable(name: "gemm-bench", targets: ["GEMMBench"]),
+        .executable(name: "tensor-bench", targets: ["TensorBench"]),
     ],
     targets: [
         // MARK: - Numerics core
@@ -40,9 +41,11 @@ let package = Package(
 
         // MARK: - Benchmarks
         .executableTarget(name: "GEMMBench", dependencies: ["SwiftLearnGEMM"], path: "Benchmarks/GEMMBench"),
+        .executableTarget(name: "TensorBench", dependencies: ["SwiftLearnTensor"], path: "Benchmarks/TensorBench"),
 
         // MARK: - Tests
         .testTarget(name: "SwiftLearnGEMMTests", dependencies: ["SwiftLearnGEMM"]),
+        .testTarget(name: "SwiftLearnTensorTests", dependencies: ["SwiftLearnTensor"]),
     ],
     swiftLanguageModes: [.v6]
 )

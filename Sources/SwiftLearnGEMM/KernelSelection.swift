@@ -17,7 +17,8 @@ import Darwin
 /// 2. Width: within the chosen family the fastest variant wins. Variants of one family give
 ///    bit-identical results, so timing noise here can change speed but never results.
 ///
-/// `SWIFTLEARN_GEMM_KERNEL=<name>` (for example `separate-6x16`) overrides the choice.
+/// `SWIFTLEARN_GEMM_KERNEL=<name>` (for example `separate-6x16`) overrides the choice. Debug builds
+/// (`-DDEBUG`, SwiftPM's default for `swift build`/`swift test`) skip the timing and use `separate-6x8`.
 enum KernelSelection {
     static let selected: MicrokernelVariant = {
         let variant = choose()
@@ -30,6 +31,11 @@ enum KernelSelection {
            let variant = MicrokernelVariant.all.first(where: { $0.name == forced }) {
             return variant
         }
+        #if DEBUG
+        // Unoptimized builds time generic overhead, not arithmetic: take the portable kernel
+        // without spending seconds on timing (tests exercise every variant explicitly).
+        return MicrokernelVariant.all.first { $0.name == "separate-6x8" }!
+        #else
         let fusedWide = MicrokernelVariant.all.first { $0.name == "fused-6x32" }!
         let separateWide = MicrokernelVariant.all.first { $0.name == "separate-6x32" }!
         let separateTime = time(separateWide)
@@ -37,6 +43,7 @@ enum KernelSelection {
         let family: MicrokernelVariant.Arithmetic = fusedIsHardware ? .fused : .separate
         let candidates = MicrokernelVariant.all.filter { $0.arithmetic == family }
         return candidates.min { time($0) < time($1) }!
+        #endif
     }
 
     /// Best-of-5 seconds per flop of one variant on packed panels already in L1/L2. A variant

@@ -1,0 +1,363 @@
+// The concrete elementwise and reduction kernels behind `TensorScalar`'s hooks.
+//
+// Floating types run over SIMD chunks (16 lanes for Float, 8 for Double) plus a scalar tail; the
+// broadcast cases (`stride == 0`) splat the scalar once, so a row vector over a matrix or a scalar over
+// anything never does index arithmetic per element. Integer types use plain loops that LLVM vectorizes.
+
+// MARK: - Generic loop shapes
+
+/// `result[i] = f(lhs[i*sl], rhs[i*sr])` with strides in {0, 1}, SIMD body and scalar tail.
+@inline(__always)
+func simdBinaryLoop<V: SIMD>(
+    _ lhs: UnsafePointer<V.Scalar>, _ lhsStride: Int,
+    _ rhs: UnsafePointer<V.Scalar>, _ rhsStride: Int,
+    _ result: UnsafeMutablePointer<V.Scalar>, _ count: Int,
+    _ vector: (V, V) -> V, _ scalar: (V.Scalar, V.Scalar) -> V.Scalar
+) {
+    let width = V.scalarCount
+    let byteWidth = MemoryLayout<V.Scalar>.stride
+    var i = 0
+    let vectorEnd = count - count % width
+    let out = UnsafeMutableRawPointer(result)
+    switch (lhsStride, rhsStride) {
+    case (1, 1):
+        let a = UnsafeRawPointer(lhs), b = UnsafeRawPointer(rhs)
+        while i < vectorEnd {
+            let offset = i * byteWidth
+            out.storeBytes(of: vector(a.loadUnaligned(fromByteOffset: offset, as: V.self),
+                                      b.loadUnaligned(fromByteOffset: offset, as: V.self)),
+                           toByteOffset: offset, as: V.self)
+            i += width
+        }
+        while i < count { result[i] = scalar(lhs[i], rhs[i]); i += 1 }
+    case (1, _):
+        let a = UnsafeRawPointer(lhs)
+        let s = rhs.pointee
+        let splat = V(repeating: s)
+        while i < vectorEnd {
+            let offset = i * byteWidth
+            out.storeBytes(of: vector(a.loadUnaligned(fromByteOffset: offset, as: V.self), splat),
+                           toByteOffset: offset, as: V.self)
+            i += width
+        }
+        while i < count { result[i] = scalar(lhs[i], s); i += 1 }
+    case (_, 1):
+        let b = UnsafeRawPointer(rhs)
+        let s = lhs.pointee
+        let splat = V(repeating: s)
+        while i < vectorEnd {
+            let offset = i * byteWidth
+            out.storeBytes(of: vector(splat, b.loadUnaligned(fromByteOffset: offset, as: V.self)),
+                           toByteOffset: offset, as: V.self)
+            i += width
+        }
+        while i < count { result[i] = scalar(s, rhs[i]); i += 1 }
+    default:
+        let value = scalar(lhs.pointee, rhs.pointee)
+        result.update(repeating: value, count: count)
+    }
+}
+
+/// Scalar-only version of ``simdBinaryLoop`` for integer types.
+@inline(__always)
+func scalarBinaryLoop<T>(
+    _ lhs: UnsafePointer<T>, _ lhsStride: Int,
+    _ rhs: UnsafePointer<T>, _ rhsStride: Int,
+    _ result: UnsafeMutablePointer<T>, _ count: Int,
+    _ f: (T, T) -> T
+) {
+    switch (lhsStride, rhsStride) {
+    case (1, 1): for i in 0..<count { result[i] = f(lhs[i], rhs[i]) }
+    case (1, _): let s = rhs.pointee; for i in 0..<count { result[i] = f(lhs[i], s) }
+    case (_, 1): let s = lhs.pointee; for i in 0..<count { result[i] = f(s, rhs[i]) }
+    default: result.update(repeating: f(lhs.pointee, rhs.pointee), count: count)
+    }
+}
+
+/// Lane operations whose generic `SIMD` implementations are per-lane loops (comparisons, blends): the
+/// conformances below are written on the concrete vector types, where the standard library lowers them to
+/// single vector instructions (`vcmpps` + `vblendmps`), and generic kernels reach them through this protocol.
+protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
+    /// 1 where the comparison holds, 0 elsewhere.
+    static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self
+    /// numpy `minimum`/`maximum`: NaN in either lane wins.
+    static func minimumPropagatingNaN(_ a: Self, _ b: Self) -> Self
+    static func maximumPropagatingNaN(_ a: Self, _ b: Self) -> Self
+    /// `candidate` where it is strictly better than `best` (NaN candidates never are).
+    static func keepMaximum(_ best: Self, _ candidate: Self) -> Self
+    static func keepMinimum(_ best: Self, _ candidate: Self) -> Self
+    /// `flags` with NaN lanes of `values` copied in (a sticky NaN marker).
+    static func markNaN(_ flags: Self, _ values: Self) -> Self
+}
+
+extension SIMD16: FloatingLanes where Scalar == Float {
+    @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
+        switch operation {
+        case .equal: return Self.zero.replacing(with: 1, where: a .== b)
+        case .notEqual: return Self.zero.replacing(with: 1, where: a .!= b)
+        case .less: return Self.zero.replacing(with: 1, where: a .< b)
+        case .lessOrEqual: return Self.zero.replacing(with: 1, where: a .<= b)
+        case .greater: return Self.zero.replacing(with: 1, where: a .> b)
+        default: return Self.zero.replacing(with: 1, where: a .>= b)
+        }
+    }
+    @inline(__always) static func minimumPropagatingNaN(_ a: Self, _ b: Self) -> Self {
+        b.replacing(with: a, where: a .< b).replacing(with: a, where: a .!= a)
+    }
+    @inline(__always) static func maximumPropagatingNaN(_ a: Self, _ b: Self) -> Self {
+        b.replacing(with: a, where: a .> b).replacing(with: a, where: a .!= a)
+    }
+    @inline(__always) static func keepMaximum(_ best: Self, _ candidate: Self) -> Self {
+        best.replacing(with: candidate, where: candidate .> best)
+    }
+    @inline(__always) static func keepMinimum(_ best: Self, _ candidate: Self) -> Self {
+        best.replacing(with: candidate, where: candidate .< best)
+    }
+    @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
+        flags.replacing(with: values, where: values .!= values)
+    }
+}
+
+extension SIMD8: FloatingLanes where Scalar == Double {
+    @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
+        switch operation {
+        case .equal: return Self.zero.replacing(with: 1, where: a .== b)
+        case .notEqual: return Self.zero.replacing(with: 1, where: a .!= b)
+        case .less: return Self.zero.replacing(with: 1, where: a .< b)
+        case .lessOrEqual: return Self.zero.replacing(with: 1, where: a .<= b)
+        case .greater: return Self.zero.replacing(with: 1, where: a .> b)
+        default: return Self.zero.replacing(with: 1, where: a .>= b)
+        }
+    }
+    @inline(__always) static func minimumPropagatingNaN(_ a: Self, _ b: Self) -> Self {
+        b.replacing(with: a, where: a .< b).replacing(with: a, where: a .!= a)
+    }
+    @inline(__always) static func maximumPropagatingNaN(_ a: Self, _ b: Self) -> Self {
+        b.replacing(with: a, where: a .> b).replacing(with: a, where: a .!= a)
+    }
+    @inline(__always) static func keepMaximum(_ best: Self, _ candidate: Self) -> Self {
+        best.replacing(with: candidate, where: candidate .> best)
+    }
+    @inline(__always) static func keepMinimum(_ best: Self, _ candidate: Self) -> Self {
+        best.replacing(with: candidate, where: candidate .< best)
+    }
+    @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
+        flags.replacing(with: values, where: values .!= values)
+    }
+}
+
+/// Dispatches an operation over floating SIMD vectors, NaN-propagating for min/max like numpy.
+@inline(__always)
+func floatingElementwise<V: FloatingLanes>(
+    _ operation: ElementwiseOperation, as _: V.Type,
+    _ lhs: UnsafePointer<V.Scalar>, _ lhsStride: Int,
+    _ rhs: UnsafePointer<V.Scalar>, _ rhsStride: Int,
+    _ result: UnsafeMutablePointer<V.Scalar>, _ count: Int
+) {
+    switch operation {
+    case .add: simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { (a: V, b: V) in a + b }, { $0 + $1 })
+    case .subtract: simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { (a: V, b: V) in a - b }, { $0 - $1 })
+    case .multiply: simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { (a: V, b: V) in a * b }, { $0 * $1 })
+    case .divide: simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { (a: V, b: V) in a / b }, { $0 / $1 })
+    case .minimum:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, V.minimumPropagatingNaN,
+                       { a, b in (a < b || a.isNaN) ? a : b })
+    case .maximum:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, V.maximumPropagatingNaN,
+                       { a, b in (a > b || a.isNaN) ? a : b })
+    case .equal:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { V.compare(.equal, $0, $1) }, { $0 == $1 ? 1 : 0 })
+    case .notEqual:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { V.compare(.notEqual, $0, $1) }, { $0 != $1 ? 1 : 0 })
+    case .less:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { V.compare(.less, $0, $1) }, { $0 < $1 ? 1 : 0 })
+    case .lessOrEqual:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { V.compare(.lessOrEqual, $0, $1) }, { $0 <= $1 ? 1 : 0 })
+    case .greater:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { V.compare(.greater, $0, $1) }, { $0 > $1 ? 1 : 0 })
+    case .greaterOrEqual:
+        simdBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count, { V.compare(.greaterOrEqual, $0, $1) }, { $0 >= $1 ? 1 : 0 })
+    }
+}
+
+@inline(__always)
+func integerElementwise<T: FixedWidthInteger>(
+    _ operation: ElementwiseOperation,
+    _ lhs: UnsafePointer<T>, _ lhsStride: Int,
+    _ rhs: UnsafePointer<T>, _ rhsStride: Int,
+    _ result: UnsafeMutablePointer<T>, _ count: Int
+) {
+    switch operation {
+    case .add: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 &+ $1 }
+    case .subtract: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 &- $1 }
+    case .multiply: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 &* $1 }
+    case .divide:
+        // numpy gives 0 for integer division by zero; Int32.min / -1 wraps to Int32.min as in numpy.
+        scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { a, b in
+            b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue
+        }
+    case .minimum: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { Swift.min($0, $1) }
+    case .maximum: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { Swift.max($0, $1) }
+    case .equal: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 == $1 ? 1 : 0 }
+    case .notEqual: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 != $1 ? 1 : 0 }
+    case .less: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 < $1 ? 1 : 0 }
+    case .lessOrEqual: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 <= $1 ? 1 : 0 }
+    case .greater: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 > $1 ? 1 : 0 }
+    case .greaterOrEqual: scalarBinaryLoop(lhs, lhsStride, rhs, rhsStride, result, count) { $0 >= $1 ? 1 : 0 }
+    }
+}
+
+// MARK: - Reductions
+
+/// Sums with four SIMD accumulators over 4-vector blocks, then one vector, then the scalar tail,
+/// always in that order: the result depends only on the values, never on threading.
+@inline(__always)
+func simdSum<V: SIMD>(_ values: UnsafeBufferPointer<V.Scalar>, as _: V.Type) -> V.Scalar
+where V.Scalar: BinaryFloatingPoint {
+    guard let base = values.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
+    let count = values.count
+    var a0 = V.zero, a1 = V.zero, a2 = V.zero, a3 = V.zero
+    var i = 0
+    while i + 4 * width <= count {
+        let o = i * stride
+        a0 += raw.loadUnaligned(fromByteOffset: o, as: V.self)
+        a1 += raw.loadUnaligned(fromByteOffset: o + width * stride, as: V.self)
+        a2 += raw.loadUnaligned(fromByteOffset: o + 2 * width * stride, as: V.self)
+        a3 += raw.loadUnaligned(fromByteOffset: o + 3 * width * stride, as: V.self)
+        i += 4 * width
+    }
+    while i + width <= count {
+        a0 += raw.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+        i += width
+    }
+    let lanes = (a0 + a1) + (a2 + a3)
+    var total: V.Scalar = 0
+    for lane in 0..<width { total += lanes[lane] }
+    while i < count { total += base[i]; i += 1 }
+    return total
+}
+
+/// NaN-propagating SIMD minimum or maximum of a non-empty run.
+///
+/// The loop is compare-and-blend only (NaN lanes are collected into a sticky marker vector instead of
+/// branching); the horizontal step runs once per call.
+@inline(__always)
+func simdExtremum<V: FloatingLanes>(_ values: UnsafeBufferPointer<V.Scalar>, maximum: Bool, as _: V.Type) -> V.Scalar {
+    guard let base = values.baseAddress, values.count > 0 else { return .nan }
+    let raw = UnsafeRawPointer(base)
+    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
+    let count = values.count
+    var best = V(repeating: base[0])
+    var nanMarker = V.zero
+    var i = 0
+    if maximum {
+        while i + width <= count {
+            let v = raw.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+            best = V.keepMaximum(best, v)
+            nanMarker = V.markNaN(nanMarker, v)
+            i += width
+        }
+    } else {
+        while i + width <= count {
+            let v = raw.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+            best = V.keepMinimum(best, v)
+            nanMarker = V.markNaN(nanMarker, v)
+            i += width
+        }
+    }
+    var sawNaN = false
+    var result = base[0]
+    for lane in 0..<width {
+        let marker = nanMarker[lane], candidate = best[lane]
+        if marker != marker { sawNaN = true }
+        if maximum ? candidate > result : candidate < result { result = candidate }
+    }
+    while i < count {
+        let v = base[i]
+        if v != v { sawNaN = true }
+        if maximum ? v > result : v < result { result = v }
+        i += 1
+    }
+    return sawNaN ? .nan : result
+}
+
+@inline(__always)
+func integerReduce<T: FixedWidthInteger>(_ operation: ReductionOperation, _ values: UnsafeBufferPointer<T>) -> T {
+    switch operation {
+    case .sum: return values.reduce(0, &+)
+    case .minimum: return values.min() ?? 0
+    case .maximum: return values.max() ?? 0
+    }
+}
+
+// MARK: - Conformances' kernel witnesses
+
+extension Float {
+    public static func elementwise(
+        _ operation: ElementwiseOperation,
+        lhs: UnsafePointer<Float>, lhsStride: Int,
+        rhs: UnsafePointer<Float>, rhsStride: Int,
+        result: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        floatingElementwise(operation, as: SIMD16<Float>.self, lhs, lhsStride, rhs, rhsStride, result, count)
+    }
+
+    public static func reduce(_ operation: ReductionOperation, _ values: UnsafeBufferPointer<Float>) -> Float {
+        switch operation {
+        case .sum: return simdSum(values, as: SIMD16<Float>.self)
+        case .minimum: return simdExtremum(values, maximum: false, as: SIMD16<Float>.self)
+        case .maximum: return simdExtremum(values, maximum: true, as: SIMD16<Float>.self)
+        }
+    }
+}
+
+extension Double {
+    public static func elementwise(
+        _ operation: ElementwiseOperation,
+        lhs: UnsafePointer<Double>, lhsStride: Int,
+        rhs: UnsafePointer<Double>, rhsStride: Int,
+        result: UnsafeMutablePointer<Double>, count: Int
+    ) {
+        floatingElementwise(operation, as: SIMD8<Double>.self, lhs, lhsStride, rhs, rhsStride, result, count)
+    }
+
+    public static func reduce(_ operation: ReductionOperation, _ values: UnsafeBufferPointer<Double>) -> Double {
+        switch operation {
+        case .sum: return simdSum(values, as: SIMD8<Double>.self)
+        case .minimum: return simdExtremum(values, maximum: false, as: SIMD8<Double>.self)
+        case .maximum: return simdExtremum(values, maximum: true, as: SIMD8<Double>.self)
+        }
+    }
+}
+
+extension Int32 {
+    public static func elementwise(
+        _ operation: ElementwiseOperation,
+        lhs: UnsafePointer<Int32>, lhsStride: Int,
+        rhs: UnsafePointer<Int32>, rhsStride: Int,
+        result: UnsafeMutablePointer<Int32>, count: Int
+    ) {
+        integerElementwise(operation, lhs, lhsStride, rhs, rhsStride, result, count)
+    }
+
+    public static func reduce(_ operation: ReductionOperation, _ values: UnsafeBufferPointer<Int32>) -> Int32 {
+        integerReduce(operation, values)
+    }
+}
+
+extension UInt8 {
+    public static func elementwise(
+        _ operation: ElementwiseOperation,
+        lhs: UnsafePointer<UInt8>, lhsStride: Int,
+        rhs: UnsafePointer<UInt8>, rhsStride: Int,
+        result: UnsafeMutablePointer<UInt8>, count: Int
+    ) {
+        integerElementwise(operation, lhs, lhsStride, rhs, rhsStride, result, count)
+    }
+
+    public static func reduce(_ operation: ReductionOperation, _ values: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        integerReduce(operation, values)
+    }
+}

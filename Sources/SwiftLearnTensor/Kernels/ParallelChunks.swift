@@ -1,0 +1,32 @@
+import Dispatch
+
+/// Splits large elementwise work over threads.
+///
+/// Chunk boundaries depend only on the element count (fixed `chunkSize`, a multiple of every SIMD width),
+/// never on the number of threads, and the work split this way is purely elementwise, so results are
+/// bit-identical whether one thread or many run it. Below `minimumCount` the work runs inline: on the
+/// 2-core reference machine, fanning out a memory-bound loop under ~1M elements costs more than it saves
+/// (see `tensor-bench`, "parallel threshold" section).
+enum ParallelChunks {
+    /// Elements per chunk (256 KiB of Float).
+    static let chunkSize = 1 << 16
+    /// Smallest element count worth dispatching to several threads.
+    static let minimumCount = 1 << 24
+
+    /// Calls `body` with consecutive subranges covering `0..<count`, concurrently when `count` is large.
+    @inline(__always)
+    static func run(count: Int, minimumCount: Int = ParallelChunks.minimumCount, _ body: (Range<Int>) -> Void) {
+        if count < minimumCount {
+            body(0..<count)
+            return
+        }
+        let chunks = (count + chunkSize - 1) / chunkSize
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let work = body
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = chunk * chunkSize
+                work(start..<Swift.min(count, start + chunkSize))
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// Elementwise arithmetic with numpy broadcasting.
+///
+/// Operators trap (they cannot throw) with a message naming both shapes, e.g.
+/// `+: cannot broadcast shapes [2, 3] and [4] for add`; the `adding(_:)` family throws the same message instead.
+///
+/// ```swift
+/// let x = try Tensor<Float>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+/// let bias = Tensor<Float>([10, 20, 30])
+/// x + bias      // [[11, 22, 33], [14, 25, 36]]
+/// x * 2 - 1     // scalars broadcast too
+/// ```
+extension Tensor {
+    static func combine(_ operation: ElementwiseOperation, _ lhs: Tensor, _ rhs: Tensor, symbol: String) -> Tensor {
+        guard let shape = broadcastShape(lhs.shape, rhs.shape) else {
+            preconditionFailure("\(symbol): cannot broadcast shapes \(lhs.shape) and \(rhs.shape) for \(operation)")
+        }
+        return broadcasting(operation, lhs, rhs, resultShape: shape)
+    }
+
+    static func combine(_ operation: ElementwiseOperation, _ lhs: Tensor, scalar: Scalar) -> Tensor {
+        broadcasting(operation, lhs, Tensor(scalar: scalar), resultShape: lhs.shape)
+    }
+
+    static func combine(_ operation: ElementwiseOperation, scalar: Scalar, _ rhs: Tensor) -> Tensor {
+        broadcasting(operation, Tensor(scalar: scalar), rhs, resultShape: rhs.shape)
+    }
+
+    /// Applies any ``ElementwiseOperation`` with broadcasting.
+    /// - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes when they do not broadcast.
+    public func elementwise(_ operation: ElementwiseOperation, _ other: Tensor) throws(TensorError) -> Tensor {
+        let shape = try Tensor.checkedBroadcastShape(self.shape, other.shape, operation)
+        return Tensor.broadcasting(operation, self, other, resultShape: shape)
+    }
+
+    /// `self + other` with broadcasting. - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes.
+    public func adding(_ other: Tensor) throws(TensorError) -> Tensor { try elementwise(.add, other) }
+    /// `self - other` with broadcasting. - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes.
+    public func subtracting(_ other: Tensor) throws(TensorError) -> Tensor { try elementwise(.subtract, other) }
+    /// `self * other` with broadcasting. - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes.
+    public func multiplying(_ other: Tensor) throws(TensorError) -> Tensor { try elementwise(.multiply, other) }
+    /// `self / other` with broadcasting. - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes.
+    public func dividing(_ other: Tensor) throws(TensorError) -> Tensor { try elementwise(.divide, other) }
+
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.add, lhs, rhs, symbol: "+") }
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.subtract, lhs, rhs, symbol: "-") }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.multiply, lhs, rhs, symbol: "*") }
+    /// Division; integer tensors truncate toward zero and give 0 for a zero divisor (numpy's result).
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.divide, lhs, rhs, symbol: "/") }
+
+    public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.add, lhs, scalar: rhs) }
+    public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.subtract, lhs, scalar: rhs) }
+    public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.multiply, lhs, scalar: rhs) }
+    public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.divide, lhs, scalar: rhs) }
+
+    public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { combine(.add, scalar: lhs, rhs) }
+    public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { combine(.subtract, scalar: lhs, rhs) }
+    public static func * (lhs: Scalar, rhs: Tensor) -> Tensor { combine(.multiply, scalar: lhs, rhs) }
+    public static func / (lhs: Scalar, rhs: Tensor) -> Tensor { combine(.divide, scalar: lhs, rhs) }
+
+    /// In place; `rhs` must broadcast to `lhs.shape` (the shape of `lhs` never changes).
+    public static func += (lhs: inout Tensor, rhs: Tensor) { lhs.broadcastingInPlace(.add, rhs, name: "+=") }
+    public static func -= (lhs: inout Tensor, rhs: Tensor) { lhs.broadcastingInPlace(.subtract, rhs, name: "-=") }
+    public static func *= (lhs: inout Tensor, rhs: Tensor) { lhs.broadcastingInPlace(.multiply, rhs, name: "*=") }
+    public static func /= (lhs: inout Tensor, rhs: Tensor) { lhs.broadcastingInPlace(.divide, rhs, name: "/=") }
+
+    public static func += (lhs: inout Tensor, rhs: Scalar) { lhs.broadcastingInPlace(.add, Tensor(scalar: rhs), name: "+=") }
+    public static func -= (lhs: inout Tensor, rhs: Scalar) { lhs.broadcastingInPlace(.subtract, Tensor(scalar: rhs), name: "-=") }
+    public static func *= (lhs: inout Tensor, rhs: Scalar) { lhs.broadcastingInPlace(.multiply, Tensor(scalar: rhs), name: "*=") }
+    public static func /= (lhs: inout Tensor, rhs: Scalar) { lhs.broadcastingInPlace(.divide, Tensor(scalar: rhs), name: "/=") }
+
+    /// numpy `minimum(a, b)` with broadcasting; NaN wins.
+    public static func minimum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { combine(.minimum, lhs, rhs, symbol: "minimum") }
+    /// numpy `maximum(a, b)` with broadcasting; NaN wins.
+    public static func maximum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { combine(.maximum, lhs, rhs, symbol: "maximum") }
+    /// numpy `minimum(a, s)`.
+    public static func minimum(_ lhs: Tensor, _ rhs: Scalar) -> Tensor { combine(.minimum, lhs, scalar: rhs) }
+    /// numpy `maximum(a, s)`.
+    public static func maximum(_ lhs: Tensor, _ rhs: Scalar) -> Tensor { combine(.maximum, lhs, scalar: rhs) }
+}
+
+extension Tensor where Scalar: SignedNumeric {
+    /// Elementwise negation (`-x`, computed as `-1 * x` so `-0.0` and NaN behave like numpy).
+    public static prefix func - (operand: Tensor) -> Tensor { combine(.multiply, operand, scalar: -1) }
+}
+
+/// Comparisons produce masks: tensors of the same scalar type holding 1 where the comparison holds and 0
+/// elsewhere, so a mask multiplies straight into arithmetic (`gradient * (x .> 0)`). NaN compares unequal.
+extension Tensor {
+    public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.equal, lhs, rhs, symbol: ".==") }
+    public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.notEqual, lhs, rhs, symbol: ".!=") }
+    public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.less, lhs, rhs, symbol: ".<") }
+    public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.lessOrEqual, lhs, rhs, symbol: ".<=") }
+    public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.greater, lhs, rhs, symbol: ".>") }
+    public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.greaterOrEqual, lhs, rhs, symbol: ".>=") }
+
+    public static func .== (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.equal, lhs, scalar: rhs) }
+    public static func .!= (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.notEqual, lhs, scalar: rhs) }
+    public static func .< (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.less, lhs, scalar: rhs) }
+    public static func .<= (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.lessOrEqual, lhs, scalar: rhs) }
+    public static func .> (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.greater, lhs, scalar: rhs) }
+    public static func .>= (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.greaterOrEqual, lhs, scalar: rhs) }
+}

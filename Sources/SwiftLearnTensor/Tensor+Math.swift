@@ -1,0 +1,73 @@
+/// Unary math on floating tensors. `Float` runs the SIMD kernels of ``VectorMath`` (relative error < 2e-7
+/// for exp/log/tanh/sigmoid); `Double` runs libm.
+///
+/// ```swift
+/// let p = logits.sigmoid()            // or sigmoid(logits)
+/// let y = (x - mean).square().mean()
+/// ```
+extension Tensor where Scalar: TensorFloatingPoint {
+    /// `f(self)` elementwise through the kernel hook.
+    public func applying(_ function: UnaryFunction) -> Tensor {
+        Tensor(shape: shape) { output in
+            withUnsafeBufferPointer { Scalar.apply(function, $0, into: output) }
+        }
+    }
+
+    /// `f(self)` in place (copying first only if the storage is shared).
+    public mutating func apply(_ function: UnaryFunction) {
+        withUnsafeMutableBufferPointer { buffer in Scalar.apply(function, UnsafeBufferPointer(buffer), into: buffer) }
+    }
+
+    /// e^x.
+    public func exp() -> Tensor { applying(.exp) }
+    /// Natural logarithm; `log(0) = -inf`, negative → NaN.
+    public func log() -> Tensor { applying(.log) }
+    /// Square root; negative → NaN.
+    public func sqrt() -> Tensor { applying(.sqrt) }
+    /// Hyperbolic tangent.
+    public func tanh() -> Tensor { applying(.tanh) }
+    /// Logistic sigmoid `1 / (1 + e^-x)`.
+    public func sigmoid() -> Tensor { applying(.sigmoid) }
+    /// `max(x, 0)`.
+    public func relu() -> Tensor { applying(.relu) }
+    /// |x|.
+    public func abs() -> Tensor { applying(.abs) }
+    /// x².
+    public func square() -> Tensor { applying(.square) }
+
+    /// x^exponent elementwise (C `pow` semantics; exponents 1, 2 and 0.5 take exact fast paths for `Float`).
+    public func pow(_ exponent: Scalar) -> Tensor {
+        Tensor(shape: shape) { output in
+            withUnsafeBufferPointer { Scalar.power($0, exponent, into: output) }
+        }
+    }
+
+    /// Clamps every element into `lower...upper`; NaN stays NaN (numpy `clip`).
+    public func clipped(min lower: Scalar, max upper: Scalar) -> Tensor {
+        precondition(!(lower > upper), "clipped(min: \(lower), max: \(upper)): min is greater than max")
+        var result = Tensor.maximum(self, lower)
+        result.broadcastingInPlace(.minimum, Tensor(scalar: upper), name: "clipped")
+        return result
+    }
+}
+
+/// e^x elementwise.
+public func exp<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.exp() }
+/// Natural logarithm elementwise.
+public func log<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.log() }
+/// Square root elementwise.
+public func sqrt<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.sqrt() }
+/// Hyperbolic tangent elementwise.
+public func tanh<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.tanh() }
+/// Absolute value elementwise.
+public func abs<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.abs() }
+/// x^exponent elementwise.
+public func pow<S: TensorFloatingPoint>(_ x: Tensor<S>, _ exponent: S) -> Tensor<S> { x.pow(exponent) }
+/// Logistic sigmoid elementwise.
+public func sigmoid<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.sigmoid() }
+/// Rectified linear unit elementwise.
+public func relu<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.relu() }
+/// numpy `clip(x, lower, upper)`.
+public func clip<S: TensorFloatingPoint>(_ x: Tensor<S>, _ lower: S, _ upper: S) -> Tensor<S> {
+    x.clipped(min: lower, max: upper)
+}

@@ -1,0 +1,119 @@
+import SwiftLearnGEMM
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The unary functions ``TensorFloatingPoint/apply(_:_:into:)`` evaluates.
+public enum UnaryFunction: Sendable, Hashable, CaseIterable {
+    case exp, log, sqrt, tanh, sigmoid, relu, abs, square
+}
+
+/// Floating-point tensor scalars (`Float`, `Double`): the types math, statistics and initializers work on.
+///
+/// `Float` runs the SIMD kernels of ``VectorMath``; `Double` uses scalar libm (the libraries keep their
+/// hot paths in `Float`).
+public protocol TensorFloatingPoint: TensorScalar, BinaryFloatingPoint {
+    /// Kernel hook: `y[i] = f(x[i])`; `y` may be exactly `x`.
+    static func apply(_ function: UnaryFunction, _ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>)
+    /// Kernel hook: `y[i] = x[i] ^ exponent` (C `pow` semantics).
+    static func power(_ x: UnsafeBufferPointer<Self>, _ exponent: Self, into y: UnsafeMutableBufferPointer<Self>)
+    /// Natural log of one scalar (used by reductions such as log-sum-exp).
+    static func logarithm(_ x: Self) -> Self
+    /// Square root of one scalar.
+    static func squareRootOf(_ x: Self) -> Self
+    /// Kernel hook: row-major `C = op(A) · op(B)` (`op` transposes when the flag is set), `C` is `m x n`,
+    /// leading dimensions are row strides. `Float` runs SwiftLearnGEMM's `sgemm`.
+    static func matrixMultiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                               a: UnsafeBufferPointer<Self>, lda: Int, b: UnsafeBufferPointer<Self>, ldb: Int,
+                               c: UnsafeMutableBufferPointer<Self>, ldc: Int)
+}
+
+extension Float: TensorFloatingPoint {
+    public static func apply(_ function: UnaryFunction, _ x: UnsafeBufferPointer<Float>,
+                             into y: UnsafeMutableBufferPointer<Float>) {
+        switch function {
+        case .exp: VectorMath.exp(x, into: y)
+        case .log: VectorMath.log(x, into: y)
+        case .sqrt: VectorMath.sqrt(x, into: y)
+        case .tanh: VectorMath.tanh(x, into: y)
+        case .sigmoid: VectorMath.sigmoid(x, into: y)
+        case .relu: VectorMath.relu(x, into: y)
+        case .abs: VectorMath.abs(x, into: y)
+        case .square: VectorMath.square(x, into: y)
+        }
+    }
+
+    public static func power(_ x: UnsafeBufferPointer<Float>, _ exponent: Float,
+                             into y: UnsafeMutableBufferPointer<Float>) {
+        precondition(x.count == y.count, "pow: input length \(x.count) differs from output length \(y.count)")
+        switch exponent {
+        case 1: if x.baseAddress != UnsafePointer(y.baseAddress) { _ = y.initialize(from: x) }
+        case 2: VectorMath.square(x, into: y)
+        case 0.5: VectorMath.sqrt(x, into: y)
+        default: for i in 0..<x.count { y[i] = powf(x[i], exponent) }
+        }
+    }
+
+    public static func logarithm(_ x: Float) -> Float { VectorMath.log(x) }
+
+    public static func matrixMultiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                                      a: UnsafeBufferPointer<Float>, lda: Int, b: UnsafeBufferPointer<Float>, ldb: Int,
+                                      c: UnsafeMutableBufferPointer<Float>, ldc: Int) {
+        sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+              b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+    }
+    public static func squareRootOf(_ x: Float) -> Float { x.squareRoot() }
+}
+
+extension Double: TensorFloatingPoint {
+    public static func apply(_ function: UnaryFunction, _ x: UnsafeBufferPointer<Double>,
+                             into y: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == y.count, "\(function): input length \(x.count) differs from output length \(y.count)")
+        let n = x.count
+        switch function {
+        case .exp: for i in 0..<n { y[i] = Glibc.exp(x[i]) }
+        case .log: for i in 0..<n { y[i] = Glibc.log(x[i]) }
+        case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
+        case .tanh: for i in 0..<n { y[i] = Glibc.tanh(x[i]) }
+        case .sigmoid:
+            // Both tails accurate: e^x/(1+e^x) for x < 0 avoids 1/(1+huge) losing nothing but keeps symmetry exact.
+            for i in 0..<n {
+                let v = x[i]
+                if v >= 0 { y[i] = 1 / (1 + Glibc.exp(-v)) } else { let e = Glibc.exp(v); y[i] = e / (1 + e) }
+            }
+        case .relu: for i in 0..<n { let v = x[i]; y[i] = v < 0 ? 0 : v }
+        case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
+        case .square: for i in 0..<n { y[i] = x[i] * x[i] }
+        }
+    }
+
+    public static func power(_ x: UnsafeBufferPointer<Double>, _ exponent: Double,
+                             into y: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == y.count, "pow: input length \(x.count) differs from output length \(y.count)")
+        for i in 0..<x.count { y[i] = Glibc.pow(x[i], exponent) }
+    }
+
+    public static func logarithm(_ x: Double) -> Double { Glibc.log(x) }
+
+    /// A plain i-p-j loop (Double products are rare in the libraries: statistics, not training).
+    public static func matrixMultiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                                      a: UnsafeBufferPointer<Double>, lda: Int, b: UnsafeBufferPointer<Double>, ldb: Int,
+                                      c: UnsafeMutableBufferPointer<Double>, ldc: Int) {
+        for i in 0..<m {
+            for j in 0..<n { c[i * ldc + j] = 0 }
+            for p in 0..<k {
+                let aValue = transposeA ? a[p * lda + i] : a[i * lda + p]
+                if transposeB {
+                    for j in 0..<n { c[i * ldc + j] += aValue * b[j * ldb + p] }
+                } else {
+                    for j in 0..<n { c[i * ldc + j] += aValue * b[p * ldb + j] }
+                }
+            }
+        }
+    }
+    public static func squareRootOf(_ x: Double) -> Double { x.squareRoot() }
+}

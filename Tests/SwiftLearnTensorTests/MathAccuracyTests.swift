@@ -1,0 +1,152 @@
+import XCTest
+@testable import SwiftLearnTensor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sweeps the Float kernels against Double libm over the whole Float range.
+///
+/// Error metric: `|y - ref| / max(|ref|, 2^-126)`, i.e. relative error for normal results and absolute error in
+/// units of the smallest normal for subnormal results (a correctly rounded subnormal has absolute error up to
+/// 2^-150, which a pure relative metric could never accept). Results whose reference overflows Float must be `inf`.
+final class MathAccuracyTests: XCTestCase {
+    static let bound = 2e-7
+
+    /// Every 2003rd bit pattern of all 2^32: 2.1M points including subnormals, both signs, the overflow and
+    /// underflow thresholds' neighbourhoods, infinities and NaNs. (A prime step visits every mantissa residue.)
+    static let sweep: [Float] = {
+        let step: UInt64 = 2003
+        let count = Int((UInt64(1) << 32) / step)
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count { buffer[i] = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(i) * step)) }
+            initialized = count
+        }
+    }()
+
+    /// Dense uniform grid over the range where the functions vary: 400k points in [-25, 25].
+    static let dense: [Float] = (0..<400_000).map { Float(-25 + 50 * Double($0) / 400_000) }
+
+    struct Report { var maxError = 0.0; var worst: Float = 0; var failures: [String] = [] }
+
+    func measure(_ inputs: [Float], kernel: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void,
+                 reference: (Double) -> Double) -> Report {
+        var outputs = [Float](repeating: 0, count: inputs.count)
+        inputs.withUnsafeBufferPointer { x in outputs.withUnsafeMutableBufferPointer { y in kernel(x, y) } }
+        var report = Report()
+        for i in 0..<inputs.count {
+            let x = inputs[i], y = outputs[i]
+            let ref = reference(Double(x))
+            if ref.isNaN {
+                if !y.isNaN && report.failures.count < 5 { report.failures.append("x=\(x): expected NaN, got \(y)") }
+                continue
+            }
+            let rounded = Float(ref)
+            if rounded.isInfinite {
+                if !(y.isInfinite && y.sign == rounded.sign) && !(Swift.abs(y) == Float.greatestFiniteMagnitude && Swift.abs(ref) < Double(Float.greatestFiniteMagnitude) * (1 + 1e-7)) {
+                    if report.failures.count < 5 { report.failures.append("x=\(x): expected \(rounded), got \(y)") }
+                }
+                continue
+            }
+            if y.isNaN || y.isInfinite {
+                if report.failures.count < 5 { report.failures.append("x=\(x): expected \(ref), got \(y)") }
+                continue
+            }
+            let error = Swift.abs(Double(y) - ref) / Swift.max(Swift.abs(ref), Double(Float.leastNormalMagnitude))
+            if error > report.maxError { report.maxError = error; report.worst = x }
+        }
+        return report
+    }
+
+    func check(_ name: String, kernel: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void,
+               reference: @escaping (Double) -> Double) {
+        for (label, inputs) in [("bit-pattern sweep", Self.sweep), ("dense [-25, 25]", Self.dense)] {
+            let report = measure(inputs, kernel: kernel, reference: reference)
+            print("\(name) \(label): \(inputs.count) points, max error \(report.maxError) at x = \(report.worst)")
+            XCTAssert(report.failures.isEmpty, "\(name) \(label): \(report.failures)")
+            XCTAssertLessThanOrEqual(report.maxError, Self.bound,
+                                     "\(name) \(label): max error \(report.maxError) at x = \(report.worst)")
+        }
+    }
+
+    func testExpAccuracy() {
+        check("exp", kernel: { VectorMath.exp($0, into: $1) }, reference: { Glibc.exp($0) })
+    }
+
+    func testLogAccuracy() {
+        check("log", kernel: { VectorMath.log($0, into: $1) }, reference: { $0 == 0 ? -.infinity : Glibc.log($0) })
+    }
+
+    func testTanhAccuracy() {
+        check("tanh", kernel: { VectorMath.tanh($0, into: $1) }, reference: { Glibc.tanh($0) })
+    }
+
+    func testSigmoidAccuracy() {
+        check("sigmoid", kernel: { VectorMath.sigmoid($0, into: $1) }, reference: { 1 / (1 + Glibc.exp(-$0)) })
+    }
+
+    func testEdgeValues() {
+        let inf = Float.infinity
+        func run(_ f: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void, _ x: [Float]) -> [Float] {
+            var y = [Float](repeating: 0, count: x.count)
+            x.withUnsafeBufferPointer { a in y.withUnsafeMutableBufferPointer { f(a, $0) } }
+            return y
+        }
+        let e = run({ VectorMath.exp($0, into: $1) }, [inf, -inf, .nan, 88.72284, 88.72283, -87.33655, -103.972, -104, 0, -0.0])
+        XCTAssertEqual(e[0], inf); XCTAssertEqual(e[1], 0); XCTAssert(e[2].isNaN)
+        XCTAssertEqual(e[3], inf, "e^88.72284 overflows Float")
+        XCTAssertEqual(e[4], Float(Glibc.exp(Double(Float(88.72283)))), "largest finite exp")
+        XCTAssert(e[5] >= Float.leastNormalMagnitude * 0.99 && e[5].isNormal == (Glibc.exp(Double(Float(-87.33655))) >= Double(Float.leastNormalMagnitude)))
+        XCTAssertEqual(e[6], Float(Glibc.exp(Double(Float(-103.972)))), "subnormal result rounds like libm")
+        XCTAssertEqual(e[7], 0); XCTAssertEqual(e[8], 1); XCTAssertEqual(e[9], 1)
+
+        let l = run({ VectorMath.log($0, into: $1) }, [0, -0.0, -1, inf, -inf, .nan, 1, Float.leastNonzeroMagnitude, Float.greatestFiniteMagnitude])
+        XCTAssertEqual(l[0], -inf); XCTAssertEqual(l[1], -inf); XCTAssert(l[2].isNaN); XCTAssertEqual(l[3], inf)
+        XCTAssert(l[4].isNaN); XCTAssert(l[5].isNaN); XCTAssertEqual(l[6], 0)
+        XCTAssertEqual(l[7], Float(Glibc.log(Double(Float.leastNonzeroMagnitude))))
+        XCTAssertEqual(l[8], Float(Glibc.log(Double(Float.greatestFiniteMagnitude))))
+
+        let t = run({ VectorMath.tanh($0, into: $1) }, [inf, -inf, .nan, 0, -0.0, 1e-30, -1e-30, 10, -10])
+        XCTAssertEqual(t[0], 1); XCTAssertEqual(t[1], -1); XCTAssert(t[2].isNaN); XCTAssertEqual(t[3], 0)
+        XCTAssertEqual(t[4].sign, .minus, "tanh(-0) = -0"); XCTAssertEqual(t[5], 1e-30); XCTAssertEqual(t[6], -1e-30)
+        XCTAssertEqual(t[7], 1); XCTAssertEqual(t[8], -1)
+
+        let s = run({ VectorMath.sigmoid($0, into: $1) }, [inf, -inf, .nan, 0, 20, -20, -100, -104])
+        XCTAssertEqual(s[0], 1); XCTAssertEqual(s[1], 0); XCTAssert(s[2].isNaN); XCTAssertEqual(s[3], 0.5)
+        XCTAssertEqual(s[4], 1)
+        XCTAssertEqual(s[5], Float(1 / (1 + Glibc.exp(20.0))))
+        XCTAssertEqual(s[6], Float(1 / (1 + Glibc.exp(100.0))), "tiny sigmoid keeps relative accuracy (subnormal)")
+        XCTAssertEqual(s[7], 0)
+    }
+
+    /// The tail (count not a multiple of 16) and in-place use give the same values as the full-vector path.
+    func testTailAndInPlaceMatchVectorPath() {
+        let x: [Float] = (0..<37).map { Float($0) * 0.37 - 6 }
+        var outOfPlace = [Float](repeating: 0, count: 37)
+        x.withUnsafeBufferPointer { a in outOfPlace.withUnsafeMutableBufferPointer { VectorMath.tanh(a, into: $0) } }
+        var inPlace = x
+        inPlace.withUnsafeMutableBufferPointer { VectorMath.tanh(UnsafeBufferPointer($0), into: $0) }
+        XCTAssertEqual(outOfPlace, inPlace)
+        for i in 0..<37 { XCTAssertEqual(outOfPlace[i], VectorMath.tanh(x[i])) }
+    }
+
+    func testTensorMathMatchesLibm() {
+        let x = Tensor<Float>([0.5, 1, 2, 4, 9])
+        let expected: [(Tensor<Float>, (Double) -> Double)] = [
+            (x.exp(), { Glibc.exp($0) }), (x.log(), { Glibc.log($0) }), (x.tanh(), { Glibc.tanh($0) }),
+            (x.sqrt(), { $0.squareRoot() }), (x.sigmoid(), { 1 / (1 + Glibc.exp(-$0)) }),
+            (x.pow(3), { Glibc.pow($0, 3) }), (x.square(), { $0 * $0 }),
+        ]
+        for (result, reference) in expected {
+            for i in 0..<5 { XCTAssertEqual(Double(result.scalars[i]), reference(Double(x.scalars[i])), accuracy: 2e-7 * reference(Double(x.scalars[i]))) }
+        }
+        let y = Tensor<Float>([-2, -0.5, 0, .nan, 3])
+        XCTAssertEqual(y.relu().scalars[0...2], [0, 0, 0]); XCTAssert(y.relu().scalars[3].isNaN); XCTAssertEqual(y.relu().scalars[4], 3)
+        XCTAssertEqual(y.abs().scalars[0...2], [2, 0.5, 0])
+        let clipped = y.clipped(min: -1, max: 1)
+        XCTAssertEqual(Array(clipped.scalars[0...2]), [-1, -0.5, 0]); XCTAssert(clipped.scalars[3].isNaN); XCTAssertEqual(clipped.scalars[4], 1)
+        // Double takes the libm path.
+        let d = Tensor<Double>([0.5, 1, 2])
+        XCTAssertEqual(d.exp().scalars, [0.5, 1, 2].map { Glibc.exp($0) })
+        XCTAssertEqual(d.sigmoid().scalars, [0.5, 1, 2].map { 1 / (1 + Glibc.exp(-$0)) })
+    }
+}
