@@ -46,6 +46,10 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "SwiftLearnGEMMTests", dependencies: ["SwiftLearnGEMM"]),
         .testTarget(name: "SwiftLearnTensorTests", dependencies: ["SwiftLearnTensor"]),
+        .testTarget(name: "SwiftLearnRandomTests", dependencies: ["SwiftLearnRandom"]),
+        .testTarget(name: "SwiftLearnDataTests",
+                    dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnRandom"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

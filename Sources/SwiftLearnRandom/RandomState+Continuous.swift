@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension RandomState {
+    /// A standard normal value by numpy's legacy polar Box–Muller (`legacy_gauss`).
+    ///
+    /// Draws `x1 = 2u1 - 1`, `x2 = 2u2 - 1` until `0 < r² = x1² + x2² < 1`, then `f = sqrt(-2 ln r² / r²)`;
+    /// returns `f * x2` and keeps `f * x1` for the next call, exactly as `RandomState.standard_normal` does.
+    public mutating func standardNormal() -> Double {
+        if let cached = cachedGaussian {
+            cachedGaussian = nil
+            return cached
+        }
+        var x1 = 0.0, x2 = 0.0, r2 = 0.0
+        repeat {
+            x1 = 2.0 * randomSample() - 1.0
+            x2 = 2.0 * randomSample() - 1.0
+            r2 = x1 * x1 + x2 * x2
+        } while r2 >= 1.0 || r2 == 0.0
+        let f = (-2.0 * log(r2) / r2).squareRoot()
+        cachedGaussian = f * x1
+        return f * x2
+    }
+
+    /// `count` successive values of `standardNormal()` (`standard_normal(count)`).
+    public mutating func standardNormal(_ count: Int) -> [Double] {
+        precondition(count >= 0, "standardNormal: count must be >= 0, got \(count)")
+        var result = [Double]()
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(standardNormal()) }
+        return result
+    }
+
+    /// `low + (high - low) * randomSample()`, identical to `RandomState.uniform(low, high)`.
+    public mutating func uniform(_ low: Double = 0, _ high: Double = 1) -> Double {
+        low + (high - low) * randomSample()
+    }
+
+    /// `count` values of `uniform(low, high)` (`uniform(low, high, size=count)`).
+    public mutating func uniform(_ low: Double, _ high: Double, count: Int) -> [Double] {
+        precondition(count >= 0, "uniform: count must be >= 0, got \(count)")
+        var result = [Double]()
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(uniform(low, high)) }
+        return result
+    }
+
+    /// `mean + std * standardNormal()`, identical to `RandomState.normal(mean, std)`.
+    public mutating func normal(_ mean: Double = 0, _ std: Double = 1) -> Double {
+        mean + std * standardNormal()
+    }
+
+    /// `count` values of `normal(mean, std)` (`normal(mean, std, size=count)`).
+    public mutating func normal(_ mean: Double, _ std: Double, count: Int) -> [Double] {
+        precondition(count >= 0, "normal: count must be >= 0, got \(count)")
+        var result = [Double]()
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(normal(mean, std)) }
+        return result
+    }
+}
