@@ -50,6 +50,9 @@ let package = Package(
         .testTarget(name: "SwiftLearnDataTests",
                     dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnRandom"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "SwiftLearnNNTests",
+                    dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

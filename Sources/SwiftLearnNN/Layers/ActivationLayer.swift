@@ -1,0 +1,46 @@
+/// Applies an activation function as its own layer, like `keras.layers.Activation("relu")`.
+///
+/// ```swift
+/// Sequential { Dense(10); Activation(.softmax) }
+/// ```
+public final class Activation: Layer {
+    public let activation: ActivationFunction
+
+    public init(_ activation: ActivationFunction, inputShape: [Int]? = nil, name: String? = nil) {
+        self.activation = activation
+        super.init(name: name, inputShape: inputShape)
+    }
+
+    public override var className: String { "Activation" }
+    public override var outputActivation: ActivationFunction? { activation }
+
+    public override func validateArguments() throws {
+        try super.validateArguments()
+        try activation.validate(owner: "Activation '\(name)'")
+    }
+
+    public override func forward(input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
+                                 batchSize: Int, training: Bool) {
+        _ = output.initialize(from: input)
+        if lossAppliesActivation { return }
+        let width = outputShape?.last ?? 1
+        activation.apply(output, rows: input.count / width, width: width)
+    }
+
+    public override func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
+                                  outputGradient: UnsafeMutableBufferPointer<Float>,
+                                  inputGradient: UnsafeMutableBufferPointer<Float>?, batchSize: Int) {
+        guard let inputGradient else { return }
+        if !lossAppliesActivation {
+            let width = outputShape?.last ?? 1
+            activation.backward(output: output, gradient: outputGradient, rows: output.count / width, width: width)
+        }
+        _ = inputGradient.initialize(from: UnsafeBufferPointer(outputGradient))
+    }
+
+    public override var config: [String: JSONValue] {
+        var config: [String: JSONValue] = ["activation": .string(activation.name)]
+        if let parameter = activation.parameter { config["activation_parameter"] = .number(Double(parameter)) }
+        return config
+    }
+}

@@ -1,0 +1,147 @@
+import SwiftLearnGEMM
+import SwiftLearnRandom
+
+/// A fully connected layer: `y = activation(x · kernel + bias)` over the last axis.
+///
+/// Shapes: input `[batch, ..., inputWidth]`, kernel `[inputWidth, units]`, bias `[units]`,
+/// output `[batch, ..., units]`. The kernel starts Glorot-uniform (`U(-l, l)`, `l = sqrt(6 / (in + out))`)
+/// and the bias at zero, as in Keras.
+///
+/// ```swift
+/// Dense(100, activation: .relu)
+/// Dense(10, activation: .softmax, inputShape: [784])
+/// ```
+public final class Dense: Layer {
+    /// The output width.
+    public let units: Int
+    /// The activation applied after the affine map.
+    public let activation: ActivationFunction
+    /// Whether the layer adds a bias.
+    public let useBias: Bool
+
+    public private(set) var kernel: Weight?
+    public private(set) var bias: Weight?
+    private var inputWidth = 0
+
+    public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+                inputShape: [Int]? = nil, name: String? = nil) {
+        self.units = units
+        self.activation = activation
+        self.useBias = useBias
+        super.init(name: name, inputShape: inputShape)
+    }
+
+    public override var className: String { "Dense" }
+
+    public override var weights: [Weight] { [kernel, bias].compactMap { $0 } }
+
+    public override var outputActivation: ActivationFunction? { activation }
+
+    public override func validateArguments() throws {
+        try super.validateArguments()
+        guard units > 0 else {
+            throw NNError.invalidArgument("Dense '\(name)': units must be a positive integer, received \(units)")
+        }
+        try activation.validate(owner: "Dense '\(name)'")
+    }
+
+    public override func computeOutputShape(inputShape: [Int]) throws -> [Int] {
+        guard let last = inputShape.last, last > 0 else {
+            throw NNError.shapeMismatch("Dense '\(name)' needs inputs with a last axis, received input of shape \(kerasShape(inputShape))")
+        }
+        return inputShape.dropLast() + [units]
+    }
+
+    public override func build(inputShape: [Int], seed: UInt32) throws {
+        inputWidth = inputShape.last!
+        let kernel = Weight(name: "kernel", shape: [inputWidth, units])
+        var generator = RandomState(seed: seed)
+        let limit = (6.0 / Double(inputWidth + units)).squareRoot()
+        let values = kernel.values
+        for i in 0..<values.count {
+            values[i] = Float(generator.uniform(-limit, limit))
+        }
+        self.kernel = kernel
+        if useBias {
+            let bias = Weight(name: "bias", shape: [units])
+            bias.values.initialize(repeating: 0)
+            self.bias = bias
+        }
+    }
+
+    public override func forward(input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
+                                 batchSize: Int, training: Bool) {
+        let rows = input.count / inputWidth
+        sgemm(m: rows, n: units, k: inputWidth,
+              a: input, lda: inputWidth,
+              b: kernel!.values.readOnly, ldb: units,
+              beta: 0, c: output, ldc: units)
+        biasAndActivation(output, rows: rows, activation: lossAppliesActivation ? .linear : activation)
+    }
+
+    /// Adds the bias and applies the activation in one pass over each row (relu and linear fused;
+    /// others add the bias and then run their own kernel).
+    private func biasAndActivation(_ output: UnsafeMutableBufferPointer<Float>, rows: Int, activation: ActivationFunction) {
+        let width = units
+        guard let y = output.baseAddress else { return }
+        if let bias {
+            let b = bias.values.baseAddress!
+            if activation == .relu {
+                for row in 0..<rows {
+                    let yr = y + row * width
+                    for j in 0..<width { yr[j] = Swift.max(yr[j] + b[j], 0) }
+                }
+                return
+            }
+            for row in 0..<rows {
+                let yr = y + row * width
+                for j in 0..<width { yr[j] += b[j] }
+            }
+        }
+        activation.apply(output, rows: rows, width: width)
+    }
+
+    public override func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
+                                  outputGradient: UnsafeMutableBufferPointer<Float>,
+                                  inputGradient: UnsafeMutableBufferPointer<Float>?, batchSize: Int) {
+        let rows = input.count / inputWidth
+        if !lossAppliesActivation {
+            activation.backward(output: output, gradient: outputGradient, rows: rows, width: units)
+        }
+        let dz = outputGradient.readOnly
+        // dW = xᵀ · dz, through the transpose flag rather than a transposed copy.
+        sgemm(transA: true, m: inputWidth, n: units, k: rows,
+              a: input, lda: inputWidth, b: dz, ldb: units,
+              beta: 0, c: kernel!.gradients, ldc: units)
+        if let bias {
+            columnSums(dz, rows: rows, width: units, into: bias.gradients)
+        }
+        if let inputGradient {
+            // dx = dz · Wᵀ
+            sgemm(transB: true, m: rows, n: inputWidth, k: units,
+                  a: dz, lda: units, b: kernel!.values.readOnly, ldb: units,
+                  beta: 0, c: inputGradient, ldc: inputWidth)
+        }
+    }
+
+    public override var config: [String: JSONValue] {
+        var config: [String: JSONValue] = [
+            "units": .number(Double(units)),
+            "activation": .string(activation.name),
+            "use_bias": .bool(useBias),
+        ]
+        if let parameter = activation.parameter { config["activation_parameter"] = .number(Double(parameter)) }
+        return config
+    }
+}
+
+/// `sums[j] = Σ_i values[i, j]`, accumulated row by row so the inner loop vectorizes.
+func columnSums(_ values: UnsafeBufferPointer<Float>, rows: Int, width: Int, into sums: UnsafeMutableBufferPointer<Float>) {
+    let s = sums.baseAddress!
+    s.update(repeating: 0, count: width)
+    guard let v = values.baseAddress else { return }
+    for row in 0..<rows {
+        let vr = v + row * width
+        for j in 0..<width { s[j] += vr[j] }
+    }
+}

@@ -1,0 +1,106 @@
+import XCTest
+import SwiftLearnRandom
+import SwiftLearnTensor
+@testable import SwiftLearnNN
+
+/// Uniform values in [low, high) from numpy's legacy generator.
+func uniformValues(_ count: Int, seed: UInt32, low: Double = -1, high: Double = 1) -> [Float] {
+    var generator = RandomState(seed: seed)
+    return (0..<count).map { _ in Float(generator.uniform(low, high)) }
+}
+
+/// A fresh scratch directory under the system temporary directory.
+func temporaryDirectory(_ name: String = #function) -> String {
+    let base = "/tmp/swiftlearn-nn-tests-\(getpid())"
+    let sanitized = name.filter { $0.isLetter || $0.isNumber }
+    let path = "\(base)/\(sanitized)"
+    _ = try? FileManager.default.removeItem(atPath: path)
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// The directory of committed fixtures next to this file.
+let fixturesDirectory: String = {
+    let file = #filePath
+    return String(file[..<file.lastIndex(of: "/")!]) + "/Fixtures"
+}()
+
+/// Asserts that `body` throws an `NNError` whose description contains every fragment.
+func assertThrowsMessage(_ fragments: [String], file: StaticString = #filePath, line: UInt = #line,
+                         _ body: () throws -> Void) {
+    do {
+        try body()
+        XCTFail("expected an error containing \(fragments)", file: file, line: line)
+    } catch {
+        let message = "\(error)"
+        for fragment in fragments where !message.contains(fragment) {
+            XCTFail("error \"\(message)\" does not contain \"\(fragment)\"", file: file, line: line)
+        }
+    }
+}
+
+func assertClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ message: String = "",
+                 file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.count, expected.count, "counts differ \(message)", file: file, line: line)
+    for (index, (a, e)) in zip(actual, expected).enumerated() {
+        if !(abs(a - e) <= tolerance * max(1, abs(e))) {
+            XCTFail("element \(index): \(a) vs expected \(e) (tolerance \(tolerance)) \(message)", file: file, line: line)
+            return
+        }
+    }
+}
+
+/// Central finite differences of `objective` (evaluated in Double) with respect to `values[index]`.
+func centralDifference(_ values: UnsafeMutablePointer<Float>, _ index: Int, step: Float, _ objective: () -> Double) -> Double {
+    let saved = values[index]
+    values[index] = saved + step
+    let plus = objective()
+    values[index] = saved - step
+    let minus = objective()
+    values[index] = saved
+    return (plus - minus) / Double(2 * step)
+}
+
+/// Checks a layer's input and weight gradients against central differences of `L = Σ y ⊙ R`.
+func checkLayerGradients(_ layer: Layer, inputShape: [Int], batch: Int, input: [Float], step: Float = 1e-2,
+                         tolerance: Double = 2e-3, file: StaticString = #filePath, line: UInt = #line) throws {
+    try layer.build(inputShape: inputShape)
+    let outputCount = batch * layer.outputShape!.reduce(1, *)
+    let upstream = uniformValues(outputCount, seed: 99)
+    // Stable storage, so the objective can read what the finite difference perturbs.
+    let x = UnsafeMutableBufferPointer<Float>.allocate(capacity: input.count)
+    _ = x.initialize(from: input)
+    let output = UnsafeMutableBufferPointer<Float>.allocate(capacity: outputCount)
+    defer { output.deallocate(); x.deallocate() }
+    func objective() -> Double {
+        layer.forward(input: UnsafeBufferPointer(x), output: output, batchSize: batch, training: false)
+        var total = 0.0
+        for i in 0..<outputCount { total += Double(output[i]) * Double(upstream[i]) }
+        return total
+    }
+    _ = objective()
+    var gradient = upstream
+    var inputGradient = [Float](repeating: .nan, count: x.count)
+    gradient.withUnsafeMutableBufferPointer { g in
+        inputGradient.withUnsafeMutableBufferPointer { ig in
+            layer.backward(input: UnsafeBufferPointer(x), output: UnsafeBufferPointer(output), outputGradient: g, inputGradient: ig, batchSize: batch)
+        }
+    }
+    func compare(_ analytic: Float, _ numeric: Double, _ what: String) {
+        let scale = max(1, abs(numeric))
+        if abs(Double(analytic) - numeric) > tolerance * scale {
+            XCTFail("\(layer.className) \(what): analytic \(analytic), finite difference \(numeric)", file: file, line: line)
+        }
+    }
+    for index in 0..<x.count {
+        let numeric = centralDifference(x.baseAddress!, index, step: step, objective)
+        compare(inputGradient[index], numeric, "d/dx[\(index)]")
+    }
+    for weight in layer.weights {
+        let analytic = Array(weight.gradients)
+        for index in 0..<weight.count {
+            let numeric = centralDifference(weight.values.baseAddress!, index, step: step, objective)
+            compare(analytic[index], numeric, "d/d\(weight.name)[\(index)]")
+        }
+    }
+}
