@@ -15,27 +15,28 @@ let package = Package(
         // MARK: - Numerics core
         .target(name: "SwiftLearnGEMM"),
         .target(name: "SwiftLearnRandom"),
+        .target(name: "SwiftLearnIO"),
         .target(name: "SwiftLearnTensor", dependencies: ["SwiftLearnGEMM"]),
 
         // MARK: - Data
         .target(name: "SwiftLearnCompression"),
         .target(name: "SwiftLearnData",
-                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom"],
+                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnIO"],
                 resources: [.copy("Resources/boston_housing.csv")]),
 
         // MARK: - Models
-        .target(name: "SwiftLearnNN", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM"]),
+        .target(name: "SwiftLearnNN", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnIO"]),
 
         // MARK: - Images
         .target(name: "SwiftLearnVision",
                 dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnNN"]),
 
         // MARK: - Charts
-        .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnCompression"]),
+        .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnCompression", "SwiftLearnIO"]),
 
         // MARK: - Umbrella
         .target(name: "SwiftLearn", dependencies: [
-            "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnTensor", "SwiftLearnCompression",
+            "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnIO", "SwiftLearnTensor", "SwiftLearnCompression",
             "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
         ]),
 
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "SwiftLearnGEMMTests", dependencies: ["SwiftLearnGEMM"]),
         .testTarget(name: "SwiftLearnTensorTests", dependencies: ["SwiftLearnTensor"]),
         .testTarget(name: "SwiftLearnRandomTests", dependencies: ["SwiftLearnRandom"]),
+        .testTarget(name: "SwiftLearnIOTests", dependencies: ["SwiftLearnIO"]),
         .testTarget(name: "SwiftLearnDataTests",
                     dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnRandom"],
                     exclude: ["Fixtures"]),

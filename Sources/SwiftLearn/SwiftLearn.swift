@@ -1,6 +1,7 @@
 // The umbrella module: `import SwiftLearn` brings in every part.
 @_exported import SwiftLearnGEMM
 @_exported import SwiftLearnRandom
+@_exported import SwiftLearnIO
 @_exported import SwiftLearnTensor
 @_exported import SwiftLearnCompression
 @_exported import SwiftLearnData
