@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "SwiftLearn", targets: ["SwiftLearn"]),
         .executable(name: "gemm-bench", targets: ["GEMMBench"]),
         .executable(name: "tensor-bench", targets: ["TensorBench"]),
+        .executable(name: "inflate-bench", targets: ["InflateBench"]),
+        .executable(name: "train-bench", targets: ["TrainBench"]),
+        .executable(name: "image-bench", targets: ["ImageBench"]),
     ],
     targets: [
         // MARK: - Numerics core
@@ -19,7 +22,7 @@ let package = Package(
         .target(name: "SwiftLearnTensor", dependencies: ["SwiftLearnGEMM"]),
 
         // MARK: - Data
-        .target(name: "SwiftLearnCompression"),
+        .target(name: "SwiftLearnCompression", dependencies: ["SwiftLearnIO"]),
         .target(name: "SwiftLearnData",
                 dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnIO"],
                 resources: [.copy("Resources/boston_housing.csv")]),
@@ -43,6 +46,13 @@ let package = Package(
         // MARK: - Benchmarks
         .executableTarget(name: "GEMMBench", dependencies: ["SwiftLearnGEMM"], path: "Benchmarks/GEMMBench"),
         .executableTarget(name: "TensorBench", dependencies: ["SwiftLearnTensor"], path: "Benchmarks/TensorBench"),
+        .executableTarget(name: "InflateBench", dependencies: ["SwiftLearnCompression"],
+                          path: "Benchmarks/InflateBench", exclude: ["reference.py"]),
+        .executableTarget(name: "TrainBench",
+                          dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnData"],
+                          path: "Benchmarks/TrainBench"),
+        .executableTarget(name: "ImageBench", dependencies: ["SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor"],
+                          path: "Benchmarks/ImageBench", exclude: ["keras_reference.py", "make_images.py", "run_bench.py"]),
 
         // MARK: - Tests
         .testTarget(name: "SwiftLearnGEMMTests", dependencies: ["SwiftLearnGEMM"]),
@@ -50,7 +60,11 @@ let package = Package(
         .testTarget(name: "SwiftLearnRandomTests", dependencies: ["SwiftLearnRandom"]),
         .testTarget(name: "SwiftLearnIOTests", dependencies: ["SwiftLearnIO"]),
         .testTarget(name: "SwiftLearnDataTests",
-                    dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnRandom"],
+                    dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "SwiftLearnCompressionTests", dependencies: ["SwiftLearnCompression"], exclude: ["Fixtures"]),
+        .testTarget(name: "SwiftLearnPlotTests", dependencies: ["SwiftLearnPlot", "SwiftLearnCompression"]),
+        .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnNN"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnNNTests",
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM"],

@@ -41,6 +41,23 @@ public enum FileIO {
     /// is durable. On any failure the temporary file is removed and the old file is untouched.
     /// - Throws: ``FileIOError`` naming the path and the step that failed.
     public static func writeAtomically(_ bytes: [UInt8], toPath path: String) throws(FileIOError) {
+        do {
+            try writeAtomically(toPath: path) { write in try bytes.withUnsafeBytes { try write($0) } }
+        } catch let error as FileIOError {
+            throw error
+        } catch {
+            throw FileIOError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The streaming form of ``writeAtomically(_:toPath:)``: `body` appends chunks through `write`,
+    /// so large archives need not be assembled in memory first.
+    ///
+    /// - Throws: ``FileIOError`` for operating-system failures; an error thrown by `body` is
+    ///   rethrown unchanged, after the temporary file is removed and the old file left untouched.
+    public static func writeAtomically(
+        toPath path: String, _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -51,25 +68,28 @@ public enum FileIO {
         guard descriptor >= 0 else {
             throw FileIOError(path: path, reason: "cannot create a temporary file in \(directory): \(systemError())")
         }
-        func abandon(_ reason: String) -> FileIOError {
-            close(descriptor)
-            unlink(temporary)
-            return FileIOError(path: path, reason: reason)
+        var temporaryOpen = true
+        defer {
+            if temporaryOpen {
+                close(descriptor)
+                unlink(temporary)
+            }
         }
         var written = 0
-        let failure: String? = bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+        try body { chunk in
+            var offset = 0
+            while offset < chunk.count {
+                let result = write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
                 if result < 0 {
                     if errno == EINTR { continue }
-                    return "write failed at byte offset \(written) of \(buffer.count): \(systemError())"
+                    throw FileIOError(path: path, reason: "write failed at byte offset \(written + offset): \(systemError())")
                 }
-                written += result
+                offset += result
             }
-            return nil
+            written += chunk.count
         }
-        if let failure { throw abandon(failure) }
-        guard fsync(descriptor) == 0 else { throw abandon("fsync failed: \(systemError())") }
+        guard fsync(descriptor) == 0 else { throw FileIOError(path: path, reason: "fsync failed: \(systemError())") }
+        temporaryOpen = false
         guard close(descriptor) == 0 else {
             unlink(temporary)
             throw FileIOError(path: path, reason: "close failed: \(systemError())")

@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+@testable import SwiftLearnVision
+import SwiftLearnTensor
+
+/// Decoded pixels against Pillow's decoding of the same files (values written by Pillow into the fixtures' JSON).
+///
+/// Tolerances: PNG exact. JPEG: this decoder reproduces libjpeg-turbo's ISLOW IDCT, fancy upsampling and
+/// fixed-point YCbCr tables, so the stated tolerance is max |diff| <= 1 and mean |diff| <= 0.02 per sample
+/// (observed: 0 on every fixture).
+final class DecoderFixtureTests: XCTestCase {
+    static let jpegMaxTolerance = 1
+    static let jpegMeanTolerance = 0.02
+
+    func testSharedFixturesMatchPillow() throws {
+        let expected = try FixturePaths.json(FixturePaths.shared.appendingPathComponent("expected_pixels.json"))
+        XCTAssertGreaterThanOrEqual(expected.count, 16)
+        for (name, value) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let entry = value as? [String: Any], let layout = entry["decoded_as"] as? String,
+                  let size = entry["size"] as? [Int], let pixels = entry["pixels"] as? [Int],
+                  let mode = colorMode(layout: layout) else {
+                XCTFail("malformed entry \(name)"); continue
+            }
+            let bytes = try FixturePaths.bytes(FixturePaths.shared.appendingPathComponent(name))
+            let image = try decodeImage(bytes, colorMode: mode, file: name)
+            XCTAssertEqual(image.shape, [size[1], size[0], mode.channels], name)
+            XCTAssertEqual(image.count, pixels.count, name)
+            let diff = pixelDifference(image.scalars, pixels)
+            if name.hasSuffix(".png") {
+                XCTAssertEqual(diff.max, 0, "\(name): PNG must match Pillow exactly")
+            } else {
+                print("JPEG \(name) as \(layout): max abs diff \(diff.max), mean \(diff.mean)")
+                XCTAssertLessThanOrEqual(diff.max, Self.jpegMaxTolerance, "\(name) max abs diff")
+                XCTAssertLessThanOrEqual(diff.mean, Self.jpegMeanTolerance, "\(name) mean abs diff")
+            }
+        }
+    }
+
+    func testGeneratedFixturesMatchPillowInEveryLayout() throws {
+        let expected = try FixturePaths.json(FixturePaths.local.appendingPathComponent("expected.json"))
+        var checked = 0
+        for (name, value) in expected.sorted(by: { $0.key < $1.key }) where !name.hasPrefix("__") {
+            guard let entry = value as? [String: Any], let size = entry["size"] as? [Int] else {
+                XCTFail("malformed entry \(name)"); continue
+            }
+            let bytes = try FixturePaths.bytes(FixturePaths.local.appendingPathComponent(name))
+            for layout in ["L", "RGB", "RGBA"] {
+                guard let pixels = entry[layout] as? [Int], let mode = colorMode(layout: layout) else { continue }
+                let image: Tensor<UInt8>
+                do {
+                    image = try decodeImage(bytes, colorMode: mode, file: name)
+                } catch {
+                    XCTFail("\(name) as \(layout): \(error)"); continue
+                }
+                XCTAssertEqual(image.shape, [size[1], size[0], mode.channels], "\(name) \(layout)")
+                let diff = pixelDifference(image.scalars, pixels)
+                if name.hasSuffix(".png") {
+                    XCTAssertEqual(diff.max, 0, "\(name) as \(layout) must match Pillow exactly")
+                } else {
+                    print("JPEG \(name) as \(layout): max abs diff \(diff.max), mean \(diff.mean)")
+                    XCTAssertLessThanOrEqual(diff.max, Self.jpegMaxTolerance, "\(name) as \(layout) max abs diff")
+                    XCTAssertLessThanOrEqual(diff.mean, Self.jpegMeanTolerance, "\(name) as \(layout) mean abs diff")
+                }
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+}
