@@ -46,6 +46,6 @@ final class FormatsIDXTests: XCTestCase {
         let url = directory.appendingPathComponent("bad.idx.gz")
         try Data(gz).write(to: url)
         assertCodecsFormatError(.decompression, containing: [url.path, "CRC-32 mismatch"]) { try IDX.read(contentsOf: url) }
-        assertCodecsFormatError(.io, containing: ["missing.idx", "no such file"]) { try IDX.read(contentsOf: directory.appendingPathComponent("missing.idx")) }
+        assertCodecsFormatError(.io, containing: ["missing.idx", "cannot open: No such file or directory"]) { try IDX.read(contentsOf: directory.appendingPathComponent("missing.idx")) }
     }
 }

@@ -99,7 +99,7 @@ final class FormatsNPYTests: XCTestCase {
 
     func testWriteIntoMissingDirectoryFailsCleanly() throws {
         let url = URL(fileURLWithPath: "/nonexistent-swiftlearn-dir/x.npy")
-        assertCodecsFormatError(.io, containing: ["/nonexistent-swiftlearn-dir/x.npy", "cannot create temporary file"]) {
+        assertCodecsFormatError(.io, containing: ["/nonexistent-swiftlearn-dir/x.npy", "cannot create a temporary file in /nonexistent-swiftlearn-dir"]) {
             try NPY.write(Tensor<Float>([1]), to: url)
         }
     }
