@@ -24,15 +24,14 @@ let package = Package(
         // MARK: - Data
         .target(name: "SwiftLearnCompression", dependencies: ["SwiftLearnIO"]),
         .target(name: "SwiftLearnData",
-                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnIO"],
-                resources: [.copy("Resources/boston_housing.csv")]),
+                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnIO"]),
 
         // MARK: - Models
         .target(name: "SwiftLearnNN", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnIO"]),
 
         // MARK: - Images
         .target(name: "SwiftLearnVision",
-                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnNN"]),
+                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnNN", "SwiftLearnData"]),
 
         // MARK: - Charts
         .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnCompression", "SwiftLearnIO"]),

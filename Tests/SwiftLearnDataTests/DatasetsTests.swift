@@ -159,8 +159,9 @@ final class DatasetsTests: XCTestCase {
                 for column in 0..<13 { XCTAssertEqual(xTrain[position, column], rows[row, column], "seed \(seed) train row \(position)") }
                 XCTAssertEqual(yTrain[position], rows[row, 13])
             }
+            // Together with the training rows above, every value of the embedded table is compared with the file.
             for (position, row) in testIndex.enumerated() {
-                XCTAssertEqual(xTest[position, 0], rows[row, 0])
+                for column in 0..<13 { XCTAssertEqual(xTest[position, column], rows[row, column], "seed \(seed) test row \(position)") }
                 XCTAssertEqual(yTest[position], rows[row, 13])
             }
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SwiftLearnRandom
 import SwiftLearnTensor
 
@@ -42,7 +42,7 @@ public enum BostonHousing {
         "LSTAT": "% lower status of the population",
     ]
 
-    /// Loads the bundled rows and splits them as Keras does.
+    /// Loads the rows that ship with the library and splits them as Keras does.
     /// - Parameters:
     ///   - testSplit: fraction of rows held out, in `0 ..< 1`.
     ///   - seed: the NumPy `RandomState` seed, `0 ... 2^32 - 1`.
@@ -51,15 +51,18 @@ public enum BostonHousing {
     public static func loadData<Scalar: TensorScalar & BinaryFloatingPoint & LosslessStringConvertible>(
         as type: Scalar.Type = Double.self, testSplit: Double = 0.2, seed: Int = 113
     ) throws(FormatError) -> ((xTrain: Tensor<Scalar>, yTrain: Tensor<Scalar>), (xTest: Tensor<Scalar>, yTest: Tensor<Scalar>)) {
-        guard let url = Bundle.module.url(forResource: "boston_housing", withExtension: "csv") else {
-            throw FormatError(.notFound, "the bundled resource boston_housing.csv is missing from \(Bundle.module.bundlePath)")
-        }
-        return try loadData(contentsOf: url, as: Scalar.self, testSplit: testSplit, seed: seed)
+        try split(bytes: Array(embeddedCSV.utf8), fileName: nil, as: Scalar.self, testSplit: testSplit, seed: seed)
     }
 
     /// Loads the rows from a CSV file with the same layout (13 features then MEDV, no header) and splits them.
     public static func loadData<Scalar: TensorScalar & BinaryFloatingPoint & LosslessStringConvertible>(
         contentsOf url: URL, as type: Scalar.Type = Double.self, testSplit: Double = 0.2, seed: Int = 113
+    ) throws(FormatError) -> ((xTrain: Tensor<Scalar>, yTrain: Tensor<Scalar>), (xTest: Tensor<Scalar>, yTest: Tensor<Scalar>)) {
+        try split(bytes: FileAccess.read(url), fileName: url.path, as: Scalar.self, testSplit: testSplit, seed: seed)
+    }
+
+    private static func split<Scalar: TensorScalar & BinaryFloatingPoint & LosslessStringConvertible>(
+        bytes: [UInt8], fileName: String?, as type: Scalar.Type, testSplit: Double, seed: Int
     ) throws(FormatError) -> ((xTrain: Tensor<Scalar>, yTrain: Tensor<Scalar>), (xTest: Tensor<Scalar>, yTest: Tensor<Scalar>)) {
         guard testSplit >= 0, testSplit < 1 else {
             throw FormatError(.invalidArgument, "testSplit must be in 0 ..< 1, got \(testSplit)")
@@ -68,11 +71,11 @@ public enum BostonHousing {
             throw FormatError(.invalidArgument, "seed must be in 0 ... 4294967295 (NumPy RandomState), got \(seed)")
         }
         // Parse as Double (the stored precision), convert at the end.
-        let table = try CSV.readNumeric(contentsOf: url, as: Double.self, options: CSVOptions(header: .absent))
+        let table = try CSV.readNumeric(bytes: bytes, as: Double.self, options: CSVOptions(header: .absent), fileName: fileName)
         let rows = table.values.shape[0]
         let columns = table.values.shape[1]
         guard columns == featureNames.count + 1 else {
-            throw FormatError(.corrupt, file: url.path, at: .line(1, column: nil, columnName: nil),
+            throw FormatError(.corrupt, file: fileName, at: .line(1, column: nil, columnName: nil),
                               "Boston housing rows have \(columns) values, expected 14 (13 features and MEDV)")
         }
         var random = RandomState(seed: UInt32(seed))
