@@ -43,14 +43,16 @@ let package = Package(
         ]),
 
         // MARK: - Benchmarks
-        .executableTarget(name: "GEMMBench", dependencies: ["SwiftLearnGEMM"], path: "Benchmarks/GEMMBench"),
-        .executableTarget(name: "TensorBench", dependencies: ["SwiftLearnTensor"], path: "Benchmarks/TensorBench"),
-        .executableTarget(name: "InflateBench", dependencies: ["SwiftLearnCompression"],
+        .target(name: "BenchmarkSupport", dependencies: ["SwiftLearnIO"], path: "Benchmarks/BenchmarkSupport"),
+        .executableTarget(name: "GEMMBench", dependencies: ["SwiftLearnGEMM", "BenchmarkSupport"], path: "Benchmarks/GEMMBench"),
+        .executableTarget(name: "TensorBench", dependencies: ["SwiftLearnTensor", "BenchmarkSupport"], path: "Benchmarks/TensorBench"),
+        .executableTarget(name: "InflateBench", dependencies: ["SwiftLearnCompression", "BenchmarkSupport"],
                           path: "Benchmarks/InflateBench", exclude: ["reference.py"]),
         .executableTarget(name: "TrainBench",
-                          dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnData"],
+                          dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnData",
+                                         "BenchmarkSupport"],
                           path: "Benchmarks/TrainBench"),
-        .executableTarget(name: "ImageBench", dependencies: ["SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor"],
+        .executableTarget(name: "ImageBench", dependencies: ["SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor", "BenchmarkSupport"],
                           path: "Benchmarks/ImageBench", exclude: ["keras_reference.py", "make_images.py", "run_bench.py"]),
 
         // MARK: - Tests

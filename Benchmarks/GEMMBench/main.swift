@@ -6,6 +6,7 @@
 //
 // Each figure is the median GFLOPS of several timed repetitions after a warm-up; the number of
 // repetitions grows for small shapes so each sample lasts long enough to time.
+import BenchmarkSupport
 import SwiftLearnGEMM
 #if canImport(Glibc)
 import Glibc
@@ -13,17 +14,6 @@ import Glibc
 
 struct Shape {
     let label: String, m: Int, n: Int, k: Int, transA: Bool, transB: Bool
-}
-
-func seconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 /// Median GFLOPS of `samples` timed batches of calls.
@@ -46,9 +36,9 @@ func measure(_ shape: Shape, threads: Int, samples: Int) -> Double {
                 }
                 for _ in 0..<max(2, callsPerSample / 4) { call() }
                 for _ in 0..<samples {
-                    let start = seconds()
+                    let start = monotonicSeconds()
                     for _ in 0..<callsPerSample { call() }
-                    rates.append(flops * Double(callsPerSample) / (seconds() - start) / 1e9)
+                    rates.append(flops * Double(callsPerSample) / (monotonicSeconds() - start) / 1e9)
                 }
             }
         }
@@ -99,7 +89,11 @@ for shape in shapes {
         let gflops = measure(shape, threads: threads, samples: samples)
         row.append(gflops)
         if json {
-            print("{\"m\":\(shape.m),\"n\":\(shape.n),\"k\":\(shape.k),\"transA\":\(shape.transA),\"transB\":\(shape.transB),\"threads\":\(threads),\"gflops\":\((gflops * 10).rounded() / 10),\"kernel\":\"\(selectedMicrokernel.name)\"}")
+            var line = JSONLine(style: .compact)
+            line.add("m", shape.m); line.add("n", shape.n); line.add("k", shape.k)
+            line.add("transA", shape.transA); line.add("transB", shape.transB); line.add("threads", threads)
+            line.add("gflops", (gflops * 10).rounded() / 10); line.add("kernel", selectedMicrokernel.name)
+            print(line.text)
         }
     }
     if !json {

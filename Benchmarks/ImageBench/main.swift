@@ -11,6 +11,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BenchmarkSupport
 import Dispatch
 import SwiftLearnVision
 import SwiftLearnNN
@@ -31,42 +32,6 @@ func fixed(_ value: Double, _ digits: Int) -> String {
     var text = String(fraction)
     while text.count < digits { text = "0" + text }
     return digits == 0 ? String(whole) : "\(whole).\(text)"
-}
-
-/// CPU time of the calling thread (stable under machine load, for A/B comparisons).
-func threadCPU() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-/// CPU time of the whole process (all threads).
-func processCPU() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-/// Resident set size and its peak (kB) from /proc/self/status.
-func memoryKB() -> (rss: Int, peak: Int) {
-    guard let file = fopen("/proc/self/status", "r") else { return (0, 0) }
-    defer { fclose(file) }
-    var rss = 0, peak = 0
-    var line = [CChar](repeating: 0, count: 512)
-    while fgets(&line, 512, file) != nil {
-        let length = line.firstIndex(of: 0) ?? line.count
-        let text = String(decoding: line[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let number = Int(text.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
-        if text.hasPrefix("VmRSS:") { rss = number }
-        if text.hasPrefix("VmHWM:") { peak = number }
-    }
-    return (rss, peak)
 }
 
 let args = CommandLine.arguments
@@ -90,15 +55,15 @@ do {
         var cpuRates: [Double] = []
         var checksum: Double = 0
         for epoch in 0..<epochs {
-            let start = now()
-            let cpuStart = processCPU()
+            let start = monotonicSeconds()
+            let cpuStart = processCPUSeconds()
             var iterator = try flow.makeEpoch(epoch)
             var images = 0
             while let b = try iterator.next() {
                 images += b.inputs.shape[0]
                 checksum += Double(b.inputs.scalars[0])
             }
-            let seconds = now() - start, cpu = processCPU() - cpuStart
+            let seconds = monotonicSeconds() - start, cpu = processCPUSeconds() - cpuStart
             rates.append(Double(images) / seconds)
             cpuRates.append(Double(images) / cpu)
             print("epoch \(epoch): \(images) images in \(fixed(seconds, 3)) s = \(Int(Double(images) / seconds)) images/s, \(Int(Double(images) / cpu)) images per CPU-second")
@@ -108,7 +73,7 @@ do {
     case "decode":
         let flow = try ImageDataGenerator().flowFromDirectory(folder, targetSize: (1, 1), shuffle: false)
         var byteCount = 0
-        var start = now()
+        var start = monotonicSeconds()
         var raw: [[UInt8]] = []
         for path in flow.filePaths {
             let fd = open(path, O_RDONLY); var st = stat(); fstat(fd, &st)
@@ -116,25 +81,25 @@ do {
             byteCount += bytes.count
             raw.append(bytes)
         }
-        print("read \(raw.count) files (\(byteCount) bytes) in \(now() - start) s")
+        print("read \(raw.count) files (\(byteCount) bytes) in \(monotonicSeconds() - start) s")
         for _ in 0..<3 {
-            start = now()
-            let cpuStart = threadCPU()
+            start = monotonicSeconds()
+            let cpuStart = threadCPUSeconds()
             var sum = 0
             for bytes in raw { sum &+= Int(try decodeImage(bytes, colorMode: .rgb).scalars[0]) }
-            let seconds = now() - start, cpu = threadCPU() - cpuStart
+            let seconds = monotonicSeconds() - start, cpu = threadCPUSeconds() - cpuStart
             print("decode only: \(Int(Double(raw.count) / seconds)) images/s wall (\(fixed(seconds / Double(raw.count) * 1e6, 1)) us/image), CPU \(fixed(cpu / Double(raw.count) * 1e6, 1)) us/image \(sum)")
         }
     case "memory":
         let target = argument("--target", default: 8)
-        let before = memoryKB()
+        let before = ProcessMemory.residentAndPeakKilobytes()
         let generator = try ImageDataGenerator(rescale: 1.0 / 255, horizontalFlip: true)
         let flow = try generator.flowFromDirectory(folder, targetSize: (target, target), batchSize: batch, seed: 1,
                                                    workers: workers)
-        let listed = memoryKB()
+        let listed = ProcessMemory.residentAndPeakKilobytes()
         print("listed \(flow.sampleCount) files: RSS \(before.rss) kB before, \(listed.rss) kB after listing")
         for epoch in 0..<epochs {
-            let start = now()
+            let start = monotonicSeconds()
             var iterator = try flow.makeEpoch(epoch)
             var images = 0
             var samplesSeen = 0
@@ -142,12 +107,12 @@ do {
                 images += b.inputs.shape[0]
                 samplesSeen += 1
                 if samplesSeen % 500 == 0 {
-                    let m = memoryKB()
+                    let m = ProcessMemory.residentAndPeakKilobytes()
                     print("  epoch \(epoch) batch \(samplesSeen): RSS \(m.rss) kB")
                 }
             }
-            let m = memoryKB()
-            print("MEMORY epoch \(epoch): \(images) images in \(fixed(now() - start, 2)) s, RSS \(m.rss) kB, peak \(m.peak) kB")
+            let m = ProcessMemory.residentAndPeakKilobytes()
+            print("MEMORY epoch \(epoch): \(images) images in \(fixed(monotonicSeconds() - start, 2)) s, RSS \(m.rss) kB, peak \(m.peak) kB")
         }
     case "train":
         let target = argument("--target", default: 112)
@@ -172,13 +137,13 @@ do {
         var memoryTimes: [Double] = [], generatorTimes: [Double] = []
         for _ in 0..<3 {
             let inMemory = try model()
-            var start = now()
+            var start = monotonicSeconds()
             try inMemory.fit(x, y, epochs: epochs, batchSize: batch, verbose: 0)
-            memoryTimes.append(now() - start)
+            memoryTimes.append(monotonicSeconds() - start)
             let streamed = try model()
-            start = now()
+            start = monotonicSeconds()
             try streamed.fit(flow, epochs: epochs, verbose: 0)
-            generatorTimes.append(now() - start)
+            generatorTimes.append(monotonicSeconds() - start)
         }
         let m = memoryTimes.sorted()[1], g = generatorTimes.sorted()[1]
         print("RESULT train epochs=\(epochs) files=\(flow.sampleCount) in-memory median \(fixed(m, 3)) s, generator median \(fixed(g, 3)) s, ratio \(fixed(g / m, 2))")

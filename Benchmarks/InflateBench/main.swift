@@ -4,6 +4,7 @@
 //   swift run -c release -Xswiftc -target-cpu -Xswiftc native inflate-bench [FILE.gz] [RUNS]
 //
 // Default file: Fashion-MNIST's training images from Debian's dataset-fashion-mnist package.
+import BenchmarkSupport
 import Foundation
 import SwiftLearnCompression
 
@@ -14,25 +15,6 @@ let runs = arguments.count > 2 ? max(1, Int(arguments[2]) ?? 7) : 7
 guard let compressed = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
     print("inflate-bench: cannot read \(path) (install it with: apt-get install -y dataset-fashion-mnist)")
     exit(1)
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
-/// User + system CPU seconds of this process (less disturbed than wall time on a shared machine).
-func cpuNow() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 // Rounds alternate SwiftLearn (in this process) and the references (Python's gzip.decompress and `gzip -dc`,
@@ -48,11 +30,11 @@ var output: [UInt8] = []
 var referenceFailure: String?
 for _ in 0..<runs {
     do {
-        let cpuStart = cpuNow()
-        let start = now()
+        let cpuStart = processCPUSeconds()
+        let start = monotonicSeconds()
         output = try Gzip.decompress(compressed)
-        swiftTimes.append(now() - start)
-        swiftCPUTimes.append(cpuNow() - cpuStart)
+        swiftTimes.append(monotonicSeconds() - start)
+        swiftCPUTimes.append(processCPUSeconds() - cpuStart)
     } catch {
         print("inflate-bench: \(error)")
         exit(1)

@@ -12,6 +12,7 @@
 //  * softmax 32x10 and 256x1000: time per call vs (allocating the output + the kernel into a preallocated
 //    buffer), the bytes one call retains (exactly the output array) and the in-use change over 10k calls;
 //  * the parallel threshold: the library's chunking forced onto threads vs one thread, add and exp.
+import BenchmarkSupport
 import Foundation
 import SwiftLearnTensor
 #if canImport(Glibc)
@@ -26,25 +27,14 @@ let samples = quick ? 5 : 15
 let only: String? = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 func enabled(_ section: String) -> Bool { only == nil || only == section }
 
-func seconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-
 /// Median seconds per call of `body`, `calls` calls per sample.
 func time(calls: Int = 1, _ body: () -> Void) -> Double {
     for _ in 0..<Swift.max(1, calls / 2) { body() }
     var results: [Double] = []
     for _ in 0..<samples {
-        let start = seconds()
+        let start = monotonicSeconds()
         for _ in 0..<calls { body() }
-        results.append((seconds() - start) / Double(calls))
+        results.append((monotonicSeconds() - start) / Double(calls))
     }
     return median(results)
 }
@@ -249,7 +239,11 @@ for size in [1 << 16, 1 << 18, 1 << 20, 1 << 22, n] where enabled("threads") {
 
 if json {
     let entries = rows.map { row in
-        "  {\"name\": \"\(row.name)\", \"ms\": \(row.milliseconds), \"reference\": \"\(row.reference)\", \"reference_ms\": \(row.referenceMilliseconds), \"ratio\": \(row.milliseconds / row.referenceMilliseconds), \"note\": \"\(row.note)\"}"
+        var line = JSONLine(style: .spaced)
+        line.add("name", row.name); line.add("ms", row.milliseconds)
+        line.add("reference", row.reference); line.add("reference_ms", row.referenceMilliseconds)
+        line.add("ratio", row.milliseconds / row.referenceMilliseconds); line.add("note", row.note)
+        return "  " + line.text
     }
     print("[\n" + entries.joined(separator: ",\n") + "\n]")
 }

@@ -10,6 +10,7 @@
 // the per-call time of predict on one sample against one bare forward pass.
 import Glibc
 import FoundationEssentials
+import BenchmarkSupport
 import SwiftLearnData
 import SwiftLearnGEMM
 import SwiftLearnNN
@@ -38,10 +39,6 @@ func parseOptions() -> Options {
         }
     }
     return options
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -83,29 +80,6 @@ func labels(_ bytes: [UInt8], rows: ArraySlice<Int>) -> Tensor<UInt8> {
     Tensor(rows.map { bytes[$0] })
 }
 
-func peakRSSMegabytes() -> Double {
-    guard let file = fopen("/proc/self/status", "r") else { return -1 }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count == 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        return (Double(line.filter(\.isNumber)) ?? -1) / 1024
-    }
-    return -1
-}
-
-/// CPU seconds used by the whole process (all threads); on a shared machine this moves less than wall time.
-func processCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
 final class EpochTimer: Callback {
     var started = ContinuousClock.now
     var startedCPU = 0.0
@@ -121,12 +95,6 @@ final class EpochTimer: Callback {
         cpuDurations.append(processCPUSeconds() - startedCPU)
         validationAccuracy.append(logs["val_accuracy"] ?? .nan)
     }
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return .nan }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func timePerCall(repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -194,7 +162,7 @@ let bareTime = timePerCall(repetitions: 2000) {
 
 let perEpoch = median(timer.durations)
 let finalAccuracy = timer.validationAccuracy.last ?? .nan
-let rss = peakRSSMegabytes()
+let rss = ProcessMemory.kilobytes("VmHWM").map { Double($0) / 1024 } ?? -1
 func fixed(_ value: Double, _ digits: Int) -> String {
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }

@@ -272,6 +272,20 @@ struct Inflater {
         }
     }
 
+    /// The entry of `table` for the code at the front of `bitBuffer`: the primary entry (indexed by the low
+    /// `primaryBits` bits, `mask`), or, when that is a subtable pointer, the subtable's entry after consuming
+    /// the `primaryBits` prefix. The caller consumes the entry's own code bits.
+    @inline(__always)
+    private static func lookup(_ table: UnsafePointer<UInt32>, primaryBits: Int, mask: UInt64,
+                               _ bitBuffer: inout UInt64, _ bitCount: inout Int) -> UInt32 {
+        let entry = table[Int(truncatingIfNeeded: bitBuffer & mask)]
+        guard entry & HuffmanEntry.subtable != 0 else { return entry }
+        bitBuffer &>>= UInt64(primaryBits)
+        bitCount -= primaryBits
+        let subMask = (UInt64(1) &<< UInt64((entry >> 4) & 0xF)) &- 1
+        return table[Int(entry >> 16) + Int(truncatingIfNeeded: bitBuffer & subMask)]
+    }
+
     /// The hot loop. Returns true at the end of the block, false when the output needs more room
     /// (`output.count + slack > capacity`); `out` is the output storage, valid for `capacity` bytes.
     @inline(__always)
@@ -310,13 +324,8 @@ struct Inflater {
                 position = self.position
             }
 
-            var entry = literals[Int(truncatingIfNeeded: bitBuffer & literalMask)]
-            if entry & HuffmanEntry.subtable != 0 {
-                bitBuffer &>>= UInt64(Inflater.literalLengthBits)
-                bitCount -= Inflater.literalLengthBits
-                let subMask = (UInt64(1) &<< UInt64((entry >> 4) & 0xF)) &- 1
-                entry = literals[Int(entry >> 16) + Int(truncatingIfNeeded: bitBuffer & subMask)]
-            }
+            let entry = Inflater.lookup(literals, primaryBits: Inflater.literalLengthBits, mask: literalMask,
+                                        &bitBuffer, &bitCount)
             var used = Int(entry & 0xF)
             bitBuffer &>>= UInt64(used)
             bitCount -= used
@@ -367,13 +376,8 @@ struct Inflater {
             bitBuffer &>>= lengthExtra
             bitCount -= Int(lengthExtra)
 
-            var distanceEntry = distances[Int(truncatingIfNeeded: bitBuffer & distanceMask)]
-            if distanceEntry & HuffmanEntry.subtable != 0 {
-                bitBuffer &>>= UInt64(Inflater.distanceBits)
-                bitCount -= Inflater.distanceBits
-                let subMask = (UInt64(1) &<< UInt64((distanceEntry >> 4) & 0xF)) &- 1
-                distanceEntry = distances[Int(distanceEntry >> 16) + Int(truncatingIfNeeded: bitBuffer & subMask)]
-            }
+            let distanceEntry = Inflater.lookup(distances, primaryBits: Inflater.distanceBits, mask: distanceMask,
+                                                &bitBuffer, &bitCount)
             used = Int(distanceEntry & 0xF)
             bitBuffer &>>= UInt64(used)
             bitCount -= used

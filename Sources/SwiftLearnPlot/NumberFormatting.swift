@@ -5,31 +5,14 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwiftLearnIO
 
 /// Number-to-text conversions for labels and SVG attributes, written out by hand so that output does not
 /// depend on the C locale or on Foundation's formatters.
 enum NumberFormatting {
     /// `value` rounded half away from zero to `decimals` places, e.g. `fixed(-0.25, decimals: 1) == "-0.3"`;
-    /// never prints "-0".
-    static func fixed(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
-        let places = max(0, min(15, decimals))
-        var multiplier: UInt64 = 1
-        for _ in 0..<places { multiplier *= 10 }
-        let scaled = (abs(value) * Double(multiplier)).rounded()
-        guard scaled < 9.0e18 else { return "\(value)" }
-        let units = UInt64(scaled)
-        let integerPart = units / multiplier
-        let fractionPart = units % multiplier
-        var text = units == 0 ? "" : (value < 0 ? "-" : "")
-        text += String(integerPart)
-        if places > 0 {
-            var fraction = String(fractionPart)
-            while fraction.count < places { fraction = "0" + fraction }
-            text += "." + fraction
-        }
-        return text
-    }
+    /// never prints "-0" (``DecimalText/fixed(_:digits:)``).
+    static func fixed(_ value: Double, decimals: Int) -> String { DecimalText.fixed(value, digits: decimals) }
 
     /// Compact text for SVG coordinates: at most 2 decimals, trailing zeros removed.
     static func svg(_ value: Double) -> String {

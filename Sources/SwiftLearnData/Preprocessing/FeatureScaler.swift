@@ -104,6 +104,24 @@ private func wrapScalars<Scalar: TensorScalar>(_ values: [Scalar], shape: [Int])
     }
 }
 
+/// The transform of a scaler fitted to an optional per-feature `center` and `scale` (nil: that step is off):
+/// `(x - center) / scale`, or with `inverse` numpy's `X *= scale; X += center`. Shared by ``StandardScaler``
+/// (center = mean) and ``RobustScaler`` (center = median).
+/// - Throws: ``PreprocessingError/notFitted(_:)`` naming `estimator` when `nFeaturesIn` is nil, or the
+///   shape errors of `featureMatrix`.
+func centerScaleTransform<Scalar: TensorScalar & BinaryFloatingPoint>(
+    _ x: Tensor<Scalar>, estimator: String, nFeaturesIn: Int?, center: [Double]?, scale: [Double]?, inverse: Bool
+) throws(PreprocessingError) -> Tensor<Scalar> {
+    guard let nFeaturesIn else { throw .notFitted(estimator) }
+    let matrix = try featureMatrix(x, estimator: estimator, expectedFeatures: nFeaturesIn, requireSamples: false)
+    let ones = [Double](repeating: 1, count: nFeaturesIn), zeros = [Double](repeating: 0, count: nFeaturesIn)
+    if inverse {
+        return featureTensor(shape: x.shape, values: scaleAndShift(matrix, multiply: scale ?? ones, add: center ?? zeros),
+                             as: Scalar.self)
+    }
+    return centerAndScale(matrix, subtract: center ?? zeros, divide: scale ?? ones, shape: x.shape, as: Scalar.self)
+}
+
 /// `(x - subtract[feature]) / divide[feature]` for every element, as a tensor of `shape` and `Scalar`.
 ///
 /// Disabled steps pass 0 and 1, which leave every value (NaN and -0 included) bit-identical.
@@ -114,38 +132,31 @@ func centerAndScale<Scalar: TensorScalar>(
 }
 
 func centerAndScale(_ matrix: FeatureMatrix, subtract: [Double], divide: [Double]) -> [Double] {
-    var result = [Double](repeating: 0, count: matrix.values.count)
-    let features = matrix.features
-    matrix.values.withUnsafeBufferPointer { source in
-        result.withUnsafeMutableBufferPointer { target in
-            subtract.withUnsafeBufferPointer { offset in
-                divide.withUnsafeBufferPointer { divisor in
-                    for row in 0..<matrix.samples {
-                        let base = row * features
-                        for feature in 0..<features {
-                            target[base + feature] = (source[base + feature] - offset[feature]) / divisor[feature]
-                        }
-                    }
-                }
-            }
-        }
-    }
-    return result
+    combinePerFeature(matrix, subtract, divide) { x, offset, divisor in (x - offset) / divisor }
 }
 
 /// `x * multiply[feature] + add[feature]` for every element (two roundings, as numpy's `X *= s; X += m`).
 func scaleAndShift(_ matrix: FeatureMatrix, multiply: [Double], add: [Double]) -> [Double] {
+    combinePerFeature(matrix, multiply, add) { x, factor, offset in
+        let product = x * factor
+        return product + offset
+    }
+}
+
+/// `combine(x[row, feature], first[feature], second[feature])` for every element, row-major like `matrix`.
+@inline(__always)
+private func combinePerFeature(_ matrix: FeatureMatrix, _ first: [Double], _ second: [Double],
+                               _ combine: (Double, Double, Double) -> Double) -> [Double] {
     var result = [Double](repeating: 0, count: matrix.values.count)
     let features = matrix.features
     matrix.values.withUnsafeBufferPointer { source in
         result.withUnsafeMutableBufferPointer { target in
-            multiply.withUnsafeBufferPointer { factor in
-                add.withUnsafeBufferPointer { offset in
+            first.withUnsafeBufferPointer { first in
+                second.withUnsafeBufferPointer { second in
                     for row in 0..<matrix.samples {
                         let base = row * features
                         for feature in 0..<features {
-                            let product = source[base + feature] * factor[feature]
-                            target[base + feature] = product + offset[feature]
+                            target[base + feature] = combine(source[base + feature], first[feature], second[feature])
                         }
                     }
                 }

@@ -63,25 +63,14 @@ public struct RobustScaler: FeatureScaler {
     public func transform<Scalar: TensorScalar & BinaryFloatingPoint>(
         _ x: Tensor<Scalar>
     ) throws(PreprocessingError) -> Tensor<Scalar> {
-        guard let nFeaturesIn else { throw .notFitted("RobustScaler") }
-        let matrix = try featureMatrix(x, estimator: "RobustScaler", expectedFeatures: nFeaturesIn,
-                                       requireSamples: false)
-        let (center, scale) = (self.center, self.scale)
-        let ones = [Double](repeating: 1, count: nFeaturesIn), zeros = [Double](repeating: 0, count: nFeaturesIn)
-        return centerAndScale(matrix, subtract: center ?? zeros, divide: scale ?? ones, shape: x.shape,
-                              as: Scalar.self)
+        try centerScaleTransform(x, estimator: "RobustScaler", nFeaturesIn: nFeaturesIn, center: center, scale: scale,
+                                 inverse: false)
     }
 
     public func inverseTransform<Scalar: TensorScalar & BinaryFloatingPoint>(
         _ x: Tensor<Scalar>
     ) throws(PreprocessingError) -> Tensor<Scalar> {
-        guard let nFeaturesIn else { throw .notFitted("RobustScaler") }
-        let matrix = try featureMatrix(x, estimator: "RobustScaler", expectedFeatures: nFeaturesIn,
-                                       requireSamples: false)
-        let (center, scale) = (self.center, self.scale)
-        let ones = [Double](repeating: 1, count: nFeaturesIn), zeros = [Double](repeating: 0, count: nFeaturesIn)
-        // numpy's `X *= scale; X += center`.
-        return featureTensor(shape: x.shape, values: scaleAndShift(matrix, multiply: scale ?? ones, add: center ?? zeros),
-                      as: Scalar.self)
+        try centerScaleTransform(x, estimator: "RobustScaler", nFeaturesIn: nFeaturesIn, center: center, scale: scale,
+                                 inverse: true)
     }
 }

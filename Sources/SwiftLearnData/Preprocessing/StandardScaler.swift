@@ -107,27 +107,14 @@ public struct StandardScaler: FeatureScaler {
     public func transform<Scalar: TensorScalar & BinaryFloatingPoint>(
         _ x: Tensor<Scalar>
     ) throws(PreprocessingError) -> Tensor<Scalar> {
-        guard let nFeaturesIn else { throw .notFitted("StandardScaler") }
-        let matrix = try featureMatrix(x, estimator: "StandardScaler", expectedFeatures: nFeaturesIn,
-                                       requireSamples: false)
-        let mean = withMean ? self.mean : nil
-        let scale = withStd ? self.scale : nil
-        let ones = [Double](repeating: 1, count: nFeaturesIn), zeros = [Double](repeating: 0, count: nFeaturesIn)
-        return centerAndScale(matrix, subtract: mean ?? zeros, divide: scale ?? ones, shape: x.shape,
-                              as: Scalar.self)
+        try centerScaleTransform(x, estimator: "StandardScaler", nFeaturesIn: nFeaturesIn,
+                                 center: withMean ? mean : nil, scale: withStd ? scale : nil, inverse: false)
     }
 
     public func inverseTransform<Scalar: TensorScalar & BinaryFloatingPoint>(
         _ x: Tensor<Scalar>
     ) throws(PreprocessingError) -> Tensor<Scalar> {
-        guard let nFeaturesIn else { throw .notFitted("StandardScaler") }
-        let matrix = try featureMatrix(x, estimator: "StandardScaler", expectedFeatures: nFeaturesIn,
-                                       requireSamples: false)
-        let mean = withMean ? self.mean : nil
-        let scale = withStd ? self.scale : nil
-        let ones = [Double](repeating: 1, count: nFeaturesIn), zeros = [Double](repeating: 0, count: nFeaturesIn)
-        // numpy's `X *= scale; X += center`.
-        return featureTensor(shape: x.shape, values: scaleAndShift(matrix, multiply: scale ?? ones, add: mean ?? zeros),
-                      as: Scalar.self)
+        try centerScaleTransform(x, estimator: "StandardScaler", nFeaturesIn: nFeaturesIn,
+                                 center: withMean ? mean : nil, scale: withStd ? scale : nil, inverse: true)
     }
 }

@@ -1,23 +1,9 @@
 import Glibc
+import SwiftLearnIO
 
-/// `printf("%.<digits>f")` without Foundation: rounds half away from zero at the last digit.
-func formatFixed(_ value: Double, digits: Int) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (Swift.abs(value) * scale).rounded()
-    guard scaled < 9e15 else { return String(value) }
-    let integer = UInt64(scaled)
-    let unit = UInt64(scale)
-    var text = String(integer / unit)
-    if digits > 0 {
-        var fraction = String(integer % unit)
-        while fraction.count < digits { fraction = "0" + fraction }
-        text += "." + fraction
-    }
-    return (value < 0 && scaled != 0 ? "-" : "") + text
-}
+/// `printf("%.<digits>f")` without Foundation: rounds half away from zero at the last digit
+/// (``DecimalText/fixed(_:digits:)``).
+func formatFixed(_ value: Double, digits: Int) -> String { DecimalText.fixed(value, digits: digits) }
 
 /// `printf("%.<digits>e")`: `1.2345e-04`.
 func formatExponent(_ value: Double, digits: Int) -> String {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SwiftLearnIO
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length `N`, `N` bytes of JSON
 /// (`{"__metadata__": {...}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...}`,
@@ -29,14 +30,14 @@ struct SafeTensors {
         var header = "{"
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(JSONText.quoted($0)):\(JSONText.quoted(metadata[$0]!))" }
             fields.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
         for tensor in sorted {
             let size = tensor.values.count * 4
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            fields.append("\(jsonString(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
+            fields.append("\(JSONText.quoted(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }
         header += fields.joined(separator: ",") + "}"
@@ -54,30 +55,6 @@ struct SafeTensors {
             }
         }
         return bytes
-    }
-
-    /// JSON string literal with the escapes serde_json uses (quote, backslash, control characters).
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 
     private struct TensorInfo: Decodable {

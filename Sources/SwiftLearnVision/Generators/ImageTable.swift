@@ -1,3 +1,5 @@
+import SwiftLearnData
+
 /// An in-memory table of strings (a `pandas.DataFrame` of file names and labels) for
 /// ``ImageDataGenerator/flowFromDataFrame(_:directory:xCol:yCol:targetSize:colorMode:classes:classMode:batchSize:shuffle:seed:subset:interpolation:badFilePolicy:workers:prefetchBatches:)``.
 ///
@@ -22,56 +24,18 @@ public struct ImageTable: Sendable, Equatable {
     }
 
     /// Reads a CSV file (RFC 4180: comma separated, double-quoted fields with `""` escapes, CRLF or LF) whose
-    /// first line is the header.
+    /// first line is the header, with SwiftLearnData's CSV reader (`CSV.readTable`).
     /// - Throws: ``ImageError`` naming the file, line and column of malformed quoting or a ragged row.
     public init(csvFile path: String) throws(ImageError) {
         let bytes = try readFileBytes(path)
-        var records: [[String]] = []
-        var field: [UInt8] = []
-        var record: [String] = []
-        var inQuotes = false
-        var line = 1, column = 1
-        var i = 0
-        var fieldStarted = false
-        func finishField() { record.append(String(decoding: field, as: UTF8.self)); field = []; fieldStarted = false }
-        while i < bytes.count {
-            let byte = bytes[i]
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") { field.append(byte); i += 1 } else { inQuotes = false }
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1; column = 0 }
-                    field.append(byte)
-                }
-            } else if byte == UInt8(ascii: "\"") {
-                guard !fieldStarted && field.isEmpty else {
-                    throw ImageError(file: path, offset: i, "line \(line), column \(column): quote inside an unquoted field; expected the field to start with the quote")
-                }
-                inQuotes = true
-                fieldStarted = true
-            } else if byte == UInt8(ascii: ",") {
-                finishField()
-            } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                if byte == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
-                if !(record.isEmpty && field.isEmpty && !fieldStarted) { finishField(); records.append(record) }
-                record = []
-                line += 1
-                column = 0
-            } else {
-                field.append(byte)
-                fieldStarted = true
-            }
-            i += 1
-            column += 1
-        }
-        if inQuotes { throw ImageError(file: path, offset: bytes.count, "line \(line): unterminated quoted field; expected a closing quote") }
-        if fieldStarted || !field.isEmpty || !record.isEmpty { finishField(); records.append(record) }
-        guard let header = records.first else { throw ImageError(file: path, "empty CSV file; expected a header line") }
-        for (index, row) in records.enumerated().dropFirst() where row.count != header.count {
-            throw ImageError(file: path, "CSV record \(index + 1) has \(row.count) fields, expected \(header.count) like the header")
+        let table: CSVTable
+        do throws(FormatError) {
+            table = try CSV.readTable(bytes: bytes, options: CSVOptions(header: .present), fileName: path)
+        } catch {
+            throw ImageError(error, file: path)
         }
         do throws(ImageError) {
-            try self.init(columns: header, rows: Array(records.dropFirst()))
+            try self.init(columns: table.columnNames, rows: table.rows)
         } catch {
             throw error.attributed(to: path)
         }
@@ -83,5 +47,20 @@ public struct ImageTable: Sendable, Equatable {
             throw ImageError("column \"\(name)\" is not in the table; columns are \(columns)")
         }
         return index
+    }
+}
+
+extension ImageError {
+    /// A CSV reading error as an image-pipeline error: same file, position (line and column, or byte offset)
+    /// and message.
+    init(_ error: FormatError, file: String) {
+        var message = error.message
+        var offset: Int?
+        switch error.location {
+        case .byteOffset(let byte)?: offset = byte
+        case let location?: message = "\(location): " + message
+        case nil: break
+        }
+        self.init(file: error.file ?? file, offset: offset, message)
     }
 }

@@ -160,15 +160,22 @@ struct JPEGBitReader {
         let value = Int32(truncatingIfNeeded: buffer >> UInt64(64 &- n))
         buffer <<= UInt64(n)
         count &-= n
-        return value < (Int32(1) &<< Int32(n &- 1)) ? value &- (Int32(1) &<< Int32(n)) &+ 1 : value
+        return JPEGBitReader.extend(value, n)
     }
 
     /// Decodes one Huffman symbol, or -1 for a bit pattern that is no code of the table.
     @inline(__always)
     mutating func decode(_ table: JPEGHuffmanTable) -> Int {
         if count < 16 { refill() }
-        let peek = Int(buffer >> UInt64(64 - JPEGHuffmanTable.fastBits))
-        let entry = table.fast[peek]
+        return JPEGBitReader.decodeSymbol(table, &buffer, &count)
+    }
+
+    /// The symbol of `table` at the front of `buffer` (which holds at least 16 valid bits), consuming its code,
+    /// or -1 for a bit pattern that is no code of the table. On the bits rather than the reader so that block
+    /// decoders can keep the buffer in locals (registers) across a whole block.
+    @inline(__always)
+    static func decodeSymbol(_ table: JPEGHuffmanTable, _ buffer: inout UInt64, _ count: inout Int) -> Int {
+        let entry = table.fast[Int(buffer >> UInt64(64 - JPEGHuffmanTable.fastBits))]
         if entry != 0 {
             let length = Int(entry >> 8)
             buffer <<= UInt64(length)
@@ -181,13 +188,19 @@ struct JPEGBitReader {
             let code = code16 >> Int32(16 - length)
             if code <= table.maxCode[length] {
                 buffer <<= UInt64(length)
-                count -= length
-                let index = Int(table.valueOffset[length] + code)
+                count &-= length
+                let index = Int(table.valueOffset[length] &+ code)
                 return index >= 0 && index < table.symbolCount ? Int(table.symbols[index]) : -1
             }
             length += 1
         }
         return -1
+    }
+
+    /// T.81 F.2.2.1 EXTEND: `n` raw bits `value` as the signed value of magnitude category `n`.
+    @inline(__always)
+    static func extend(_ value: Int32, _ n: Int) -> Int32 {
+        value < (Int32(1) &<< Int32(n &- 1)) ? value &- (Int32(1) &<< Int32(n)) &+ 1 : value
     }
 
     /// Discards buffered bits and moves past the restart marker that must come next.

@@ -100,31 +100,10 @@ extension JPEGState {
             count &-= n
             return value
         }
-        @inline(__always) func extend(_ value: Int32, _ n: Int) -> Int32 {
-            value < (Int32(1) &<< Int32(n &- 1)) ? value &- (Int32(1) &<< Int32(n)) &+ 1 : value
-        }
+        @inline(__always) func extend(_ value: Int32, _ n: Int) -> Int32 { JPEGBitReader.extend(value, n) }
         /// Symbol of `table` at the front of the buffer (caller ensured 16 bits), or -1.
         @inline(__always) func symbol(_ table: JPEGHuffmanTable) -> Int {
-            let entry = table.fast[Int(buffer >> UInt64(64 - JPEGHuffmanTable.fastBits))]
-            if entry != 0 {
-                let length = Int(entry >> 8)
-                buffer <<= UInt64(length)
-                count &-= length
-                return Int(entry & 0xFF)
-            }
-            let code16 = Int32(truncatingIfNeeded: buffer >> 48)
-            var length = JPEGHuffmanTable.fastBits + 1
-            while length <= 16 {
-                let code = code16 >> Int32(16 - length)
-                if code <= table.maxCode[length] {
-                    buffer <<= UInt64(length)
-                    count &-= length
-                    let index = Int(table.valueOffset[length] &+ code)
-                    return index >= 0 && index < table.symbolCount ? Int(table.symbols[index]) : -1
-                }
-                length += 1
-            }
-            return -1
+            JPEGBitReader.decodeSymbol(table, &buffer, &count)
         }
 
         ensure16()
