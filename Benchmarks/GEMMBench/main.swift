@@ -64,11 +64,12 @@ if let filter = arguments.firstIndex(of: "--only").map({ arguments[$0 + 1] }) {
 }
 
 if arguments.contains("--threshold-sweep") {
-    // Where do two threads start to win? Cubes and MLP-like shapes around 2^17..2^23 multiply-adds.
+    // Where do two threads start to win? Cubes and MLP-like shapes from 2^15 to 2^27 multiply-adds.
     ParallelSettings.minimumParallelMultiplyAdds = 0
     print("multiply-adds  shape            1 thread GFLOPS  \(allThreads) threads GFLOPS  speed-up")
-    let sweep: [(Int, Int, Int)] = [(32, 32, 32), (48, 48, 48), (64, 64, 64), (32, 100, 64), (80, 80, 80),
-                                    (100, 100, 100), (32, 100, 392), (128, 128, 128), (32, 100, 784), (160, 160, 160), (200, 200, 200)]
+    let sweep: [(Int, Int, Int)] = [(32, 32, 32), (64, 64, 64), (32, 100, 392), (128, 128, 128), (32, 100, 784),
+                                    (200, 200, 200), (256, 100, 784), (256, 256, 256), (320, 320, 320),
+                                    (384, 384, 384), (512, 512, 512)]
     for (m, n, k) in sweep {
         let shape = Shape(label: "sweep", m: m, n: n, k: k, transA: false, transB: false)
         let one = measure(shape, threads: 1, samples: samples), all = measure(shape, threads: allThreads, samples: samples)
