@@ -13,7 +13,7 @@ import Darwin
 /// output blocks only, never over the k (reduction) dimension.
 public enum ParallelSettings {
     private static let storage = Atomic<Int>(defaultThreadCount())
-    private static let thresholdStorage = Atomic<Int>(1 << 20)
+    private static let thresholdStorage = Atomic<Int>(12 << 20)
 
     /// Threads to use; setting a value below 1 sets 1.
     public static var threadCount: Int {
@@ -22,8 +22,10 @@ public enum ParallelSettings {
     }
 
     /// SGEMM problems with fewer multiply-adds (`m * n * k`) than this run on one thread: below it,
-    /// waking a second thread costs more than it saves. The default, 2^20, is where two threads
-    /// first won in `gemm-bench --threshold-sweep` on the 2-core development machine.
+    /// waking Dispatch's worker threads costs more than a second core saves. The default, 12 * 2^20,
+    /// sits between the largest shape where two threads lost and the smallest where they won in
+    /// `gemm-bench --threshold-sweep` on the 2-core development machine (200^3 = 8.0M: 0.77x;
+    /// 256^3 = 16.8M: 1.16x; 256x100x784 = 20.1M: 1.18x; see Benchmarks/README.md).
     public static var minimumParallelMultiplyAdds: Int {
         get { thresholdStorage.load(ordering: .relaxed) }
         set { thresholdStorage.store(Swift.max(0, newValue), ordering: .relaxed) }
