@@ -86,7 +86,10 @@ final class OptimizerState {
     }
 
     /// Weights at least this large are updated in chunks on `ParallelSettings.threadCount` threads.
-    static let parallelThreshold = 1 << 15
+    /// Waking Dispatch's workers costs tens of microseconds on the 2-core development machine: with
+    /// 2^15 the 78,400-weight kernel of the Fashion-MNIST MLP went parallel and train-bench slowed from
+    /// 0.214 to 0.284 s/epoch; a million weights take ~0.3 ms on one core, where a second one pays.
+    static let parallelThreshold = 1 << 20
 
     func step(_ weights: [Weight], optimizer: any Optimizer) {
         prepare(for: weights, optimizer: optimizer)
