@@ -13,6 +13,10 @@ let package = Package(
         .executable(name: "inflate-bench", targets: ["InflateBench"]),
         .executable(name: "train-bench", targets: ["TrainBench"]),
         .executable(name: "image-bench", targets: ["ImageBench"]),
+        .executable(name: "fashion-mnist", targets: ["FashionMNISTExample"]),
+        .executable(name: "boston-housing", targets: ["BostonHousingExample"]),
+        .executable(name: "mnist", targets: ["MNISTExample"]),
+        .executable(name: "apparel", targets: ["ApparelExample"]),
     ],
     targets: [
         // MARK: - Numerics core
@@ -42,6 +46,15 @@ let package = Package(
             "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
         ]),
 
+        // MARK: - Examples
+        .target(name: "ExampleSupport", dependencies: ["SwiftLearn"], path: "Sources/Examples/ExampleSupport"),
+        .executableTarget(name: "FashionMNISTExample", dependencies: ["SwiftLearn", "ExampleSupport"],
+                          path: "Sources/Examples/FashionMNIST"),
+        .executableTarget(name: "BostonHousingExample", dependencies: ["SwiftLearn", "ExampleSupport"],
+                          path: "Sources/Examples/BostonHousing"),
+        .executableTarget(name: "MNISTExample", dependencies: ["SwiftLearn", "ExampleSupport"], path: "Sources/Examples/MNIST"),
+        .executableTarget(name: "ApparelExample", dependencies: ["SwiftLearn", "ExampleSupport"], path: "Sources/Examples/Apparel"),
+
         // MARK: - Benchmarks
         .target(name: "BenchmarkSupport", dependencies: ["SwiftLearnIO"], path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(name: "GEMMBench", dependencies: ["SwiftLearnGEMM", "BenchmarkSupport"], path: "Benchmarks/GEMMBench"),
@@ -65,6 +78,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnCompressionTests", dependencies: ["SwiftLearnCompression"], exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnPlotTests", dependencies: ["SwiftLearnPlot", "SwiftLearnCompression"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["ExampleSupport", "SwiftLearn"]),
         .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnNN"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnNNTests",
