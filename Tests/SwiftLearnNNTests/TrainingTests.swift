@@ -104,11 +104,17 @@ final class TrainingTests: XCTestCase {
         XCTAssertNotEqual(first, other)
     }
 
-    /// Large enough that both SGEMM (m·n·k ≥ 2^20) and the chunked Adam update run on several threads:
-    /// the weights after training are bit-identical for 1 and 2 threads.
+    /// With the size cutoffs lowered so that both SGEMM and the chunked Adam update run on several
+    /// threads, the weights after training are bit-identical for 1 and 2 threads.
     func testTrainingIsIdenticalAcrossThreadCounts() throws {
-        let saved = ParallelSettings.threadCount
-        defer { ParallelSettings.threadCount = saved }
+        let saved = (ParallelSettings.threadCount, ParallelSettings.minimumParallelMultiplyAdds, OptimizerState.parallelThreshold)
+        defer {
+            ParallelSettings.threadCount = saved.0
+            ParallelSettings.minimumParallelMultiplyAdds = saved.1
+            OptimizerState.parallelThreshold = saved.2
+        }
+        ParallelSettings.minimumParallelMultiplyAdds = 0
+        OptimizerState.parallelThreshold = 1 << 10
         func run(threads: Int) throws -> [Tensor<Float>] {
             ParallelSettings.threadCount = threads
             setRandomSeed(13)

@@ -89,7 +89,8 @@ final class OptimizerState {
     /// Waking Dispatch's workers costs tens of microseconds on the 2-core development machine: with
     /// 2^15 the 78,400-weight kernel of the Fashion-MNIST MLP went parallel and train-bench slowed from
     /// 0.214 to 0.284 s/epoch; a million weights take ~0.3 ms on one core, where a second one pays.
-    static let parallelThreshold = 1 << 20
+    /// (A variable so tests can force the threaded path on small models.)
+    nonisolated(unsafe) static var parallelThreshold = 1 << 20
 
     func step(_ weights: [Weight], optimizer: any Optimizer) {
         prepare(for: weights, optimizer: optimizer)
