@@ -111,14 +111,14 @@ runExample(spec) { arguments in
     // Data: the loader's error says where it looked and how to install the files.
     let loadClock = Stopwatch()
     let ((trainImages, trainLabels), (testImages, testLabels)) = try FashionMNIST.loadData(directory: dataDirectory)
-    let ((xTrainAll, xValid), (yTrainAll, yValid)) = try trainTestSplit(scaledPixels(trainImages), trainLabels,
+    let ((xTrainAll, xValid), (yTrainAll, yValid)) = try trainTestSplit(Tensor<Float>(trainImages) / 255, trainLabels,
                                                                          testSize: 0.2, randomState: 42)
     var (xTrain, yTrain) = (xTrainAll, yTrainAll)
     if let trainLimit, trainLimit < xTrainAll.shape[0] {
         xTrain = try selectSamples(xTrainAll, at: Array(0..<trainLimit))
         yTrain = try selectSamples(yTrainAll, at: Array(0..<trainLimit))
     }
-    let xTest = scaledPixels(testImages)
+    let xTest = Tensor<Float>(testImages) / 255
     say("Fashion-MNIST: \(xTrain.shape[0]) training, \(xValid.shape[0]) validation, \(xTest.shape[0]) test images "
         + "of 28x28 pixels (loaded and scaled in \(fixed(loadClock.seconds, 2)) s)")
     say("classes: " + FashionMNIST.classNames.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "))

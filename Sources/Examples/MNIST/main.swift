@@ -88,8 +88,8 @@ runExample(spec) { arguments in
     let (images, labels, sourceName) = (data.images, data.labels, data.source)
     say("MNIST (\(sourceName == "idx" ? "IDX files" : "CSV \(csvPath!)")): \(images.train.shape[0]) training and "
         + "\(images.test.shape[0]) test images of 28x28 pixels")
-    let xTrain = scaledPixels(images.train)
-    let xTest = scaledPixels(images.test)
+    let xTrain = Tensor<Float>(images.train) / 255
+    let xTest = Tensor<Float>(images.test) / 255
 
     setRandomSeed(seed)
     let model = Sequential {
