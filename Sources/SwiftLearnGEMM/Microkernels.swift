@@ -120,9 +120,10 @@ func rowKernel<V: SIMD, Rule: MultiplyAddRule>(
 
 /// The last `width < 4W` columns of a row: up to four vectors, the last one partial.
 ///
-/// Loads of the partial vector run past column n into the next row of B (which exists for every
-/// row but the last, as `ldb >= n`); the unused lanes are dropped. The last row of B is read
-/// through a zero-padded copy so nothing past the buffer is touched.
+/// Loads of the partial vector run `vectors * w - width` floats past column n into the rows below
+/// (the unused lanes are dropped). That stays inside B only while at least that many floats of B
+/// follow; the rows where it would not (the last one, and more when B is narrower than a vector,
+/// e.g. a `[k, 1]` kernel) are read through a zero-padded copy so nothing past the buffer is touched.
 @inline(__always)
 func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
     _: V.Type, _: Rule.Type,
@@ -136,8 +137,13 @@ func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
     var c0 = V(), c1 = V(), c2 = V(), c3 = V()
     var ap = a
     var bp = UnsafeRawPointer(b)
+    // Row p may be loaded in place when the `overread` floats after its last column are still in B,
+    // i.e. `(k - 1 - p) * ldb >= overread`; the remaining `paddedRows` rows go through the copy.
+    let overread = vectors * w - width
+    let paddedRows = Swift.min(k, Swift.max(1, (overread + ldb - 1) / Swift.max(ldb, 1)))
+    let directRows = k - paddedRows
     // `vectors` is loop-invariant: the branches are predicted (or unswitched) for free.
-    for _ in 0..<Swift.max(0, k - 1) {
+    for _ in 0..<Swift.max(0, directRows) {
         let av = V(repeating: ap.pointee)
         c0 = Rule.accumulate(c0, av, bp.loadUnaligned(as: V.self))
         if vectors > 1 { c1 = Rule.accumulate(c1, av, bp.loadUnaligned(fromByteOffset: w * size, as: V.self)) }
@@ -149,7 +155,7 @@ func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * w) { buffer in
         let lastRow = buffer.baseAddress!, out = lastRow + 4 * w
         lastRow.initialize(repeating: 0, count: 4 * w)
-        if k > 0 {
+        for _ in Swift.max(0, directRows)..<k {
             lastRow.update(from: bp.assumingMemoryBound(to: Float.self), count: width)
             let av = V(repeating: ap.pointee)
             let raw = UnsafeRawPointer(lastRow)
@@ -157,6 +163,8 @@ func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
             c1 = Rule.accumulate(c1, av, raw.loadUnaligned(fromByteOffset: w * size, as: V.self))
             c2 = Rule.accumulate(c2, av, raw.loadUnaligned(fromByteOffset: 2 * w * size, as: V.self))
             c3 = Rule.accumulate(c3, av, raw.loadUnaligned(fromByteOffset: 3 * w * size, as: V.self))
+            ap += aDepthStride
+            bp += ldb * size
         }
         if beta != 0 { out.update(from: c, count: width) }
         storeRow(c0, c1, alpha: alpha, beta: beta, c: out)

@@ -199,6 +199,12 @@ public func loadModel(_ path: String) throws -> Sequential {
     guard let buildShape = architecture["build_input_shape"]?.intArray else {
         throw fail("metadata 'architecture' lacks build_input_shape")
     }
+    // Building allocates every weight; a few hundred bytes of JSON must not be able to ask for gigabytes,
+    // so the architecture may not need more floats than the file's tensor data could hold.
+    let availableFloats = file.data.count / 4
+    guard let impliedFloats = impliedWeightCount(layers, inputShape: buildShape), impliedFloats <= availableFloats else {
+        throw fail("the saved architecture needs \(impliedWeightCount(layers, inputShape: buildShape).map(String.init) ?? "more than Int.max") weight values for input shape \(kerasShape(buildShape)), but the file holds only \(file.data.count) bytes of tensor data (\(availableFloats) float32 values)")
+    }
     do {
         try model.build(inputShape: buildShape)
     } catch {
@@ -254,6 +260,33 @@ public func loadModel(_ path: String) throws -> Sequential {
         }
     }
     return model
+}
+
+/// How many weight values `layers` allocate when built on `inputShape` (Dense kernels and biases), or
+/// `nil` when the count overflows `Int`. Negative extents are left for `build` to reject.
+private func impliedWeightCount(_ layers: [Layer], inputShape: [Int]) -> Int? {
+    var shape = inputShape
+    var total = 0
+    for layer in layers {
+        if let dense = layer as? Dense {
+            let inputs = Swift.max(shape.last ?? 0, 0)
+            let (kernel, kernelOverflow) = inputs.multipliedReportingOverflow(by: dense.units)
+            let (sum, sumOverflow) = total.addingReportingOverflow(kernel)
+            let (withBias, biasOverflow) = sum.addingReportingOverflow(dense.useBias ? dense.units : 0)
+            if kernelOverflow || sumOverflow || biasOverflow { return nil }
+            total = withBias
+            shape = Array(shape.dropLast()) + [dense.units]
+        } else if layer is Flatten {
+            var count = 1
+            for extent in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(extent, 0))
+                if overflow { return nil }
+                count = product
+            }
+            shape = [count]
+        }
+    }
+    return total
 }
 
 extension Sequential {

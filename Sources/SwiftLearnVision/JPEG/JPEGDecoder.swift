@@ -246,6 +246,13 @@ struct JPEGState {
         }
         hMax = components.map(\.h).max() ?? 1
         vMax = components.map(\.v).max() ?? 1
+        // Each 8x8 block of the full-resolution component costs at least one bit of scan data (its DC code),
+        // so the rest of the file bounds the image size a decoder may allocate for: a 1 KB file claiming
+        // 65535x8191 would otherwise commit 3 GB of coefficients and decode zeros for seconds.
+        let minimumScanBytes = ((width + 7) / 8) * ((height + 7) / 8) / 8
+        guard minimumScanBytes <= bytes.count - position else {
+            throw fail(offset, "image size \(width)x\(height) needs at least \(minimumScanBytes) bytes of scan data (one bit per 8x8 block), but only \(bytes.count - position) bytes follow the frame header; the file is truncated or its size is corrupt")
+        }
         mcusPerLine = (width + 8 * hMax - 1) / (8 * hMax)
         mcusPerColumn = (height + 8 * vMax - 1) / (8 * vMax)
         for i in components.indices {

@@ -18,6 +18,10 @@ final class JPEGHuffmanTable {
 
     /// Builds the table from the DHT counts (`counts[l - 1]` codes of length `l`) and symbols.
     init(counts: [Int], symbols source: [UInt8]) throws(ImageError) {
+        // Every stored property is set before the first `throw`, so a rejected table runs `deinit` and frees
+        // its storage (a throw from a partially initialized class instance skips `deinit` and leaked it).
+        fastAC = .allocate(capacity: 1 << JPEGHuffmanTable.fastBits)
+        fastAC.initialize(repeating: 0, count: 1 << JPEGHuffmanTable.fastBits)
         fast = .allocate(capacity: 1 << JPEGHuffmanTable.fastBits)
         fast.initialize(repeating: 0, count: 1 << JPEGHuffmanTable.fastBits)
         maxCode = .allocate(capacity: 18)
@@ -53,8 +57,6 @@ final class JPEGHuffmanTable {
             code <<= 1
         }
         maxCode[17] = Int32.max
-        fastAC = .allocate(capacity: 1 << JPEGHuffmanTable.fastBits)
-        fastAC.initialize(repeating: 0, count: 1 << JPEGHuffmanTable.fastBits)
         let bitsTotal = JPEGHuffmanTable.fastBits
         for prefix in 0..<(1 << bitsTotal) {
             let entry = fast[prefix]

@@ -1,0 +1,146 @@
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwiftLearnNN
+import SwiftLearnRandom
+import SwiftLearnTensor
+
+/// Crash safety of `Sequential.save`: a process killed with SIGKILL at random moments while it saves
+/// checkpoints in a loop never leaves a checkpoint that fails to load or differs from a completed save.
+///
+/// The child is this test binary re-executed with `SWIFTLEARN_CHECKPOINT_CHILD` set (it then runs
+/// ``testCheckpointWriterChild`` as an endless save loop); the parent kills it and checks the file.
+final class CheckpointCrashTests: XCTestCase {
+    static let childEnvironmentKey = "SWIFTLEARN_CHECKPOINT_CHILD"
+
+    /// Big enough (about 0.5 MB with the optimizer's slots) that a save takes a while to write and fsync.
+    static func makeModel() throws -> Sequential {
+        let model = Sequential {
+            Dense(256, activation: .relu, inputShape: [320])
+            Dense(10, activation: .softmax)
+        }
+        try model.build(inputShape: [320])
+        try model.compile(optimizer: SGD(learningRate: 0.01, momentum: 0.9), loss: .sparseCategoricalCrossentropy)
+        return model
+    }
+
+    /// The weights of generation `generation`: every value is exact in float32 and differs between generations.
+    static func weights(generation: Int, shapes: [[Int]]) throws -> [Tensor<Float>] {
+        try shapes.enumerated().map { (layer, shape) in
+            let count = shape.reduce(1, *)
+            return try Tensor<Float>(shape: shape, scalars: (0..<count).map {
+                Float(generation) + Float(($0 + 31 * layer) % 1024) / 1024
+            })
+        }
+    }
+
+    /// Which generation a loaded checkpoint holds (first kernel value), after checking all its weights.
+    static func generation(of model: Sequential, shapes: [[Int]]) throws -> Int? {
+        let loaded = model.getWeights()
+        guard let first = loaded.first?.scalars.first, first == first.rounded(.down) else { return nil }
+        let generation = Int(first)
+        return try loaded == weights(generation: generation, shapes: shapes) ? generation : nil
+    }
+
+    // MARK: - Child mode
+
+    /// In the child process: saves generation after generation to the path in the environment, printing
+    /// `SAVED <n>` after each completed save, until killed. In a normal test run: one save/load round trip.
+    func testCheckpointWriterChild() throws {
+        let model = try Self.makeModel()
+        let shapes = model.getWeights().map(\.shape)
+        guard let spec = ProcessInfo.processInfo.environment[Self.childEnvironmentKey] else {
+            let path = FileManager.default.temporaryDirectory.path + "/robustness-roundtrip-\(getpid()).safetensors"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try model.setWeights(Self.weights(generation: 7, shapes: shapes))
+            try model.save(path)
+            XCTAssertEqual(try Self.generation(of: loadModel(path), shapes: shapes), 7)
+            return
+        }
+        let parts = spec.split(separator: "|", maxSplits: 1).map(String.init)
+        var generation = Int(parts[0])!
+        let path = parts[1]
+        while true {
+            try model.setWeights(Self.weights(generation: generation, shapes: shapes))
+            try model.save(path)
+            // Unbuffered, so the parent sees every completed save even when the kill comes right after.
+            FileHandle.standardOutput.write(Data("SAVED \(generation)\n".utf8))
+            generation += 1
+        }
+    }
+
+    // MARK: - Parent
+
+    func testSigkillDuringSaveNeverCorruptsTheCheckpoint() throws {
+        if ProcessInfo.processInfo.environment[Self.childEnvironmentKey] != nil { return }
+        let directory = FileManager.default.temporaryDirectory.path + "/robustness-sigkill-\(getpid())"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/checkpoint.safetensors"
+
+        let model = try Self.makeModel()
+        let shapes = model.getWeights().map(\.shape)
+        try model.setWeights(Self.weights(generation: 0, shapes: shapes))
+        try model.save(path)
+
+        var random = RandomState(seed: 2024)
+        var lastGeneration = 0
+        var killsWithTemporaryLeft = 0
+        let rounds = 20
+        for round in 0..<rounds {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+            child.arguments = ["SwiftLearnRobustnessTests.CheckpointCrashTests/testCheckpointWriterChild"]
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.childEnvironmentKey] = "\(lastGeneration + 1)|\(path)"
+            child.environment = environment
+            let output = Pipe()
+            child.standardOutput = output
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+
+            // Wait for two completed saves of the child's own, which also times one cycle, then kill it at a
+            // random moment of the second half of the next cycle, where the file is written, synced and renamed
+            // (the first half computes the weights and encodes them).
+            var text = ""
+            var seen: [UInt64] = []
+            while seen.count < 2 {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+                let saves = text.components(separatedBy: "SAVED ").count - 1
+                while seen.count < min(saves, 2) { seen.append(DispatchTime.now().uptimeNanoseconds) }
+            }
+            let cycle = seen.count == 2 ? max(seen[1] - seen[0], 1000) : 5_000_000
+            usleep(UInt32(min(UInt64(random.randint(Int(cycle / 2000), Int(cycle / 1000) + 1)), 200_000)))
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(child.terminationReason, .uncaughtSignal, "round \(round): the child exited by itself: \(text.suffix(2000))")
+            XCTAssertEqual(child.terminationStatus, SIGKILL, "round \(round)")
+
+            let reported = text.split(separator: "\n").compactMap { line in
+                line.hasPrefix("SAVED ") ? Int(line.dropFirst(6)) : nil
+            }
+            let lastReported = try XCTUnwrap(reported.last, "round \(round): the child never completed a save: \(text.suffix(2000))")
+
+            // The file must load and hold exactly the last reported generation, or the next one when the
+            // kill came between the rename and the report.
+            let restored = try loadModel(path)
+            let generation = try XCTUnwrap(Self.generation(of: restored, shapes: shapes),
+                                           "round \(round): the checkpoint holds weights of no saved generation")
+            XCTAssertTrue(generation == lastReported || generation == lastReported + 1,
+                          "round \(round): checkpoint holds generation \(generation), the child last reported \(lastReported)")
+            XCTAssertEqual(restored.optimizer?.name, "SGD")
+            lastGeneration = generation
+
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0 != "checkpoint.safetensors" }
+            if !leftovers.isEmpty { killsWithTemporaryLeft += 1 }
+            for name in leftovers { try FileManager.default.removeItem(atPath: directory + "/" + name) }
+        }
+        // How many kills interrupted a save (its temporary file was left behind); for the log only.
+        print("CheckpointCrashTests: \(rounds) SIGKILLs, \(killsWithTemporaryLeft) inside a save, last generation \(lastGeneration)")
+    }
+}

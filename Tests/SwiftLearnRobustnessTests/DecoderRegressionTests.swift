@@ -1,0 +1,69 @@
+import XCTest
+import SwiftLearnCompression
+import SwiftLearnData
+import SwiftLearnNN
+import SwiftLearnTensor
+import SwiftLearnVision
+
+/// Inputs found by the fuzzers in Tests/Fuzz (each once a crash, leak, hang or unbounded allocation),
+/// kept in `Fixtures/fuzz/<target>/`. Each must now decode or throw an error naming the file and the problem.
+/// `.ci/fuzz-smoke.sh` also replays them under AddressSanitizer with leak detection.
+final class DecoderRegressionTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz")
+
+    /// Expected message fragment per regression input (besides the file name).
+    static let expected: [String: String] = [
+        "jpeg/leak-huffman-table-oversubscribed.jpg": "Huffman table is over-subscribed",
+        // 1.1 KB progressive files claiming 9472x8221 (8 s of zero-fill decoding under ASan, a libFuzzer
+        // timeout) and 65535x8191 (3 x 1 GiB of coefficients): the size is refused before allocating.
+        "jpeg/slow-truncated-progressive-9472x8221.jpg": "image size 9472x8221 needs at least 152144 bytes of scan data",
+        "jpeg/oom-progressive-65535x8191.jpg": "image size 65535x8191 needs at least 1048576 bytes of scan data",
+        // Architecture JSON asking for 7.2 GB / 72 GB of weights from an 880-byte file (out-of-memory).
+        "model/oom-dense-300M-units.safetensors": "needs 2100000000 weight values",
+        "model/oom-flatten-6G-inputs.safetensors": "needs 18000000003 weight values",
+        "model/overflow-input-shape.safetensors": "needs more than Int.max weight values",
+    ]
+
+    static func load(_ relative: String) throws -> [UInt8] {
+        let url = fixtures.appendingPathComponent(relative)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw NSError(domain: "DecoderRegressionTests", code: 1,
+                          userInfo: [NSLocalizedDescriptionKey: "regression input \(url.path) is missing"])
+        }
+        return [UInt8](data)
+    }
+
+    func testEveryRegressionInputHasAnExpectation() throws {
+        var found: [String] = []
+        for kind in try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.appendingPathComponent(kind).path) {
+                found.append("\(kind)/\(name)")
+            }
+        }
+        XCTAssertEqual(Set(found), Set(Self.expected.keys), "every file in Fixtures/fuzz needs an entry in `expected`")
+    }
+
+    func testJPEGRegressionsThrowDescriptiveErrors() throws {
+        for (relative, fragment) in Self.expected where relative.hasPrefix("jpeg/") {
+            let bytes = try Self.load(relative)
+            for mode in ColorMode.allCases {
+                XCTAssertThrowsError(try decodeImage(bytes, colorMode: mode, file: relative)) { error in
+                    let message = String(describing: error)
+                    XCTAssertTrue(message.contains(relative), "\(relative): \(message)")
+                    XCTAssertTrue(message.contains(fragment), "\(relative): \(message)")
+                }
+            }
+        }
+    }
+
+    func testModelFileRegressionsThrowBeforeAllocating() throws {
+        for (relative, fragment) in Self.expected where relative.hasPrefix("model/") {
+            let path = Self.fixtures.appendingPathComponent(relative).path
+            XCTAssertThrowsError(try loadModel(path), relative) { error in
+                let message = String(describing: error)
+                XCTAssertTrue(message.contains(path), "\(relative): \(message)")
+                XCTAssertTrue(message.contains(fragment), "\(relative): \(message)")
+            }
+        }
+    }
+}
