@@ -77,7 +77,7 @@ let package = Package(
                     dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnCompressionTests", dependencies: ["SwiftLearnCompression"], exclude: ["Fixtures"]),
-        .testTarget(name: "SwiftLearnPlotTests", dependencies: ["SwiftLearnPlot", "SwiftLearnCompression"]),
+        .testTarget(name: "SwiftLearnPlotTests", dependencies: ["SwiftLearnPlot", "SwiftLearnCompression", "SwiftLearnVision"]),
         .testTarget(name: "SwiftLearnRobustnessTests",
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnData",
                                    "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnGEMM"],

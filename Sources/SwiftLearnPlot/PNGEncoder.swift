@@ -1,34 +1,72 @@
 import SwiftLearnCompression
 
-/// A PNG writer for 8-bit RGBA images (color type 6, no interlace).
+/// A PNG writer for 8-bit images: grayscale, RGB or RGBA (colour types 0, 2, 6; no interlace).
 ///
 /// Each row gets the filter (None, Sub, Up, Average, Paeth) with the smallest sum of absolute filtered
 /// bytes taken as signed, libpng's heuristic; the filtered rows go through zlib (``DeflateEncoder``).
-enum PNGEncoder {
+/// Charts use it for their PNG output; it is public so image pipelines (generated datasets, Keras's
+/// `save_img`) write PNG through the same code.
+///
+/// ```swift
+/// let png = try PNGEncoder.encode(pixels: rgb, width: 112, height: 112, channels: 3)
+/// ```
+public enum PNGEncoder {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// The PNG file for `rgba` (row-major, 4 bytes per pixel, `width * height * 4` bytes).
+    /// The PNG file for `pixels`: `height * width * channels` bytes, row-major, channels interleaved.
+    /// - Parameter channels: 1 (gray), 3 (RGB) or 4 (RGBA).
+    /// - Throws: ``PlotError/invalidArgument(_:)`` for a bad size, channel count or byte count, quoting the values.
+    public static func encode(pixels: [UInt8], width: Int, height: Int, channels: Int,
+                              level: DeflateEncoder.Level = .default) throws(PlotError) -> [UInt8] {
+        let colorType: UInt8
+        switch channels {
+        case 1: colorType = 0
+        case 3: colorType = 2
+        case 4: colorType = 6
+        default: throw PlotError.invalidArgument("PNG channels must be 1, 3 or 4, received \(channels)")
+        }
+        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
+            throw PlotError.invalidArgument("PNG size must be positive, received \(width)x\(height)")
+        }
+        guard pixels.count == width * height * channels else {
+            throw PlotError.invalidArgument(
+                "a \(width)x\(height) PNG with \(channels) channel(s) needs \(width * height * channels) bytes, received \(pixels.count)")
+        }
+        return encodeUnchecked(pixels, width: width, height: height, channels: channels, colorType: colorType, level: level)
+    }
+
+    /// The PNG file for a canvas's `rgba` (4 bytes per pixel), whose size the canvas already validated.
     static func encode(rgba: [UInt8], width: Int, height: Int,
                        level: DeflateEncoder.Level = .default) -> [UInt8] {
+        encodeUnchecked(rgba, width: width, height: height, channels: 4, colorType: 6, level: level)
+    }
+
+    private static func encodeUnchecked(_ pixels: [UInt8], width: Int, height: Int, channels: Int, colorType: UInt8,
+                                        level: DeflateEncoder.Level) -> [UInt8] {
         var out = signature
         var header = [UInt8]()
         appendBigEndian(UInt32(width), to: &header)
         appendBigEndian(UInt32(height), to: &header)
-        header += [8, 6, 0, 0, 0]  // bit depth 8, colour type RGBA, deflate, adaptive filtering, no interlace
+        header += [8, colorType, 0, 0, 0]  // bit depth 8, colour type, deflate, adaptive filtering, no interlace
         appendChunk("IHDR", header, to: &out)
-        appendChunk("IDAT", DeflateEncoder.zlib(filteredRows(rgba: rgba, width: width, height: height), level: level),
-                    to: &out)
+        let rows = filteredRows(pixels, width: width, height: height, channels: channels)
+        appendChunk("IDAT", DeflateEncoder.zlib(rows, level: level), to: &out)
         appendChunk("IEND", [], to: &out)
         return out
     }
 
-    /// Rows prefixed by their filter type byte (PNG spec section 9).
+    /// RGBA rows prefixed by their filter type byte (PNG spec section 9).
     static func filteredRows(rgba: [UInt8], width: Int, height: Int) -> [UInt8] {
-        let stride = width * 4
+        filteredRows(rgba, width: width, height: height, channels: 4)
+    }
+
+    /// Rows prefixed by their filter type byte; `channels` bytes per pixel.
+    static func filteredRows(_ pixels: [UInt8], width: Int, height: Int, channels bpp: Int) -> [UInt8] {
+        let stride = width * bpp
         var out = [UInt8]()
         out.reserveCapacity((stride + 1) * height)
         var candidates = [[UInt8]](repeating: [UInt8](repeating: 0, count: stride), count: 5)
-        rgba.withUnsafeBufferPointer { pixels in
+        pixels.withUnsafeBufferPointer { pixels in
             for y in 0..<height {
                 let rowBase = y * stride
                 let aboveBase = (y - 1) * stride
@@ -39,9 +77,9 @@ enum PNGEncoder {
                     var score = 0
                     for i in 0..<stride {
                         let x = pixels[rowBase + i]
-                        let a: UInt8 = i >= 4 ? pixels[rowBase + i - 4] : 0
+                        let a: UInt8 = i >= bpp ? pixels[rowBase + i - bpp] : 0
                         let b: UInt8 = hasAbove ? pixels[aboveBase + i] : 0
-                        let c: UInt8 = hasAbove && i >= 4 ? pixels[aboveBase + i - 4] : 0
+                        let c: UInt8 = hasAbove && i >= bpp ? pixels[aboveBase + i - bpp] : 0
                         let predicted: UInt8
                         switch filter {
                         case 0: predicted = 0

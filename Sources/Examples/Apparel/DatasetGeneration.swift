@@ -85,7 +85,7 @@ func generateDataset(from source: GarmentImages, count: Int, size: Int, director
                 let plan = plans[index]
                 let rgb = try renderImage(images, plan: plan, size: size)
                 let bytes = plan.fileName.hasSuffix(".png")
-                    ? try PNGImageWriter.encode(pixels: rgb, width: size, height: size, channels: 3)
+                    ? try PNGEncoder.encode(pixels: rgb, width: size, height: size, channels: 3)
                     : try JPEGImageWriter.encode(pixels: rgb, width: size, height: size, channels: 3, quality: 90)
                 try writeFileAtomically(bytes, to: joinPath(directory, plan.fileName))
             } catch {

@@ -1,9 +1,10 @@
-import ExampleSupport
-import FoundationEssentials
-import SwiftLearn
+import SwiftLearnPlot
+import SwiftLearnVision
 import XCTest
 
-final class PNGImageWriterTests: XCTestCase {
+/// The public encoder for gray, RGB and RGBA images, checked through the library's PNG decoder
+/// (itself checked against Pillow) and against header bytes and a CRC computed by Python's zlib.
+final class PNGEncoderChannelTests: XCTestCase {
     /// A gradient with every byte value, so filtering wraps around (x - above < 0).
     private func pattern(width: Int, height: Int, channels: Int) -> [UInt8] {
         (0..<(width * height * channels)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ ($0 / (width * channels)) &* 101) }
@@ -12,7 +13,7 @@ final class PNGImageWriterTests: XCTestCase {
     func testRoundTripThroughTheLibraryDecoder() throws {
         for (channels, mode) in [(1, ColorMode.grayscale), (3, .rgb), (4, .rgba)] {
             let pixels = pattern(width: 13, height: 7, channels: channels)
-            let png = try PNGImageWriter.encode(pixels: pixels, width: 13, height: 7, channels: channels)
+            let png = try PNGEncoder.encode(pixels: pixels, width: 13, height: 7, channels: channels)
             XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
             let decoded = try PNGDecoder.decode(png, colorMode: mode)
             XCTAssertEqual(decoded.shape, [7, 13, channels])
@@ -21,7 +22,7 @@ final class PNGImageWriterTests: XCTestCase {
     }
 
     func testHeaderFieldsAndChunkCRC() throws {
-        let png = try PNGImageWriter.encode(pixels: [1, 2, 3, 4, 5, 6], width: 2, height: 1, channels: 3)
+        let png = try PNGEncoder.encode(pixels: [1, 2, 3, 4, 5, 6], width: 2, height: 1, channels: 3)
         // IHDR: length 13, "IHDR", width 2, height 1, depth 8, colour type 2 (RGB), 0, 0, 0.
         XCTAssertEqual(Array(png[8..<33].prefix(21)),
                        [0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0])
@@ -31,23 +32,10 @@ final class PNGImageWriterTests: XCTestCase {
     }
 
     func testRejectsBadArguments() {
-        XCTAssertThrowsError(try PNGImageWriter.encode(pixels: [0, 0], width: 1, height: 1, channels: 2))
-        XCTAssertThrowsError(try PNGImageWriter.encode(pixels: [0, 0], width: 1, height: 1, channels: 3)) { error in
+        XCTAssertThrowsError(try PNGEncoder.encode(pixels: [0, 0], width: 1, height: 1, channels: 2))
+        XCTAssertThrowsError(try PNGEncoder.encode(pixels: [0, 0], width: 1, height: 1, channels: 3)) { error in
             XCTAssertTrue("\(error)".contains("needs 3 bytes, received 2"), "\(error)")
         }
-        XCTAssertThrowsError(try PNGImageWriter.encode(pixels: [], width: 0, height: 1, channels: 1))
-    }
-
-    func testAtomicWriteReplacesTheFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("examples-tests-\(UUID())").path
-        try createDirectory(joinPath(directory, "nested"))
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = joinPath(directory, "nested/file.txt")
-        try writeTextAtomically("first", to: path)
-        try writeTextAtomically("second", to: path)
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "second")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: joinPath(directory, "nested")), ["file.txt"])
-        XCTAssertThrowsError(try writeTextAtomically("x", to: joinPath(directory, "missing/file.txt")))
-        XCTAssertThrowsError(try createDirectory(path))
+        XCTAssertThrowsError(try PNGEncoder.encode(pixels: [], width: 0, height: 1, channels: 1))
     }
 }
