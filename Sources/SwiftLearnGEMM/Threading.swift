@@ -39,8 +39,12 @@ public enum ParallelSettings {
         return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    /// Runs `body(t)` for `t` in `0..<count`, concurrently when `count > 1`.
-    static func run(_ count: Int, _ body: (Int) -> Void) {
+    /// Runs `body(t)` for `t` in `0..<count`, concurrently when `count > 1`, and returns when all are done.
+    ///
+    /// The one place SwiftLearn fans work out to threads (SGEMM, chunked tensor kernels, optimizer
+    /// updates). `body` may capture non-Sendable state such as pointers: each iteration must write only
+    /// its own part of the output, which is what every caller's split guarantees.
+    public static func run(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             body(0)
         } else {

@@ -1,4 +1,3 @@
-import Dispatch
 import SwiftLearnGEMM
 
 /// An update rule: how one parameter moves given its gradient and its own state arrays.
@@ -107,9 +106,7 @@ final class OptimizerState {
             }
             // Chunks of whole cache lines; elementwise rules make the result independent of the split.
             let chunk = ((count + threads - 1) / threads + 15) / 16 * 16
-            let work = UncheckedSendableBox((optimizer, parameter, gradient, slotPointers))
-            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                let (optimizer, parameter, gradient, slotPointers) = work.value
+            ParallelSettings.run(threads) { part in
                 let start = part * chunk
                 let end = Swift.min(start + chunk, count)
                 guard start < end else { return }
@@ -118,12 +115,6 @@ final class OptimizerState {
             }
         }
     }
-}
-
-/// Hands non-Sendable pointers to `concurrentPerform`, whose iterations write disjoint ranges.
-struct UncheckedSendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// Recreates an optimizer from its saved class name and hyperparameters; `nil` for an unknown name.

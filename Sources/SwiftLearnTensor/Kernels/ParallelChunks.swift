@@ -1,4 +1,4 @@
-import Dispatch
+import SwiftLearnGEMM
 
 /// Splits large elementwise work over threads.
 ///
@@ -13,20 +13,17 @@ enum ParallelChunks {
     /// Smallest element count worth dispatching to several threads.
     static let minimumCount = 1 << 24
 
-    /// Calls `body` with consecutive subranges covering `0..<count`, concurrently when `count` is large.
+    /// Calls `body` with consecutive subranges covering `0..<count`, concurrently when `count` is large
+    /// and `ParallelSettings.threadCount` allows more than one thread.
     @inline(__always)
     static func run(count: Int, minimumCount: Int = ParallelChunks.minimumCount, _ body: (Range<Int>) -> Void) {
-        if count < minimumCount {
+        if count < minimumCount || ParallelSettings.threadCount <= 1 {
             body(0..<count)
             return
         }
-        let chunks = (count + chunkSize - 1) / chunkSize
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk * chunkSize
-                work(start..<Swift.min(count, start + chunkSize))
-            }
+        ParallelSettings.run((count + chunkSize - 1) / chunkSize) { chunk in
+            let start = chunk * chunkSize
+            body(start..<Swift.min(count, start + chunkSize))
         }
     }
 }
