@@ -20,29 +20,34 @@ let package = Package(
     ],
     targets: [
         // MARK: - Numerics core
-        .target(name: "SwiftLearnGEMM"),
+        // Files, threads and text: what the operating system provides, wrapped once.
+        .target(name: "SwiftLearnSystem"),
+        .target(name: "SwiftLearnGEMM", dependencies: ["SwiftLearnSystem"]),
         .target(name: "SwiftLearnRandom"),
-        .target(name: "SwiftLearnIO"),
-        .target(name: "SwiftLearnTensor", dependencies: ["SwiftLearnGEMM"]),
+        .target(name: "SwiftLearnTensor", dependencies: ["SwiftLearnGEMM", "SwiftLearnSystem"]),
+        // The batch protocol every data source feeds the model through (Keras's data adapters).
+        .target(name: "SwiftLearnBatches", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom"]),
 
         // MARK: - Data
-        .target(name: "SwiftLearnCompression", dependencies: ["SwiftLearnIO"]),
+        .target(name: "SwiftLearnCompression", dependencies: ["SwiftLearnSystem"]),
         .target(name: "SwiftLearnData",
-                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnIO"]),
+                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnSystem"]),
 
         // MARK: - Models
-        .target(name: "SwiftLearnNN", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnIO"]),
+        .target(name: "SwiftLearnNN",
+                dependencies: ["SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnSystem"]),
 
         // MARK: - Images
         .target(name: "SwiftLearnVision",
-                dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnNN", "SwiftLearnData"]),
+                dependencies: ["SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnData",
+                               "SwiftLearnSystem"]),
 
         // MARK: - Charts
-        .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnCompression", "SwiftLearnIO"]),
+        .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnCompression", "SwiftLearnSystem"]),
 
         // MARK: - Umbrella
         .target(name: "SwiftLearn", dependencies: [
-            "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnIO", "SwiftLearnTensor", "SwiftLearnCompression",
+            "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnSystem", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnCompression",
             "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
         ]),
 
@@ -56,7 +61,7 @@ let package = Package(
         .executableTarget(name: "ApparelExample", dependencies: ["SwiftLearn", "ExampleSupport"], path: "Sources/Examples/Apparel"),
 
         // MARK: - Benchmarks
-        .target(name: "BenchmarkSupport", dependencies: ["SwiftLearnIO"], path: "Benchmarks/BenchmarkSupport"),
+        .target(name: "BenchmarkSupport", dependencies: ["SwiftLearnSystem"], path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(name: "GEMMBench", dependencies: ["SwiftLearnGEMM", "BenchmarkSupport"], path: "Benchmarks/GEMMBench"),
         .executableTarget(name: "TensorBench", dependencies: ["SwiftLearnTensor", "BenchmarkSupport"], path: "Benchmarks/TensorBench"),
         .executableTarget(name: "InflateBench", dependencies: ["SwiftLearnCompression", "BenchmarkSupport"],
@@ -72,7 +77,7 @@ let package = Package(
         .testTarget(name: "SwiftLearnGEMMTests", dependencies: ["SwiftLearnGEMM"]),
         .testTarget(name: "SwiftLearnTensorTests", dependencies: ["SwiftLearnTensor"]),
         .testTarget(name: "SwiftLearnRandomTests", dependencies: ["SwiftLearnRandom"]),
-        .testTarget(name: "SwiftLearnIOTests", dependencies: ["SwiftLearnIO"]),
+        .testTarget(name: "SwiftLearnSystemTests", dependencies: ["SwiftLearnSystem"]),
         .testTarget(name: "SwiftLearnDataTests",
                     dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom"],
                     exclude: ["Fixtures"]),
@@ -83,7 +88,7 @@ let package = Package(
                                    "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnGEMM"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ExamplesTests", dependencies: ["ExampleSupport", "SwiftLearn"]),
-        .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnNN"],
+        .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnNN"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnNNTests",
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM"],

@@ -1,4 +1,4 @@
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// One JSON object on one line, fields in the order added, for `--json` benchmark output.
 ///

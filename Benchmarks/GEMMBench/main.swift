@@ -6,6 +6,7 @@
 //
 // Each figure is the median GFLOPS of several timed repetitions after a warm-up; the number of
 // repetitions grows for small shapes so each sample lasts long enough to time.
+import SwiftLearnSystem
 import BenchmarkSupport
 import SwiftLearnGEMM
 #if canImport(Glibc)
@@ -23,7 +24,7 @@ func measure(_ shape: Shape, threads: Int, samples: Int) -> Double {
     let b = (0..<(k * n)).map { Float(($0 * 5 + 1) % 13) / 13 - 0.5 }
     var c = [Float](repeating: 0, count: m * n)
     let lda = shape.transA ? m : k, ldb = shape.transB ? k : n
-    ParallelSettings.threadCount = threads
+    Parallelism.threadCount = threads
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
     let callsPerSample = max(1, Int(2e8 / flops))
     var rates: [Double] = []
@@ -65,7 +66,7 @@ if let filter = arguments.firstIndex(of: "--only").map({ arguments[$0 + 1] }) {
 
 if arguments.contains("--threshold-sweep") {
     // Where do two threads start to win? Cubes and MLP-like shapes from 2^15 to 2^27 multiply-adds.
-    ParallelSettings.minimumParallelMultiplyAdds = 0
+    GEMMThreading.minimumParallelMultiplyAdds = 0
     print("multiply-adds  shape            1 thread GFLOPS  \(allThreads) threads GFLOPS  speed-up")
     let sweep: [(Int, Int, Int)] = [(32, 32, 32), (64, 64, 64), (32, 100, 392), (128, 128, 128), (32, 100, 784),
                                     (200, 200, 200), (256, 100, 784), (256, 256, 256), (320, 320, 320),

@@ -8,6 +8,7 @@
 //
 // Reports seconds per epoch (median), validation accuracy after the last epoch, peak RSS (VmHWM) and
 // the per-call time of predict on one sample against one bare forward pass.
+import SwiftLearnSystem
 import Glibc
 import FoundationEssentials
 import BenchmarkSupport
@@ -174,7 +175,7 @@ if options.json {
     print("""
     {"benchmark": "train-bench", "data": "\(source)", "epochs": \(options.epochs), "batch_size": 32, \
     "seconds_per_epoch_median": \(fixed(perEpoch, 4)), "epoch_seconds": [\(epochs)], \
-    "cpu_seconds_per_epoch_median": \(fixed(median(timer.cpuDurations), 4)), "threads": \(ParallelSettings.threadCount), \
+    "cpu_seconds_per_epoch_median": \(fixed(median(timer.cpuDurations), 4)), "threads": \(Parallelism.threadCount), \
     "val_accuracy": [\(accuracies)], "final_val_accuracy": \(fixed(finalAccuracy, 4)), \
     "peak_rss_mb": \(fixed(rss, 1)), "predict_one_us": \(fixed(predictTime * 1e6, 2)), \
     "call_one_us": \(fixed(callTime * 1e6, 2)), "bare_forward_one_us": \(fixed(bareTime * 1e6, 2)), \
@@ -183,7 +184,7 @@ if options.json {
     """)
 } else {
     print("data: \(source), 48,000 train / 12,000 validation, batch 32, \(options.epochs) epochs")
-    print("seconds per epoch: median \(fixed(perEpoch, 4)) (each: \(timer.durations.map { fixed($0, 3) })), process CPU seconds per epoch: median \(fixed(median(timer.cpuDurations), 4)), \(ParallelSettings.threadCount) threads")
+    print("seconds per epoch: median \(fixed(perEpoch, 4)) (each: \(timer.durations.map { fixed($0, 3) })), process CPU seconds per epoch: median \(fixed(median(timer.cpuDurations), 4)), \(Parallelism.threadCount) threads")
     print("validation accuracy: \(timer.validationAccuracy.map { fixed($0, 4) })")
     print("peak RSS (VmHWM): \(fixed(rss, 1)) MB")
     print("predict(1 sample): \(fixed(predictTime * 1e6, 2)) us, model(x): \(fixed(callTime * 1e6, 2)) us, bare forward: \(fixed(bareTime * 1e6, 2)) us (ratio \(fixed(predictTime / bareTime, 2)))")

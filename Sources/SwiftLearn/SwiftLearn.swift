@@ -1,8 +1,9 @@
 // The umbrella module: `import SwiftLearn` brings in every part.
 @_exported import SwiftLearnGEMM
 @_exported import SwiftLearnRandom
-@_exported import SwiftLearnIO
+@_exported import SwiftLearnSystem
 @_exported import SwiftLearnTensor
+@_exported import SwiftLearnBatches
 @_exported import SwiftLearnCompression
 @_exported import SwiftLearnData
 @_exported import SwiftLearnNN

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// Whole-file reads for the `contentsOf:` entry points, with errors that name the file and the system's reason.
 enum FileBytes {

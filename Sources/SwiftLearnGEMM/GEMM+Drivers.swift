@@ -1,3 +1,5 @@
+import SwiftLearnSystem
+
 extension GEMMProblem {
     // MARK: Row path (no packing, no padding rows)
 
@@ -9,7 +11,7 @@ extension GEMMProblem {
         let aDepthStride = transA ? lda : 1
         let columnBlocks = (n + 63) / 64
         let workers = Swift.min(threads, columnBlocks)
-        ParallelSettings.run(workers) { worker in
+        Parallelism.run(workers) { worker in
             let j0 = Swift.min(n, columnBlocks * worker / workers * 64)
             let j1 = Swift.min(n, columnBlocks * (worker + 1) / workers * 64)
             guard j1 > j0 else { return }
@@ -52,7 +54,7 @@ extension GEMMProblem {
         let (aRowStride, aDepthStride) = transA ? (1, lda) : (lda, 1)
         let tiles = tilesM * tilesN
         let workers = Swift.min(threads, tiles)
-        ParallelSettings.run(workers) { worker in
+        Parallelism.run(workers) { worker in
             withScratch(mr * nr) { scratch in
             // JR over micro-panels of B, IR over micro-panels of A; contiguous tile ranges per worker.
             for tile in (tiles * worker / workers)..<(tiles * (worker + 1) / workers) {
@@ -121,13 +123,13 @@ extension GEMMProblem {
                 // PC: a KC-deep slab; pack op(B)[pc..<pc+kc, jc..<jc+nc] once, shared by all threads.
                 let kc = Swift.min(kcMax, k - pc)
                 let packWorkers = Swift.min(threads, slivers)
-                ParallelSettings.run(packWorkers) { worker in
+                Parallelism.run(packWorkers) { worker in
                     packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc, cols: nc,
                           nr: nr, slivers: (slivers * worker / packWorkers)..<(slivers * (worker + 1) / packWorkers),
                           into: bPanel.pointer)
                 }
                 let slabBeta: Float = pc == 0 ? beta : 1
-                ParallelSettings.run(workers) { worker in
+                Parallelism.run(workers) { worker in
                     let aPanel = aPanels[worker].pointer
                     let scratch = scratches[worker].pointer
                     for task in stride(from: worker, to: tasks, by: workers) {

@@ -1,3 +1,5 @@
+import SwiftLearnSystem
+
 /// Single-precision general matrix multiply, row-major:
 ///
 ///     C = alpha * op(A) * op(B) + beta * C,   op(X) = X or Xᵀ
@@ -26,7 +28,7 @@ public func sgemm(
 ) {
     let problem = GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    problem.run(kernel: KernelSelection.selected, threads: ParallelSettings.threadCount)
+    problem.run(kernel: KernelSelection.selected, threads: Parallelism.threadCount)
 }
 
 /// The kernel the library selected on this machine and build (see `KernelSelection`).
@@ -92,7 +94,7 @@ struct GEMMProblem {
             scaleC(c)
             return
         }
-        let small = m * n * k < ParallelSettings.minimumParallelMultiplyAdds
+        let small = m * n * k < GEMMThreading.minimumParallelMultiplyAdds
         let threads = !alwaysThread && small ? 1 : Swift.max(1, requestedThreads)
         let kernel = kernel.narrowed(toColumns: n)
         switch forcedPath ?? path {

@@ -37,3 +37,4 @@
 //   float32 data) that Python's `safetensors` and plain numpy read. A model file carries the architecture,
 //   the compile settings and the optimizer state in its metadata and tensors, so training resumes exactly.
 //   Every write goes to a temporary file in the same directory, is fsynced and renamed into place.
+@_exported import SwiftLearnBatches

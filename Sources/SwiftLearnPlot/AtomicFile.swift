@@ -1,4 +1,4 @@
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// Crash-safe chart output through `FileIO.writeAtomically`, reporting failures as `PlotError`.
 enum AtomicFile {

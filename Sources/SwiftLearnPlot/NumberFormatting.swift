@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// Number-to-text conversions for labels and SVG attributes, written out by hand so that output does not
 /// depend on the C locale or on Foundation's formatters.

@@ -27,7 +27,7 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
 # MARK: - Modules (dependency order); rebuilt only when a source is newer than the object.
-modules=(SwiftLearnGEMM SwiftLearnRandom SwiftLearnIO SwiftLearnTensor SwiftLearnCompression SwiftLearnData SwiftLearnNN SwiftLearnVision)
+modules=(SwiftLearnGEMM SwiftLearnRandom SwiftLearnSystem SwiftLearnTensor SwiftLearnCompression SwiftLearnData SwiftLearnNN SwiftLearnVision)
 
 build_module() {
     local name="$1" object="$build/modules/$1.o"

@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 import XCTest
 @testable import SwiftLearnGEMM
 
@@ -65,9 +66,9 @@ final class GEMMDeterminismTests: XCTestCase {
 
     func testSelectionPicksACompiledVariantAndThreadSettingClamps() {
         XCTAssertTrue(MicrokernelVariant.all.contains { $0.name == selectedMicrokernel.name })
-        let saved = ParallelSettings.threadCount
-        ParallelSettings.threadCount = 0
-        XCTAssertEqual(ParallelSettings.threadCount, 1)
-        ParallelSettings.threadCount = saved
+        let saved = Parallelism.threadCount
+        Parallelism.threadCount = 0
+        XCTAssertEqual(Parallelism.threadCount, 1)
+        Parallelism.threadCount = saved
     }
 }

@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 import XCTest
 import SwiftLearnGEMM
 import SwiftLearnRandom
@@ -107,16 +108,16 @@ final class TrainingTests: XCTestCase {
     /// With the size cutoffs lowered so that both SGEMM and the chunked Adam update run on several
     /// threads, the weights after training are bit-identical for 1 and 2 threads.
     func testTrainingIsIdenticalAcrossThreadCounts() throws {
-        let saved = (ParallelSettings.threadCount, ParallelSettings.minimumParallelMultiplyAdds, OptimizerState.parallelThreshold)
+        let saved = (Parallelism.threadCount, GEMMThreading.minimumParallelMultiplyAdds, OptimizerState.parallelThreshold)
         defer {
-            ParallelSettings.threadCount = saved.0
-            ParallelSettings.minimumParallelMultiplyAdds = saved.1
+            Parallelism.threadCount = saved.0
+            GEMMThreading.minimumParallelMultiplyAdds = saved.1
             OptimizerState.parallelThreshold = saved.2
         }
-        ParallelSettings.minimumParallelMultiplyAdds = 0
+        GEMMThreading.minimumParallelMultiplyAdds = 0
         OptimizerState.parallelThreshold = 1 << 10
         func run(threads: Int) throws -> [Tensor<Float>] {
-            ParallelSettings.threadCount = threads
+            Parallelism.threadCount = threads
             setRandomSeed(13)
             let model = Sequential {
                 Dense(300, activation: .relu, inputShape: [120])

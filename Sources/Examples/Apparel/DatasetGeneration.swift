@@ -77,8 +77,8 @@ func generateDataset(from source: GarmentImages, count: Int, size: Int, director
 
     let failures = Mutex<[(index: Int, message: String)]>([])
     let images = source.images
-    let workers = max(1, min(8, ParallelSettings.threadCount))
-    ParallelSettings.run(workers) { worker in
+    let workers = max(1, min(8, Parallelism.threadCount))
+    Parallelism.run(workers) { worker in
         for index in stride(from: worker, to: count, by: workers) {
             do {
                 let plan = plans[index]

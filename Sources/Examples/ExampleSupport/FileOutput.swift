@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// Writes `bytes` to `path` atomically with the library's ``FileIO/writeAtomically(_:toPath:)`` (temporary file
 /// in the same directory, `fsync`, `rename`), so a reader never sees a half-written file.

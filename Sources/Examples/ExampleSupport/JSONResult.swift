@@ -1,4 +1,4 @@
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// The machine-readable result an example prints with `--json`: a JSON value whose object keys keep the order
 /// they were written in, so the line reads like the documentation.

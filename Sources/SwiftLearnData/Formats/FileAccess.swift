@@ -1,6 +1,6 @@
 import FoundationEssentials
 import SwiftLearnCompression
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// File reads and atomic writes shared by the format readers and writers.
 enum FileAccess {

@@ -1,5 +1,5 @@
 import Glibc
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// `printf("%.<digits>f")` without Foundation: rounds half away from zero at the last digit
 /// (``DecimalText/fixed(_:digits:)``).

@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 import SwiftLearnGEMM
 
 /// An update rule: how one parameter moves given its gradient and its own state arrays.
@@ -84,7 +85,7 @@ final class OptimizerState {
         }
     }
 
-    /// Weights at least this large are updated in chunks on `ParallelSettings.threadCount` threads.
+    /// Weights at least this large are updated in chunks on `Parallelism.threadCount` threads.
     /// Waking Dispatch's workers costs tens of microseconds on the 2-core development machine: with
     /// 2^15 the 78,400-weight kernel of the Fashion-MNIST MLP went parallel and train-bench slowed from
     /// 0.214 to 0.284 s/epoch; a million weights take ~0.3 ms on one core, where a second one pays.
@@ -99,14 +100,14 @@ final class OptimizerState {
             let count = weight.count
             let slotPointers = OptimizerSlots(base: slots[index].base, stride: count)
             let parameter = weight.valueBuffer.base, gradient = UnsafePointer(weight.gradientBuffer.base)
-            let threads = count >= OptimizerState.parallelThreshold ? Swift.min(ParallelSettings.threadCount, 8) : 1
+            let threads = count >= OptimizerState.parallelThreshold ? Swift.min(Parallelism.threadCount, 8) : 1
             if threads <= 1 {
                 optimizer.update(parameter: parameter, gradient: gradient, slots: slotPointers, count: count, step: step)
                 continue
             }
             // Chunks of whole cache lines; elementwise rules make the result independent of the split.
             let chunk = ((count + threads - 1) / threads + 15) / 16 * 16
-            ParallelSettings.run(threads) { part in
+            Parallelism.run(threads) { part in
                 let start = part * chunk
                 let end = Swift.min(start + chunk, count)
                 guard start < end else { return }

@@ -1,4 +1,4 @@
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// Writes `bytes` to `path` crash-safely (see `FileIO.writeAtomically`), reporting failures as `NNError.file`.
 func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(NNError) {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import SwiftLearnIO
+import SwiftLearnSystem
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length `N`, `N` bytes of JSON
 /// (`{"__metadata__": {...}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...}`,

@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 import SwiftLearnGEMM
 
 /// Splits large elementwise work over threads.
@@ -14,14 +15,14 @@ enum ParallelChunks {
     static let minimumCount = 1 << 24
 
     /// Calls `body` with consecutive subranges covering `0..<count`, concurrently when `count` is large
-    /// and `ParallelSettings.threadCount` allows more than one thread.
+    /// and `Parallelism.threadCount` allows more than one thread.
     @inline(__always)
     static func run(count: Int, minimumCount: Int = ParallelChunks.minimumCount, _ body: (Range<Int>) -> Void) {
-        if count < minimumCount || ParallelSettings.threadCount <= 1 {
+        if count < minimumCount || Parallelism.threadCount <= 1 {
             body(0..<count)
             return
         }
-        ParallelSettings.run((count + chunkSize - 1) / chunkSize) { chunk in
+        Parallelism.run((count + chunkSize - 1) / chunkSize) { chunk in
             let start = chunk * chunkSize
             body(start..<Swift.min(count, start + chunkSize))
         }

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Dispatch
 import Synchronization
-import SwiftLearnNN
+@_exported import SwiftLearnBatches
 import SwiftLearnRandom
 import SwiftLearnTensor
 
@@ -332,6 +332,10 @@ public struct ImageBatchIterator: BatchIterator {
     var nextIndex = 0
     /// Files skipped so far in this epoch (``BadFilePolicy/skip``); complete once `next()` returned `nil`.
     public private(set) var skippedFiles: [SkippedFile] = []
+    /// ``skippedFiles`` in the form every batch source reports them.
+    public var skippedSamples: [SkippedSample] {
+        skippedFiles.map { SkippedSample(path: $0.path, reason: $0.error.description) }
+    }
     var reported = false
 
     init(pipeline: EpochPipeline) {

@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-import SwiftLearnIO
+import SwiftLearnSystem
 
 final class FileIOTests: XCTestCase {
     var directory: String!

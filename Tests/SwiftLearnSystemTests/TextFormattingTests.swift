@@ -1,5 +1,5 @@
 import XCTest
-import SwiftLearnIO
+import SwiftLearnSystem
 
 final class TextFormattingTests: XCTestCase {
     func testJSONQuotedMatchesPythonJSONDumpsWithoutASCIIEscaping() {

@@ -1,0 +1,55 @@
+import Dispatch
+import Synchronization
+import Glibc
+
+/// How many threads SwiftLearn's parallel kernels may use, and the one place they fan work out.
+///
+/// Default thread count: the number of active processors, or `SWIFTLEARN_NUM_THREADS` when that
+/// environment variable holds a positive integer. Results never depend on this value: every caller
+/// splits work over disjoint parts of its output, never over a summed dimension.
+///
+/// ```swift
+/// Parallelism.threadCount = 1                    // everything on the calling thread
+/// Parallelism.run(4) { part in work(on: part) }  // returns when all four parts are done
+/// ```
+public enum Parallelism {
+    private static let storage = Atomic<Int>(defaultThreadCount())
+
+    /// Threads to use; setting a value below 1 sets 1.
+    public static var threadCount: Int {
+        get { storage.load(ordering: .relaxed) }
+        set { storage.store(Swift.max(1, newValue), ordering: .relaxed) }
+    }
+
+    static func defaultThreadCount() -> Int {
+        if let text = getenv("SWIFTLEARN_NUM_THREADS").map({ String(cString: $0) }),
+           let value = Int(text), value > 0 {
+            return value
+        }
+        return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Runs `body(t)` for `t` in `0..<count`, concurrently when `count > 1`, and returns when all are done.
+    ///
+    /// `body` may capture non-Sendable state such as pointers: each iteration must write only its own
+    /// part of the output, which is what every caller's split guarantees.
+    public static func run(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 {
+            body(0)
+        } else {
+            withoutActuallyEscaping(body) { body in
+                // concurrentPerform returns only after every iteration has run, so `body` does not escape;
+                // callers hand each iteration disjoint output, which is what makes this sharing sound.
+                let shared = UncheckedSendable(body)
+                DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+            }
+        }
+    }
+}
+
+/// Wraps a value that is shared across threads under a discipline the compiler cannot check
+/// (each thread touches a disjoint part).
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
+}
