@@ -13,7 +13,6 @@ set -u -o pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-shared="$repo/../shared"
 seconds="${1:-60}"
 shift || true
 build="${FUZZ_BUILD:-${TMPDIR:-/tmp}/swiftlearn-fuzz}"
@@ -83,7 +82,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$crashes"
     [ -d "$here/Corpus/$target" ] && cp -n "$here/Corpus/$target"/* "$corpus"/ 2>/dev/null
     for pattern in $(seed_patterns "$target"); do
-        find "$repo/Tests" "$shared/fixtures" -path '*/Fuzz/*' -prune -o -type f -name "$pattern" -size -2M -print 2>/dev/null |
+        find "$repo/Tests" -path '*/Fuzz/*' -prune -o -type f -name "$pattern" -size -2M -print 2>/dev/null |
             while IFS= read -r seed; do cp -n "$seed" "$corpus/$(basename "$(dirname "$seed")")_$(basename "$seed")"; done
     done
 

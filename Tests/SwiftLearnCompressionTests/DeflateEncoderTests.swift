@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SwiftLearnTestSupport
 @testable import SwiftLearnCompression
 
 /// The DEFLATE encoder is checked against three decoders it shares no code with: a small bit-by-bit reference
@@ -31,19 +32,13 @@ final class DeflateEncoderTests: XCTestCase {
     }
 
     static func sharedFile(_ name: String) throws -> [UInt8] {
-        let path = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/\(name)")
-        guard let data = FileManager.default.contents(atPath: path.path) else {
-            XCTFail("missing test data \(path.path): the repository expects ../shared/datasets beside the checkout")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return [UInt8](data)
+        try TestFiles.fixtureBytes("datasets/\(name)")
     }
 
     /// Inputs with different statistics: empty, tiny, text, incompressible, long runs, periodic data,
     /// a repeat exactly 32768 bytes back, and sizes around the stored-block limit.
     static func corpus() -> [(String, [UInt8])] {
-        var generator = DeflateTestGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let random = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let smallAlphabet = (0..<50_000).map { _ in UInt8(ascii: "a") + UInt8(generator.next() % 6) }
         let text = Array(String(repeating: "the quick brown fox jumps over the lazy dog; 0123456789\n", count: 400).utf8)
@@ -93,10 +88,10 @@ final class DeflateEncoderTests: XCTestCase {
         }
     }
 
-    /// Python's zlib decodes our zlib and gzip streams. Runs only where `python3` exists (the developer machines
-    /// and CI have it); the two decoders above always run.
+    /// Python's zlib decodes our zlib and gzip streams (skipped with a reason where python3 is missing;
+    /// CI requires it). The two decoders above always run.
     func testPythonZlibDecodesOurStreams() throws {
-        guard let python = Self.findExecutable("python3") else { return }
+        let python = try CrossCheck.python()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deflate-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -129,8 +124,8 @@ final class DeflateEncoderTests: XCTestCase {
             if not ok: bad.append(line)
         print('BAD ' + ','.join(bad) if bad else 'OK')
         """
-        let output = try Self.run(python, ["-c", script, directory.path] + lines)
-        XCTAssertEqual(output.trimmingCharacters(in: .whitespacesAndNewlines), "OK")
+        let output = try CrossCheck.run(python, script: script, arguments: [directory.path] + lines)
+        XCTAssertEqual(output, "OK")
     }
 
     // MARK: - Ratios against zlib
@@ -157,7 +152,7 @@ final class DeflateEncoderTests: XCTestCase {
     }
 
     func testIncompressibleDataFallsBackToStoredBlocks() {
-        var generator = DeflateTestGenerator(seed: 99)
+        var generator = SplitMix64(seed: 99)
         let random = (0..<200_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let compressed = DeflateEncoder.deflate(random)
         // Stored blocks cost 5 bytes per 65535 (plus at most one padding byte per block switch).
@@ -222,7 +217,7 @@ final class DeflateEncoderTests: XCTestCase {
     /// Where the limit does not bind, package-merge must be exactly as good as textbook Huffman (compared by
     /// total cost against a naive Huffman built here).
     func testCodesAreOptimalWhenTheLimitDoesNotBind() {
-        var generator = DeflateTestGenerator(seed: 3)
+        var generator = SplitMix64(seed: 3)
         for trial in 0..<20 {
             let count = 2 + Int(generator.next() % 60)
             let frequencies = (0..<count).map { _ in Int(generator.next() % 1000) }
@@ -253,42 +248,8 @@ final class DeflateEncoderTests: XCTestCase {
         return cost
     }
 
-    // MARK: - Helpers
-
-    static func findExecutable(_ name: String) -> String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for directory in paths {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }
 
-/// DeflateTestGenerator, a tiny deterministic generator for test data.
-struct DeflateTestGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A deliberately simple RFC 1951 decoder: bit at a time, canonical codes decoded by counting codes per
 /// length (as in zlib's `puff.c`). Slow but short enough to check by eye, and independent of the module.

@@ -137,9 +137,9 @@ final class DatasetsTests: XCTestCase {
         }
     }
 
-    /// Keras's split, from the reference fixture: rows of ../shared/datasets/boston_housing.csv by index.
+    /// Keras's split, from the reference fixture: rows of Tests/Fixtures/datasets/boston_housing.csv by index.
     func testBostonHousingMatchesKerasSplit() throws {
-        let fixtureURL = try CodecsFixtures.sharedFile("fixtures/sklearn_numpy_reference.json")
+        let fixtureURL = try CodecsFixtures.sharedFile("sklearn_numpy_reference.json")
         let csvURL = try CodecsFixtures.sharedFile("datasets/boston_housing.csv")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtureURL)) as? [String: Any]
         let splits = try XCTUnwrap(json?["keras_boston_split"] as? [[String: Any]])

@@ -1,26 +1,20 @@
 import XCTest
+import SwiftLearnTestSupport
 import Foundation
 @testable import SwiftLearnData
 import SwiftLearnTensor
 
 /// Fixtures for the format and dataset tests (Fixtures/codecs, made by make_fixtures.py with numpy) and
-/// the shared data folder beside the checkout.
+/// the repository's shared fixtures (`Tests/Fixtures`).
 enum CodecsFixtures {
     static let testsDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
     static let directory = testsDirectory.appendingPathComponent("Fixtures/codecs")
-    /// `<repo>/../shared`.
-    static let shared = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
 
     static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
+    /// `Tests/Fixtures/<relative>` (`datasets/boston_housing.csv`, `sklearn_numpy_reference.json`, ...).
     static func sharedFile(_ relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-        let url = shared.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("required shared file \(url.path) is missing (the shared folder must sit beside the checkout)", file: file, line: line)
-            throw CodecsTestError.missing(url.path)
-        }
-        return url
+        try TestFiles.fixture(relative, file: file, line: line)
     }
 
     struct Expected {
@@ -97,22 +91,8 @@ func assertCodecsSameDoubles(_ actual: [Double], _ expected: [Double], _ message
     }
 }
 
-/// Runs python3 with numpy (installed on every development and CI machine); fails the test if absent.
+/// Runs python3 with numpy; skips with the reason where either is missing (CI requires them).
 func runCodecsNumpy(_ code: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", code]
-    let pipe = Pipe()
-    let errors = Pipe()
-    process.standardOutput = pipe
-    process.standardError = errors
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    let errorOutput = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        XCTFail("python3 with numpy is required for this check: \(String(decoding: errorOutput, as: UTF8.self))", file: file, line: line)
-        return ""
-    }
-    return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let python = try CrossCheck.python(modules: ["numpy"], file: file, line: line)
+    return try CrossCheck.run(python, script: code, file: file, line: line)
 }

@@ -1,26 +1,19 @@
 import Foundation
 import XCTest
+import SwiftLearnTestSupport
 
 /// Reference values for the model-selection, preprocessing and metrics tests.
 ///
-/// `shared` is `../shared/fixtures/sklearn_numpy_reference.json` beside the repository; `local` is
+/// `shared` is `Tests/Fixtures/sklearn_numpy_reference.json`; `local` is
 /// `Fixtures/sklearn/reference.json`, made by `Fixtures/sklearn/make_reference.py` with scikit-learn.
 enum SklearnReference {
-    /// The repository root, found from this file (symlinks resolved, so a package that links the test
-    /// directory finds the same files).
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     static var testDirectory: URL {
         URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
     static func json(at url: URL) throws -> [String: Any] {
         guard let data = try? Data(contentsOf: url) else {
-            XCTFail("missing reference file \(url.path): the tests need ../shared beside the repository and"
-                        + " Tests/SwiftLearnDataTests/Fixtures/sklearn")
+            XCTFail("missing reference file \(url.path)")
             throw CocoaError(.fileNoSuchFile)
         }
         // Not JSONSerialization: on Linux it rounds many doubles to a neighbouring value.
@@ -38,21 +31,17 @@ enum SklearnReference {
     }
 
     static func shared() throws -> [String: Any] {
-        try json(at: repositoryRoot.appendingPathComponent("../shared/fixtures/sklearn_numpy_reference.json")
-                    .standardizedFileURL)
+        try json(at: TestFiles.fixture("sklearn_numpy_reference.json"))
     }
 
     static func local() throws -> [String: Any] {
         try json(at: testDirectory.appendingPathComponent("Fixtures/sklearn/reference.json"))
     }
 
-    /// `../shared/datasets/boston_housing.csv` parsed as rows of 14 doubles.
+    /// `Tests/Fixtures/datasets/boston_housing.csv` parsed as rows of 14 doubles.
     static func bostonRows() throws -> [[Double]] {
-        let url = repositoryRoot.appendingPathComponent("../shared/datasets/boston_housing.csv").standardizedFileURL
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            XCTFail("missing \(url.path): the tests need ../shared/datasets beside the repository")
-            throw CocoaError(.fileNoSuchFile)
-        }
+        let url = try TestFiles.fixture("datasets/boston_housing.csv")
+        let text = try String(contentsOf: url, encoding: .utf8)
         var rows = [[Double]]()
         for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
             let fields = line.split(separator: ",")

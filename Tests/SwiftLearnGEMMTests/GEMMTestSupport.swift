@@ -1,16 +1,11 @@
+import SwiftLearnTestSupport
 @testable import SwiftLearnGEMM
 
-/// A deterministic generator for test data (SplitMix64), independent of the library.
+/// Test data from SplitMix64 (SwiftLearnTestSupport), independent of the library.
 struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     /// Uniform in [-1, 1).
     mutating func float() -> Float { Float(Double(next() >> 40) / Double(1 << 24) * 2 - 1) }
     mutating func floats(_ count: Int) -> [Float] { (0..<count).map { _ in float() } }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SwiftLearnTestSupport
 import SwiftLearnCompression
 @testable import SwiftLearnPlot
 
@@ -48,7 +49,7 @@ final class LineChartTests: XCTestCase {
     }
 
     func testPythonParsesTheSVG() throws {
-        guard let python = TestTools.findExecutable("python3") else { return }
+        let python = try CrossCheck.python()
         var chart = LineChart(title: "a & b < c", xLabel: "epoch", yLabel: "loss")
         try chart.addSeries(name: "loss", y: [3, 2, 1.5, 1.2])
         let directory = try TestTools.temporaryDirectory()
@@ -61,10 +62,9 @@ final class LineChartTests: XCTestCase {
         ns = '{http://www.w3.org/2000/svg}'
         print(root.tag == ns + 'svg', '|'.join(t.text for t in root.iter(ns + 'text')))
         """
-        let result = try TestTools.run(python, ["-c", script, file.path])
-        XCTAssertEqual(result.status, 0)
-        XCTAssertTrue(result.output.hasPrefix("True "), result.output)
-        XCTAssertTrue(result.output.contains("|a & b < c|") || result.output.contains("a & b < c"), result.output)
+        let output = try CrossCheck.run(python, script: script, arguments: [file.path])
+        XCTAssertTrue(output.hasPrefix("True "), output)
+        XCTAssertTrue(output.contains("|a & b < c|") || output.contains("a & b < c"), output)
     }
 
     /// Markers are discs of radius 2 font pixels: their centre pixels carry the series colour exactly.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SwiftLearnTestSupport
 import SwiftLearnCompression
 @testable import SwiftLearnPlot
 
@@ -89,7 +90,7 @@ final class RasterAndPNGTests: XCTestCase {
 
     /// Pillow, an independent decoder, reads the file and sees the same pixels.
     func testPillowDecodesTheSamePixels() throws {
-        guard let python = TestTools.pillowPython else { return }  // python3 with Pillow: developer machines and CI
+        let python = try CrossCheck.python(modules: ["PIL"])
         let canvas = Self.primitivesCanvas()
         let directory = try TestTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -101,8 +102,8 @@ final class RasterAndPNGTests: XCTestCase {
         im = Image.open(sys.argv[1]); im.load()
         print(im.mode, im.size[0], im.size[1], im.tobytes().hex())
         """
-        let result = try TestTools.run(python, ["-c", script, file.path])
-        let fields = result.output.split(separator: " ")
+        let output = try CrossCheck.run(python, script: script, arguments: [file.path])
+        let fields = output.split(separator: " ")
         XCTAssertEqual(fields.count, 4)
         guard fields.count == 4 else { return }
         XCTAssertEqual(fields[0], "RGBA")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SwiftLearnTestSupport
 @testable import SwiftLearnRandom
 
 final class RandomStateTests: XCTestCase {
@@ -131,14 +132,7 @@ final class RandomStateTests: XCTestCase {
     // MARK: - Shared fixture
 
     func testSharedFixtureStreams() throws {
-        // Resolve symlinks first so the path also works from a package that links this directory.
-        let url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../shared/fixtures/sklearn_numpy_reference.json").standardizedFileURL
-        guard let data = try? Data(contentsOf: url) else {
-            XCTFail("missing fixture \(url.path): the tests need ../shared beside the repository")
-            return
-        }
+        let data = try Data(contentsOf: TestFiles.fixture("sklearn_numpy_reference.json"))
         struct Entry: Decodable {
             let seed: UInt32
             let random_sample_5: [Double]

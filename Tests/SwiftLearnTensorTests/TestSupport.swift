@@ -1,4 +1,5 @@
 import XCTest
+@_exported import SwiftLearnTestSupport
 @testable import SwiftLearnTensor
 
 /// Asserts shape equality and elementwise closeness (relative + absolute tolerance; ±inf and NaN must match exactly).
@@ -18,15 +19,3 @@ func tensor(_ shape: [Int], _ scalars: [Float]) -> Tensor<Float> {
     do { return try Tensor<Float>(shape: shape, scalars: scalars) } catch { fatalError("\(error)") }
 }
 
-/// SplitMix64: a tiny deterministic generator, independent of the library (tests must not lean on SwiftLearnRandom).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,19 +1,19 @@
 import Foundation
 import XCTest
+import SwiftLearnTestSupport
 @testable import SwiftLearnVision
 import SwiftLearnTensor
 
-/// Paths of the shared fixtures (`<repo>/../shared/fixtures/images`) and this target's own `Fixtures/`.
+/// Paths of the shared fixtures (`Tests/Fixtures/images`) and this target's own `Fixtures/`.
 enum FixturePaths {
     static let testsDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
     static let local = testsDirectory.appendingPathComponent("Fixtures")
-    static let shared = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures/images")
+    static let shared = TestFiles.fixturesDirectory.appendingPathComponent("images")
 
     /// Parsed JSON at `url`; fails the test (no skip) with a clear message when the file is absent.
     static func json(_ url: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("fixture \(url.path) is missing (the shared fixtures must sit beside the repository as ../shared)", file: file, line: line)
+            XCTFail("fixture \(url.path) is missing ", file: file, line: line)
             throw CocoaError(.fileNoSuchFile)
         }
         let data = try Data(contentsOf: url)
