@@ -10,26 +10,66 @@ import Darwin
 /// (model checkpoints, NPY/NPZ writers, charts), so there is one place where durability is decided.
 public enum FileIO {
     /// The whole file as bytes.
-    /// - Throws: ``FileIOError`` naming the path and the reason (missing, permission, read error).
-    public static func readAll(path: String) throws(FileIOError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    ///
+    /// Only regular files are read: a FIFO, socket or device (`/dev/zero`, a named pipe called `x.png`)
+    /// is refused before anything is read, so no loader can hang on a pipe or grow without bound on an
+    /// endless device. The read is bounded by the size the file system reports when the file is opened
+    /// (and by `maxBytes` when given).
+    ///
+    /// ```swift
+    /// let bytes = try FileIO.readAll(path: "model.safetensors")
+    /// ```
+    /// - Throws: ``FileIOError`` naming the path and the reason (missing, permission, not a regular
+    ///   file, larger than `maxBytes`, read error, file shrank while reading).
+    public static func readAll(path: String, maxBytes: Int = .max) throws(FileIOError) -> [UInt8] {
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat can refuse it.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw FileIOError(path: path, reason: "cannot open: \(systemError())") }
         defer { close(descriptor) }
         var status = stat()
-        if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
-            throw FileIOError(path: path, reason: "is a directory, expected a file")
+        guard fstat(descriptor, &status) == 0 else {
+            throw FileIOError(path: path, reason: "cannot stat: \(systemError())")
         }
-        var bytes: [UInt8] = []
-        if status.st_size > 0 { bytes.reserveCapacity(Int(status.st_size)) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(path: path, reason: "cannot read at byte offset \(bytes.count): \(systemError())")
+        let kind = status.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            throw FileIOError(path: path, reason: "is \(fileKindName(kind)), expected a regular file")
+        }
+        let size = Int(status.st_size)
+        guard size <= maxBytes else {
+            throw FileIOError(path: path, reason: "is \(size) bytes, more than the limit of \(maxBytes) bytes")
+        }
+        var failure: FileIOError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let got = read(descriptor, buffer.baseAddress! + done, size - done)
+                if got < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    failure = FileIOError(path: path, reason: "cannot read at byte offset \(done): \(systemError())")
+                    break
+                }
+                if got == 0 {
+                    failure = FileIOError(path: path, reason: "file shrank while reading: \(done) of \(size) bytes present")
+                    break
+                }
+                done += got
             }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
+            initialized = done
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
+    /// "a directory", "a FIFO (named pipe)", ... for error messages.
+    static func fileKindName(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a regular file"
         }
     }
 

@@ -26,7 +26,20 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
 # MARK: - Modules (dependency order); rebuilt only when a source is newer than the object.
-modules=(SwiftLearnGEMM SwiftLearnRandom SwiftLearnSystem SwiftLearnTensor SwiftLearnCompression SwiftLearnData SwiftLearnNN SwiftLearnVision)
+# Every library module under Sources/ except the umbrella, dependencies first, read from Package.swift.
+modules=()
+while IFS= read -r module; do modules+=("$module"); done < <(cd "$repo" && swift package describe --type json 2>/dev/null | python3 -c '
+import json, sys
+targets = {t["name"]: t for t in json.load(sys.stdin)["targets"]
+           if t.get("type") == "library" and t["path"].startswith("Sources/SwiftLearn") and t["name"] != "SwiftLearn"}
+done = []
+def visit(name):
+    if name in done or name not in targets: return
+    for dependency in targets[name].get("target_dependencies") or []: visit(dependency)
+    done.append(name)
+for name in sorted(targets): visit(name)
+print("\n".join(done))')
+[ ${#modules[@]} -gt 0 ] || { echo "could not read the module list from Package.swift (swift package describe)"; exit 2; }
 
 build_module() {
     local name="$1" object="$build/modules/$1.o"

@@ -44,7 +44,28 @@ final class FileIOTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(self.directory!)/nope.npy: cannot open: No such file or directory")
         }
         XCTAssertThrowsError(try FileIO.readAll(path: directory)) { error in
-            XCTAssertEqual("\(error)", "\(self.directory!): is a directory, expected a file")
+            XCTAssertEqual("\(error)", "\(self.directory!): is a directory, expected a regular file")
+        }
+    }
+
+    /// A FIFO would block a reader forever and /dev/zero never ends: both are refused before reading.
+    func testNonRegularFilesAreRefusedWithoutBlocking() throws {
+        let fifo = directory + "/pipe.png"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsError(try FileIO.readAll(path: fifo)) { error in
+            XCTAssertEqual("\(error)", "\(fifo): is a FIFO (named pipe), expected a regular file")
+        }
+        XCTAssertThrowsError(try FileIO.readAll(path: "/dev/zero")) { error in
+            XCTAssertEqual("\(error)", "/dev/zero: is a character device, expected a regular file")
+        }
+    }
+
+    func testReadsAreBoundedByTheLimit() throws {
+        let path = directory + "/ten.bin"
+        try FileIO.writeAtomically([UInt8](repeating: 7, count: 10), toPath: path)
+        XCTAssertEqual(try FileIO.readAll(path: path, maxBytes: 10), [UInt8](repeating: 7, count: 10))
+        XCTAssertThrowsError(try FileIO.readAll(path: path, maxBytes: 9)) { error in
+            XCTAssertEqual("\(error)", "\(path): is 10 bytes, more than the limit of 9 bytes")
         }
     }
 }
