@@ -93,7 +93,8 @@ let package = Package(
         .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnNN", "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnNNTests",
-                    dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnTestSupport"],
+                    dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnSystem",
+                                   "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,4 +27,55 @@ public enum DecimalText {
         }
         return text
     }
+
+    /// `printf("%.<digits>e")`-style text: `exponential(0.00012345, digits: 4) == "1.2345e-04"` (mantissa by
+    /// ``fixed(_:digits:)``, at least two exponent digits). NaN and infinities as in ``fixed(_:digits:)``.
+    public static func exponential(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return fixed(value, digits: digits) }
+        guard value != 0 else { return fixed(0, digits: digits) + "e+00" }
+        var exponent = Int((abs(value)).log10Floor)
+        var text = fixed(value / power10(exponent), digits: digits)
+        // Rounding can carry the mantissa to 10.0: move it into the exponent.
+        if text.hasPrefix("10") || text.hasPrefix("-10") {
+            exponent += 1
+            text = fixed(value / power10(exponent), digits: digits)
+        }
+        let magnitude = abs(exponent)
+        return text + "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + String(magnitude)
+    }
+
+    /// Thousands separators, as Keras prints parameter counts: `grouped(79510) == "79,510"`.
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return (value < 0 ? "-" : "") + result
+    }
+
+    /// `10^exponent` as a Double, exact for every exponent a Float or Double value can need.
+    private static func power10(_ exponent: Int) -> Double {
+        var result = 1.0
+        var base = 10.0
+        var remaining = abs(exponent)
+        while remaining > 0 {
+            if remaining & 1 == 1 { result *= base }
+            base *= base
+            remaining >>= 1
+        }
+        return exponent < 0 ? 1 / result : result
+    }
+}
+
+private extension Double {
+    /// `floor(log10(self))` for positive finite values, without libm.
+    var log10Floor: Double {
+        var exponent = 0.0
+        var scaled = self
+        while scaled >= 10 { scaled /= 10; exponent += 1 }
+        while scaled < 1 { scaled *= 10; exponent -= 1 }
+        return exponent
+    }
 }

@@ -1,6 +1,7 @@
 import XCTest
 import SwiftLearnTensor
 @testable import SwiftLearnNN
+import SwiftLearnSystem
 
 /// Replaces `monitor` in the epoch logs with scripted values and records the weights at each epoch end.
 final class ScriptedLogs: Callback {
@@ -105,7 +106,7 @@ final class CallbackTests: XCTestCase {
         let history = try model.fit(x, Tensor(targets), epochs: 5, batchSize: 5, shuffle: false, callbacks: [terminate], verbose: 0)
         XCTAssertEqual(terminate.terminatedBatch, 2)
         XCTAssertEqual(history["loss"]!.count, 1)
-        XCTAssertEqual(model.optimizerState.iterations, 3)
+        XCTAssertEqual(model.optimizer?.iterations, 3)
     }
 
     func testLearningRateSchedulerAndCSVLogger() throws {
@@ -137,7 +138,7 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(formatTimePerUnit(150e-6, unit: "step"), "150us/step")
         XCTAssertEqual(formatTimePerUnit(0.0123, unit: "step"), "12ms/step")
         XCTAssertEqual(formatTimePerUnit(2.4, unit: "step"), "2s/step")
-        XCTAssertEqual(groupedThousands(1234567), "1,234,567")
+        XCTAssertEqual(DecimalText.grouped(1234567), "1,234,567")
         XCTAssertEqual(formatFixed(-0.00004, digits: 4), "0.0000")
         XCTAssertEqual(formatFixed(2.5, digits: 0), "3")
     }

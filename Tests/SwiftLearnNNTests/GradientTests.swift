@@ -33,7 +33,7 @@ final class GradientTests: XCTestCase {
             try dense.build(inputShape: [4])
             let linear = Dense(5)
             try linear.build(inputShape: [4])
-            try linear.kernel!.assign(dense.kernel!.tensor)
+            try linear.kernel!.assign(dense.kernel!.value)
             let pre = try linear(Tensor<Float>(shape: [3, 4], scalars: input))
             // Inputs and kernel entries lie in [-1, 1], so a perturbation of `step` moves a pre-activation
             // by at most `step`: a step under a quarter of the margin never crosses the kink.
@@ -66,26 +66,17 @@ final class GradientTests: XCTestCase {
         let dropout = Dropout(0.5)
         try dropout.build(inputShape: [50])
         let x = uniformValues(100, seed: 14, low: 0.5, high: 1)
-        var y = [Float](repeating: 0, count: 100)
-        x.withUnsafeBufferPointer { xs in
-            y.withUnsafeMutableBufferPointer { dropout.forward(input: xs, output: $0, batchSize: 2, training: true) }
-        }
+        let input = try Tensor<Float>(shape: [2, 50], scalars: x)
+        let output = try dropout.call(input, training: true)
+        let y = output.scalars
         let mask = zip(y, x).map { $0 / $1 }
         for value in mask { XCTAssert(value == 0 || abs(value - 2) < 1e-6, "mask value \(value) is neither 0 nor 1/(1-rate)") }
         let dropped = mask.filter { $0 == 0 }.count
         XCTAssert((30...70).contains(dropped), "dropped \(dropped) of 100 at rate 0.5")
-        var upstream = uniformValues(100, seed: 15)
+        let upstream = uniformValues(100, seed: 15)
         let expected = zip(upstream, mask).map { $0 * $1 }
-        var inputGradient = [Float](repeating: .nan, count: 100)
-        x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-                upstream.withUnsafeMutableBufferPointer { g in
-                    inputGradient.withUnsafeMutableBufferPointer { ig in
-                        dropout.backward(input: xs, output: ys, outputGradient: g, inputGradient: ig, batchSize: 2)
-                    }
-                }
-            }
-        }
+        let inputGradient = try dropout.backward(inputs: input, outputs: output,
+                                                 outputGradient: try Tensor(shape: [2, 50], scalars: upstream)).scalars
         assertClose(inputGradient, expected, tolerance: 1e-6)
         // Outside training: the identity.
         XCTAssertEqual(try dropout(Tensor<Float>(shape: [2, 50], scalars: x)).scalars, x)
@@ -94,8 +85,8 @@ final class GradientTests: XCTestCase {
     // MARK: Losses
 
     /// Gradient of the mean loss with respect to the predictions, for every loss and fusion mode.
-    private func checkLoss(_ loss: Loss, predictions: [Float], targets: [Float], rows: Int, width: Int,
-                           fusion: Loss.Fusion, step: Float = 1e-3, tolerance: Double = 2e-3,
+    private func checkLoss(_ loss: StandardLoss, predictions: [Float], targets: [Float], rows: Int, width: Int,
+                           fusion: StandardLoss.Fusion, step: Float = 1e-3, tolerance: Double = 2e-3,
                            file: StaticString = #filePath, line: UInt = #line) {
         var p = predictions
         var gradient = [Float](repeating: .nan, count: p.count)
@@ -175,16 +166,13 @@ final class GradientTests: XCTestCase {
         try model.compile(optimizer: .sgd(), loss: .sparseCategoricalCrossentropy)
         let x = uniformValues(6 * 4, seed: 31)
         let labels: [Float] = [0, 2, 1, 1, 0, 2]
-        let plan = try model.makePlan(targetShape: [6])
+        let plan = try model.makePlan(targetShape: [6], role: "targets")
+        XCTAssertEqual(plan.fusion, .activation, "the softmax is fused with the loss")
         func meanLoss(train: Bool) -> Double {
             var accumulator = MetricAccumulator(metricCount: 0)
-            x.withUnsafeBufferPointer { xs in
-                labels.withUnsafeBufferPointer { ys in
-                    model.withLossFusion(plan) {
-                        model.runBatch(input: xs, targets: ys, batchSize: 6, plan: plan, train: train, accumulator: &accumulator)
-                    }
-                }
-            }
+            let batch = Batch(inputs: try! Tensor(shape: [6, 2, 2], scalars: x), targets: Tensor(labels))
+            try! model.runBatch(batch, step: 0, plan: plan, train: train, checkLabels: true, classWeights: nil,
+                                accumulator: &accumulator)
             return accumulator.lossSum / Double(accumulator.rows)
         }
         // A training step with learning rate 0 writes the gradients and leaves the weights alone.

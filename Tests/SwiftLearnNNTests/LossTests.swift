@@ -4,8 +4,8 @@ import XCTest
 /// Loss values against Keras 3.15's numpy-backend formulas evaluated by numpy in float32
 /// (Fixtures/make_references.py), including the 1e-7 clipping of probabilities.
 final class LossTests: XCTestCase {
-    private func meanLoss(_ loss: Loss, _ predictions: [Float], _ targets: [Float], rows: Int, width: Int,
-                          fusion: Loss.Fusion = .none) -> (Double, [Float]) {
+    private func meanLoss(_ loss: StandardLoss, _ predictions: [Float], _ targets: [Float], rows: Int, width: Int,
+                          fusion: StandardLoss.Fusion = .none) -> (Double, [Float]) {
         var p = predictions
         var gradient = [Float](repeating: 0, count: p.count)
         let sum = p.withUnsafeMutableBufferPointer { pb in

@@ -61,31 +61,29 @@ func centralDifference(_ values: UnsafeMutablePointer<Float>, _ index: Int, step
     return (plus - minus) / Double(2 * step)
 }
 
-/// Checks a layer's input and weight gradients against central differences of `L = Σ y ⊙ R`.
+/// Checks a layer's input and weight gradients against central differences of `L = Σ y ⊙ R`, through the
+/// public tensor API (`call` then `backward`), which every layer (built-in kernels or custom) implements.
 func checkLayerGradients(_ layer: Layer, inputShape: [Int], batch: Int, input: [Float], step: Float = 1e-2,
                          tolerance: Double = 2e-3, file: StaticString = #filePath, line: UInt = #line) throws {
     try layer.build(inputShape: inputShape)
-    let outputCount = batch * layer.outputShape!.reduce(1, *)
+    let outputShape = [batch] + layer.outputShape!
+    let outputCount = outputShape.reduce(1, *)
     let upstream = uniformValues(outputCount, seed: 99)
     // Stable storage, so the objective can read what the finite difference perturbs.
     let x = UnsafeMutableBufferPointer<Float>.allocate(capacity: input.count)
     _ = x.initialize(from: input)
-    let output = UnsafeMutableBufferPointer<Float>.allocate(capacity: outputCount)
-    defer { output.deallocate(); x.deallocate() }
+    defer { x.deallocate() }
+    func inputs() -> Tensor<Float> { Tensor(shape: [batch] + inputShape) { _ = $0.initialize(from: UnsafeBufferPointer(x)) } }
     func objective() -> Double {
-        layer.forward(input: UnsafeBufferPointer(x), output: output, batchSize: batch, training: false)
+        let output = try! layer.call(inputs(), training: false)
         var total = 0.0
-        for i in 0..<outputCount { total += Double(output[i]) * Double(upstream[i]) }
+        for (value, weight) in zip(output.scalars, upstream) { total += Double(value) * Double(weight) }
         return total
     }
-    _ = objective()
-    var gradient = upstream
-    var inputGradient = [Float](repeating: .nan, count: x.count)
-    gradient.withUnsafeMutableBufferPointer { g in
-        inputGradient.withUnsafeMutableBufferPointer { ig in
-            layer.backward(input: UnsafeBufferPointer(x), output: UnsafeBufferPointer(output), outputGradient: g, inputGradient: ig, batchSize: batch)
-        }
-    }
+    let outputs = try layer.call(inputs(), training: false)
+    let inputGradient = try layer.backward(inputs: inputs(), outputs: outputs,
+                                           outputGradient: try Tensor(shape: outputShape, scalars: upstream)).scalars
+    let weightGradients = layer.weights.map { $0.gradient.scalars }
     func compare(_ analytic: Float, _ numeric: Double, _ what: String) {
         let scale = max(1, abs(numeric))
         if abs(Double(analytic) - numeric) > tolerance * scale {
@@ -96,8 +94,7 @@ func checkLayerGradients(_ layer: Layer, inputShape: [Int], batch: Int, input: [
         let numeric = centralDifference(x.baseAddress!, index, step: step, objective)
         compare(inputGradient[index], numeric, "d/dx[\(index)]")
     }
-    for weight in layer.weights {
-        let analytic = Array(weight.gradients)
+    for (weight, analytic) in zip(layer.weights, weightGradients) {
         for index in 0..<weight.count {
             let numeric = centralDifference(weight.values.baseAddress!, index, step: step, objective)
             compare(analytic[index], numeric, "d/d\(weight.name)[\(index)]")

@@ -108,14 +108,14 @@ final class TrainingTests: XCTestCase {
     /// With the size cutoffs lowered so that both SGEMM and the chunked Adam update run on several
     /// threads, the weights after training are bit-identical for 1 and 2 threads.
     func testTrainingIsIdenticalAcrossThreadCounts() throws {
-        let saved = (Parallelism.threadCount, GEMMThreading.minimumParallelMultiplyAdds, OptimizerState.parallelThreshold)
+        let saved = (Parallelism.threadCount, GEMMThreading.minimumParallelMultiplyAdds, SlotOptimizer.parallelThreshold)
         defer {
             Parallelism.threadCount = saved.0
             GEMMThreading.minimumParallelMultiplyAdds = saved.1
-            OptimizerState.parallelThreshold = saved.2
+            SlotOptimizer.parallelThreshold = saved.2
         }
         GEMMThreading.minimumParallelMultiplyAdds = 0
-        OptimizerState.parallelThreshold = 1 << 10
+        SlotOptimizer.parallelThreshold = 1 << 10
         func run(threads: Int) throws -> [Tensor<Float>] {
             Parallelism.threadCount = threads
             setRandomSeed(13)
@@ -130,7 +130,7 @@ final class TrainingTests: XCTestCase {
             try model.fit(x, y, epochs: 1, batchSize: 32, verbose: 0)
             return model.getWeights()
         }
-        XCTAssertGreaterThanOrEqual(300 * 120, OptimizerState.parallelThreshold)
+        XCTAssertGreaterThanOrEqual(300 * 120, SlotOptimizer.parallelThreshold)
         XCTAssertEqual(try run(threads: 1), try run(threads: 2))
     }
 
@@ -207,7 +207,7 @@ final class TrainingTests: XCTestCase {
         }
         try model.compile(optimizer: .adam(learningRate: 0.03), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
         let history = try model.fit(train, epochs: 8, stepsPerEpoch: 6, validationData: validation, verbose: 0)
-        XCTAssertEqual(model.optimizerState.iterations, 48, "stepsPerEpoch limits the batches per epoch")
+        XCTAssertEqual(model.optimizer?.iterations, 48, "stepsPerEpoch limits the batches per epoch")
         XCTAssertEqual(train.epochsStarted.suffix(8), Array(0..<8))
         XCTAssertGreaterThan(history["val_accuracy"]!.last!, 0.9)
         let evaluation = try model.evaluate(validation, verbose: 0)

@@ -133,7 +133,7 @@ final class CheckpointCrashTests: XCTestCase {
                                            "round \(round): the checkpoint holds weights of no saved generation")
             XCTAssertTrue(generation == lastReported || generation == lastReported + 1,
                           "round \(round): checkpoint holds generation \(generation), the child last reported \(lastReported)")
-            XCTAssertEqual(restored.optimizer?.name, "SGD")
+            XCTAssertEqual(restored.optimizer?.className, "SGD")
             lastGeneration = generation
 
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0 != "checkpoint.safetensors" }

@@ -18,10 +18,11 @@ final class DecoderRegressionTests: XCTestCase {
         // timeout) and 65535x8191 (3 x 1 GiB of coefficients): the size is refused before allocating.
         "jpeg/slow-truncated-progressive-9472x8221.jpg": "image size 9472x8221 needs at least 152144 bytes of scan data",
         "jpeg/oom-progressive-65535x8191.jpg": "image size 65535x8191 needs at least 1048576 bytes of scan data",
-        // Architecture JSON asking for 7.2 GB / 72 GB of weights from an 880-byte file (out-of-memory).
-        "model/oom-dense-300M-units.safetensors": "needs 2100000000 weight values",
-        "model/oom-flatten-6G-inputs.safetensors": "needs 18000000003 weight values",
-        "model/overflow-input-shape.safetensors": "needs more than Int.max weight values",
+        // Architecture JSON asking for 7.2 GB / 72 GB of weights from an 880-byte file (out-of-memory): every
+        // weight is charged against the file's tensor data before it is allocated.
+        "model/oom-dense-300M-units.safetensors": "needs more weight values than the file holds (weight 'dense_2/kernel' alone needs 1800000000",
+        "model/oom-flatten-6G-inputs.safetensors": "weight 'kernel' of shape (6000000000, 3) needs positive extents and at most 2147483647 values",
+        "model/overflow-input-shape.safetensors": "has build_input_shape [3037000500, 3037000500], expected a non-empty list of positive integers",
     ]
 
     static func load(_ relative: String) throws -> [UInt8] {

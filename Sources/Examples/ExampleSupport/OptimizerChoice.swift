@@ -14,7 +14,7 @@ public enum OptimizerChoice: String, CaseIterable, Sendable {
 
     /// A fresh optimizer (optimizers keep per-model state, so every model gets its own).
     /// - Parameter learningRate: overrides the default step size when given.
-    public func make(learningRate: Float? = nil) -> any Optimizer {
+    public func make(learningRate: Float? = nil) -> Optimizer {
         switch self {
         case .sgd: return SGD(learningRate: learningRate ?? 0.01)
         case .nesterov: return SGD(learningRate: learningRate ?? 0.01, momentum: 0.9, nesterov: true)
@@ -30,7 +30,7 @@ public enum OptimizerChoice: String, CaseIterable, Sendable {
         let rate = "learning_rate=\(optimizer.learningRate)"
         switch self {
         case .nesterov: return "SGD(\(rate), momentum=0.9, nesterov=True)"
-        default: return "\(optimizer.name)(\(rate))"
+        default: return "\(optimizer.className)(\(rate))"
         }
     }
 

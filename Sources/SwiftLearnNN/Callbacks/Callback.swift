@@ -1,4 +1,7 @@
-/// Values reported to callbacks: `loss`, metric names, and their `val_`-prefixed validation counterparts.
+import SwiftLearnBatches
+
+/// Values reported to callbacks: `loss`, metric names, and their `val_`-prefixed validation counterparts;
+/// `skipped_samples` (and `val_skipped_samples`) when a source left out unreadable samples that epoch.
 public typealias Logs = [String: Double]
 
 /// Hooks into `fit`, like `keras.callbacks.Callback`. Every hook does nothing unless implemented.
@@ -47,6 +50,9 @@ public final class History: Callback {
     public private(set) var epochs: [Int] = []
     /// `epochs`, `steps` and `verbose` of the `fit` call.
     public internal(set) var params: [String: Int] = [:]
+    /// The samples each epoch's source left out (unreadable files with ``BadFilePolicy``-style skipping),
+    /// by epoch; epochs that skipped nothing are absent.
+    public internal(set) var skippedSamples: [Int: [SkippedSample]] = [:]
 
     public init() {}
 
@@ -55,6 +61,7 @@ public final class History: Callback {
 
     public func onTrainBegin(model: Sequential, logs: Logs) throws {
         epochs = []
+        skippedSamples = [:]
     }
 
     public func onEpochEnd(_ epoch: Int, model: Sequential, logs: inout Logs) throws {

@@ -1,25 +1,5 @@
+import SwiftLearnSystem
 import SwiftLearnTensor
-
-/// Which way a monitored value improves.
-public enum MonitorMode: String, Sendable {
-    /// `max` for keys containing `acc` (accuracy), `min` otherwise.
-    case auto
-    case min
-    case max
-
-    func resolved(for monitor: String) -> MonitorMode {
-        guard self == .auto else { return self }
-        return monitor.contains("acc") ? .max : .min
-    }
-}
-
-/// The value of `monitor` in `logs`, or an error naming the available keys.
-func monitoredValue(_ monitor: String, in logs: Logs, owner: String) throws -> Double {
-    guard let value = logs[monitor] else {
-        throw NNError.callback("\(owner): monitored key '\(monitor)' is not in the logs; available keys: \(logs.keys.sorted().joined(separator: ", "))")
-    }
-    return value
-}
 
 /// Stops training when `monitor` has not improved by more than `minDelta` for `patience` epochs,
 /// with Keras 3's semantics.
@@ -32,11 +12,8 @@ func monitoredValue(_ monitor: String, in logs: Logs, owner: String) throws -> D
 /// try model.fit(x, y, epochs: 20, validationData: (vx, vy), callbacks: [early])
 /// early.stoppedEpoch   // 0-based epoch where training stopped, 0 when it did not
 /// ```
-public final class EarlyStopping: Callback {
-    public let monitor: String
-    public let minDelta: Double
+public final class EarlyStopping: MonitorCallback {
     public let patience: Int
-    public let mode: MonitorMode
     public let baseline: Double?
     public let restoreBestWeights: Bool
     public let startFromEpoch: Int
@@ -46,8 +23,6 @@ public final class EarlyStopping: Callback {
     public private(set) var wait = 0
     /// The epoch training stopped at (0 when it ran to the end).
     public private(set) var stoppedEpoch = 0
-    /// The best monitored value (`nil` before the first monitored epoch).
-    public private(set) var best: Double?
     /// The epoch of the best value.
     public private(set) var bestEpoch = 0
     private var bestWeights: [Tensor<Float>]?
@@ -55,23 +30,15 @@ public final class EarlyStopping: Callback {
     /// - Throws: never at construction; arguments are checked at train begin (``NNError/invalidArgument(_:)``).
     public init(monitor: String = "val_loss", minDelta: Double = 0, patience: Int = 0, mode: MonitorMode = .auto,
                 baseline: Double? = nil, restoreBestWeights: Bool = false, startFromEpoch: Int = 0, verbose: Int = 0) {
-        self.monitor = monitor
-        self.minDelta = Swift.abs(minDelta)
         self.patience = patience
-        self.mode = mode.resolved(for: monitor)
         self.baseline = baseline
         self.restoreBestWeights = restoreBestWeights
         self.startFromEpoch = startFromEpoch
         self.verbose = verbose
+        super.init(monitor: monitor, mode: mode, minDelta: minDelta)
     }
 
-    /// Keras's `_is_improvement`: anything beats no reference; otherwise by more than `minDelta`.
-    private func isImprovement(_ value: Double, over reference: Double?) -> Bool {
-        guard let reference else { return true }
-        return mode == .min ? value + minDelta < reference : value - minDelta > reference
-    }
-
-    public func onTrainBegin(model: Sequential, logs: Logs) throws {
+    public override func onTrainBegin(model: Sequential, logs: Logs) throws {
         guard patience >= 0 else {
             throw NNError.invalidArgument("EarlyStopping: patience must be >= 0, received \(patience)")
         }
@@ -82,8 +49,8 @@ public final class EarlyStopping: Callback {
         bestEpoch = 0
     }
 
-    public func onEpochEnd(_ epoch: Int, model: Sequential, logs: inout Logs) throws {
-        let current = try monitoredValue(monitor, in: logs, owner: "EarlyStopping")
+    public override func onEpochEnd(_ epoch: Int, model: Sequential, logs: inout Logs) throws {
+        let current = try monitoredValue(in: logs)
         guard epoch >= startFromEpoch else { return }
         if restoreBestWeights && bestWeights == nil {
             bestWeights = model.getWeights()
@@ -103,12 +70,12 @@ public final class EarlyStopping: Callback {
         }
     }
 
-    public func onTrainEnd(model: Sequential, logs: Logs) throws {
+    public override func onTrainEnd(model: Sequential, logs: Logs) throws {
         if stoppedEpoch > 0 && verbose > 0 {
-            ProgressBar.write("Epoch \(stoppedEpoch + 1): early stopping\n")
+            Console.write("Epoch \(stoppedEpoch + 1): early stopping\n")
         }
         if restoreBestWeights, let bestWeights {
-            if verbose > 0 { ProgressBar.write("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).\n") }
+            if verbose > 0 { Console.write("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).\n") }
             try model.setWeights(bestWeights)
         }
     }

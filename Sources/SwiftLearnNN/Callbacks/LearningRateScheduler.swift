@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 /// Sets the optimizer's learning rate at the start of each epoch from `schedule(epoch, currentRate)`,
 /// and logs it as `learning_rate`.
 ///
@@ -20,7 +21,7 @@ public final class LearningRateScheduler: Callback {
             throw NNError.callback("LearningRateScheduler: the schedule returned \(rate) for epoch \(epoch); expected a finite rate >= 0")
         }
         optimizer.learningRate = rate
-        if verbose > 0 { ProgressBar.write("\nEpoch \(epoch + 1): LearningRateScheduler setting learning rate to \(rate).\n") }
+        if verbose > 0 { Console.write("\nEpoch \(epoch + 1): LearningRateScheduler setting learning rate to \(rate).\n") }
     }
 
     public func onEpochEnd(_ epoch: Int, model: Sequential, logs: inout Logs) throws {

@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 /// Saves the model (or only its weights) after each epoch, or only when `monitor` improves, like
 /// Keras's `ModelCheckpoint`.
 ///
@@ -10,50 +11,48 @@
 /// try model.fit(x, y, epochs: 20, validationData: (vx, vy), callbacks: [checkpoint])
 /// let best = try loadModel("best-model.safetensors")
 /// ```
-public final class ModelCheckpoint: Callback {
+public final class ModelCheckpoint: MonitorCallback {
     public let path: String
-    public let monitor: String
     public let saveBestOnly: Bool
     public let saveWeightsOnly: Bool
-    public let mode: MonitorMode
     public let verbose: Int
-    /// The best monitored value seen so far (kept across `fit` calls, as in Keras).
-    public private(set) var best: Double
     /// The paths written, in order.
     public private(set) var savedPaths: [String] = []
 
     public init(_ path: String, monitor: String = "val_loss", saveBestOnly: Bool = false, saveWeightsOnly: Bool = false,
                 mode: MonitorMode = .auto, initialValueThreshold: Double? = nil, verbose: Int = 0) {
         self.path = path
-        self.monitor = monitor
         self.saveBestOnly = saveBestOnly
         self.saveWeightsOnly = saveWeightsOnly
-        self.mode = mode.resolved(for: monitor)
         self.verbose = verbose
-        self.best = initialValueThreshold ?? (self.mode == .min ? .infinity : -.infinity)
+        super.init(monitor: monitor, mode: mode)
+        // The best value is kept across `fit` calls, as in Keras.
+        best = initialValueThreshold
     }
 
-    public func onTrainBegin(model: Sequential, logs: Logs) throws {
+    public override func onTrainBegin(model: Sequential, logs: Logs) throws {
         guard !path.isEmpty else { throw NNError.invalidArgument("ModelCheckpoint: path must not be empty, received \"\"") }
+        try checkModelFileName(path, template: true)
     }
 
-    public func onEpochEnd(_ epoch: Int, model: Sequential, logs: inout Logs) throws {
+    public override func onEpochEnd(_ epoch: Int, model: Sequential, logs: inout Logs) throws {
         let target = try formatCheckpointPath(path, epoch: epoch + 1, logs: logs)
         if saveBestOnly {
-            let current = try monitoredValue(monitor, in: logs, owner: "ModelCheckpoint")
-            let improved = mode == .min ? current < best : current > best
-            guard improved else {
+            let current = try monitoredValue(in: logs)
+            // Keras's checkpoint compares without minDelta, starting from +inf (or -inf) when no threshold is given.
+            let reference = best ?? (mode == .min ? .infinity : -.infinity)
+            guard isImprovement(current, over: reference) else {
                 if verbose > 0 {
-                    ProgressBar.write("\nEpoch \(epoch + 1): \(monitor) did not improve from \(formatFixed(best, digits: 5))\n")
+                    Console.write("\nEpoch \(epoch + 1): \(monitor) did not improve from \(formatFixed(reference, digits: 5))\n")
                 }
                 return
             }
             if verbose > 0 {
-                ProgressBar.write("\nEpoch \(epoch + 1): \(monitor) improved from \(formatFixed(best, digits: 5)) to \(formatFixed(current, digits: 5)), saving model to \(target)\n")
+                Console.write("\nEpoch \(epoch + 1): \(monitor) improved from \(formatFixed(reference, digits: 5)) to \(formatFixed(current, digits: 5)), saving model to \(target)\n")
             }
             best = current
         } else if verbose > 0 {
-            ProgressBar.write("\nEpoch \(epoch + 1): saving model to \(target)\n")
+            Console.write("\nEpoch \(epoch + 1): saving model to \(target)\n")
         }
         if saveWeightsOnly {
             try model.saveWeights(target)
@@ -81,7 +80,10 @@ func formatCheckpointPath(_ template: String, epoch: Int, logs: Logs) throws -> 
         if key == "epoch" {
             value = Double(epoch)
         } else {
-            value = try monitoredValue(key, in: logs, owner: "ModelCheckpoint path \"\(template)\"")
+            guard let logged = logs[key] else {
+                throw NNError.callback("ModelCheckpoint path \"\(template)\": key '\(key)' is not in the logs; available keys: \(logs.keys.sorted().joined(separator: ", "))")
+            }
+            value = logged
         }
         result += try formatField(value, spec: spec, isInteger: key == "epoch", template: template)
         rest = rest[rest.index(after: close)...]

@@ -1,4 +1,4 @@
-import Glibc
+import SwiftLearnSystem
 
 /// Keras 2's progress bar:
 /// `1500/1500 [==============================] - 0s 150us/step - loss: 0.4300 - accuracy: 0.8500`.
@@ -17,19 +17,7 @@ final class ProgressBar {
     init(target: Int, verbose: Int) {
         self.target = target
         self.verbose = verbose
-        self.interactive = isatty(STDOUT_FILENO) != 0
-    }
-
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        self.interactive = Console.isInteractive
     }
 
     private func elapsedSeconds() -> Double {
@@ -72,7 +60,7 @@ final class ProgressBar {
         let length = line.count
         if length < drawnLength { line += String(repeating: " ", count: drawnLength - length) }
         drawnLength = length
-        ProgressBar.write("\r" + line)
+        Console.write("\r" + line)
     }
 
     /// Prints the finished line.
@@ -89,6 +77,6 @@ final class ProgressBar {
         }
         let length = line.count
         if interactive && verbose == 1 && length < drawnLength { line += String(repeating: " ", count: drawnLength - length) }
-        ProgressBar.write((interactive && verbose == 1 ? "\r" : "") + line + "\n")
+        Console.write((interactive && verbose == 1 ? "\r" : "") + line + "\n")
     }
 }

@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 /// Stops training as soon as a batch loss is NaN or infinite, recording where training diverged.
 ///
 /// The running mean loss of the epoch is checked after every batch, so the first non-finite batch loss
@@ -30,7 +31,7 @@ public final class TerminateOnNaN: Callback {
 
     public func onTrainBatchEnd(_ batch: Int, model: Sequential, logs: Logs) throws {
         guard terminatedBatch == nil, let loss = logs["loss"], !loss.isFinite else { return }
-        ProgressBar.write("Epoch \(currentEpoch + 1), batch \(batch): Invalid loss \(loss.isNaN ? "nan" : (loss < 0 ? "-inf" : "inf")), terminating training\n")
+        Console.write("Epoch \(currentEpoch + 1), batch \(batch): Invalid loss \(loss.isNaN ? "nan" : (loss < 0 ? "-inf" : "inf")), terminating training\n")
         terminatedEpoch = currentEpoch
         terminatedBatch = batch
         terminatedLoss = loss

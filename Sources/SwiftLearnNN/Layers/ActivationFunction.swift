@@ -49,6 +49,9 @@ public enum ActivationFunction: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The names ``init(name:)`` accepts.
+    public static let knownNames = ["linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", "softplus"]
+
     /// The activation for a Keras name, with default parameters; `nil` for an unknown name.
     public init?(name: String) {
         switch name {

@@ -3,7 +3,7 @@
 /// ```swift
 /// Sequential { Dense(10); Activation(.softmax) }
 /// ```
-public final class Activation: Layer {
+public final class Activation: Layer, KernelLayer {
     public let activation: ActivationFunction
 
     public init(_ activation: ActivationFunction, inputShape: [Int]? = nil, name: String? = nil) {
@@ -19,19 +19,18 @@ public final class Activation: Layer {
         try activation.validate(owner: "Activation '\(name)'")
     }
 
-    public override func forward(input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
-                                 batchSize: Int, training: Bool) {
+    func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, pass: LayerPass) {
         _ = output.initialize(from: input)
-        if lossAppliesActivation { return }
+        if pass.activationLeftToLoss { return }
         let width = outputShape?.last ?? 1
         activation.apply(output, rows: input.count / width, width: width)
     }
 
-    public override func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
-                                  outputGradient: UnsafeMutableBufferPointer<Float>,
-                                  inputGradient: UnsafeMutableBufferPointer<Float>?, batchSize: Int) {
+    func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
+                  outputGradient: UnsafeMutableBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
+                  pass: LayerPass) {
         guard let inputGradient else { return }
-        if !lossAppliesActivation {
+        if !pass.activationLeftToLoss {
             let width = outputShape?.last ?? 1
             activation.backward(output: output, gradient: outputGradient, rows: output.count / width, width: width)
         }

@@ -1,39 +1,41 @@
 import SwiftLearnGEMM
-import SwiftLearnRandom
 
 /// A fully connected layer: `y = activation(x · kernel + bias)` over the last axis.
 ///
 /// Shapes: input `[batch, ..., inputWidth]`, kernel `[inputWidth, units]`, bias `[units]`,
 /// output `[batch, ..., units]`. The kernel starts Glorot-uniform (`U(-l, l)`, `l = sqrt(6 / (in + out))`)
-/// and the bias at zero, as in Keras.
+/// and the bias at zero, as in Keras (`kernelInitializer`, `biasInitializer` change that).
 ///
 /// ```swift
 /// Dense(100, activation: .relu)
 /// Dense(10, activation: .softmax, inputShape: [784])
 /// ```
-public final class Dense: Layer {
+public final class Dense: Layer, KernelLayer {
     /// The output width.
     public let units: Int
     /// The activation applied after the affine map.
     public let activation: ActivationFunction
     /// Whether the layer adds a bias.
     public let useBias: Bool
+    public let kernelInitializer: Initializer
+    public let biasInitializer: Initializer
 
     public private(set) var kernel: Weight?
     public private(set) var bias: Weight?
     private var inputWidth = 0
 
     public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
                 inputShape: [Int]? = nil, name: String? = nil) {
         self.units = units
         self.activation = activation
         self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
         super.init(name: name, inputShape: inputShape)
     }
 
     public override var className: String { "Dense" }
-
-    public override var weights: [Weight] { [kernel, bias].compactMap { $0 } }
 
     public override var outputActivation: ActivationFunction? { activation }
 
@@ -43,6 +45,8 @@ public final class Dense: Layer {
             throw NNError.invalidArgument("Dense '\(name)': units must be a positive integer, received \(units)")
         }
         try activation.validate(owner: "Dense '\(name)'")
+        try kernelInitializer.validate(owner: "Dense '\(name)' kernelInitializer")
+        try biasInitializer.validate(owner: "Dense '\(name)' biasInitializer")
     }
 
     public override func computeOutputShape(inputShape: [Int]) throws -> [Int] {
@@ -52,31 +56,19 @@ public final class Dense: Layer {
         return inputShape.dropLast() + [units]
     }
 
-    public override func build(inputShape: [Int], seed: UInt32) throws {
+    public override func buildWeights(inputShape: [Int]) throws {
         inputWidth = inputShape.last!
-        let kernel = Weight(name: "kernel", shape: [inputWidth, units])
-        var generator = RandomState(seed: seed)
-        let limit = (6.0 / Double(inputWidth + units)).squareRoot()
-        let values = kernel.values
-        for i in 0..<values.count {
-            values[i] = Float(generator.uniform(-limit, limit))
-        }
-        self.kernel = kernel
-        if useBias {
-            let bias = Weight(name: "bias", shape: [units])
-            bias.values.initialize(repeating: 0)
-            self.bias = bias
-        }
+        kernel = try addWeight(name: "kernel", shape: [inputWidth, units], initializer: kernelInitializer)
+        bias = useBias ? try addWeight(name: "bias", shape: [units], initializer: biasInitializer) : nil
     }
 
-    public override func forward(input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
-                                 batchSize: Int, training: Bool) {
+    func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, pass: LayerPass) {
         let rows = input.count / inputWidth
         sgemm(m: rows, n: units, k: inputWidth,
               a: input, lda: inputWidth,
               b: kernel!.values.readOnly, ldb: units,
               beta: 0, c: output, ldc: units)
-        biasAndActivation(output, rows: rows, activation: lossAppliesActivation ? .linear : activation)
+        biasAndActivation(output, rows: rows, activation: pass.activationLeftToLoss ? .linear : activation)
     }
 
     /// Adds the bias and applies the activation in one pass over each row (relu and linear fused;
@@ -101,11 +93,11 @@ public final class Dense: Layer {
         activation.apply(output, rows: rows, width: width)
     }
 
-    public override func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
-                                  outputGradient: UnsafeMutableBufferPointer<Float>,
-                                  inputGradient: UnsafeMutableBufferPointer<Float>?, batchSize: Int) {
+    func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
+                  outputGradient: UnsafeMutableBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
+                  pass: LayerPass) {
         let rows = input.count / inputWidth
-        if !lossAppliesActivation {
+        if !pass.activationLeftToLoss {
             activation.backward(output: output, gradient: outputGradient, rows: rows, width: units)
         }
         let dz = outputGradient.readOnly
@@ -129,6 +121,8 @@ public final class Dense: Layer {
             "units": .number(Double(units)),
             "activation": .string(activation.name),
             "use_bias": .bool(useBias),
+            "kernel_initializer": kernelInitializer.json,
+            "bias_initializer": biasInitializer.json,
         ]
         if let parameter = activation.parameter { config["activation_parameter"] = .number(Double(parameter)) }
         return config

@@ -1,18 +1,16 @@
-import SwiftLearnRandom
-
 /// Zeroes a random fraction `rate` of the inputs during training and scales the rest by
 /// `1 / (1 - rate)`, so the expected activation is unchanged; the identity outside training.
 ///
-/// The masks come from a generator seeded when the layer is built, so after ``setRandomSeed(_:)``
-/// they repeat bit for bit.
+/// Works on inputs of any rank (`[batch, features]`, `[batch, height, width, channels]`). The masks come
+/// from the layer's random stream, seeded when it is built, so after ``setRandomSeed(_:)`` they repeat
+/// bit for bit.
 ///
 /// ```swift
 /// Dropout(0.3)
 /// ```
-public final class Dropout: Layer {
+public final class Dropout: Layer, KernelLayer {
     /// The fraction of inputs dropped, in `[0, 1)`.
     public let rate: Double
-    private var generator = RandomState(seed: 0)
     private let mask = FloatBuffer()
     private var maskIsActive = false
 
@@ -30,13 +28,8 @@ public final class Dropout: Layer {
         }
     }
 
-    public override func build(inputShape: [Int], seed: UInt32) throws {
-        generator = RandomState(seed: seed)
-    }
-
-    public override func forward(input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
-                                 batchSize: Int, training: Bool) {
-        guard training, rate > 0 else {
+    func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, pass: LayerPass) {
+        guard pass.training, rate > 0 else {
             maskIsActive = false
             _ = output.initialize(from: input)
             return
@@ -48,15 +41,15 @@ public final class Dropout: Layer {
         // Keep an element when a uniform 32-bit draw is at or above rate * 2^32.
         let threshold = UInt64((rate * 4294967296.0).rounded(.down))
         for i in 0..<count {
-            let keep = UInt64(generator.nextUInt32()) >= threshold
+            let keep = UInt64(random.nextUInt32()) >= threshold
             m[i] = keep ? scale : 0
             output[i] = input[i] * m[i]
         }
     }
 
-    public override func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
-                                  outputGradient: UnsafeMutableBufferPointer<Float>,
-                                  inputGradient: UnsafeMutableBufferPointer<Float>?, batchSize: Int) {
+    func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
+                  outputGradient: UnsafeMutableBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
+                  pass: LayerPass) {
         guard let inputGradient else { return }
         if maskIsActive {
             let m = mask.view(outputGradient.count)

@@ -1,3 +1,5 @@
+import SwiftLearnTensor
+
 /// Collapses every axis but the batch: `[batch, d1, d2, ...]` → `[batch, d1 * d2 * ...]`.
 ///
 /// ```swift
@@ -9,9 +11,17 @@ public final class Flatten: Layer {
     }
 
     public override var className: String { "Flatten" }
-    public override var isReshapeOnly: Bool { true }
+    override var sharesInputStorage: Bool { true }
 
     public override func computeOutputShape(inputShape: [Int]) throws -> [Int] {
         [inputShape.reduce(1, *)]
+    }
+
+    public override func call(_ inputs: Tensor<Float>, training: Bool) throws -> Tensor<Float> {
+        try inputs.reshaped([inputs.shape[0]] + outputShape!)
+    }
+
+    public override func backward(inputs: Tensor<Float>, outputs: Tensor<Float>, outputGradient: Tensor<Float>) throws -> Tensor<Float> {
+        try outputGradient.reshaped(inputs.shape)
     }
 }

@@ -26,6 +26,7 @@ extension Sequential {
     /// lists the keys in model order so ``loadWeights(_:)`` can match weights by position, as Keras does,
     /// even when the loading model's layers got other automatic names.
     public func saveWeights(_ path: String) throws {
+        try checkModelFileName(path)
         try requireBuilt(path)
         let bytes = encodedWeights(extraMetadata: ["format": "swiftlearn.weights"], includeOptimizer: false)
         try writeFileAtomically(bytes, to: path)
@@ -39,16 +40,19 @@ extension Sequential {
         var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = zip(paths, weights).map {
             ($0.0, $0.1.shape, UnsafeBufferPointer($0.1.values))
         }
-        if includeOptimizer, let optimizer, optimizerState.slots.count == trainableWeights.count {
-            let slotNames = optimizer.slotNames
-            for (index, weight) in trainableWeights.enumerated() {
-                for (slot, slotName) in slotNames.enumerated() {
-                    let values = UnsafeBufferPointer(start: optimizerState.slots[index].base + slot * weight.count, count: weight.count)
-                    tensors.append(("optimizer/\(weightPath(weight))/\(slotName)", weight.shape, values))
+        // Optimizer state arrays are copied out once and kept alive until the file is encoded.
+        var stateArrays: [(name: String, value: Tensor<Float>)] = []
+        if includeOptimizer, let optimizer {
+            for weight in trainableWeights {
+                for (stateName, value) in optimizer.savedState(for: weight) {
+                    stateArrays.append(("optimizer/\(weightPath(weight))/\(stateName)", value))
                 }
             }
         }
-        return SafeTensors.encode(tensors, metadata: metadata)
+        return withPointers(to: stateArrays.map(\.value)) { pointers in
+            for ((name, value), pointer) in zip(stateArrays, pointers) { tensors.append((name, value.shape, pointer)) }
+            return SafeTensors.encode(tensors, metadata: metadata)
+        }
     }
 
     /// Loads weights saved by ``saveWeights(_:)`` (or by Python with keys `layer/weight`).
@@ -93,7 +97,7 @@ extension Sequential {
         }
     }
 
-    /// The architecture as Keras-like JSON: class names, names and constructor arguments.
+    /// The architecture as Keras-like JSON: class names (as registered), names and constructor arguments.
     var architecture: JSONValue {
         .object([
             "class_name": .string("Sequential"),
@@ -101,7 +105,7 @@ extension Sequential {
             "build_input_shape": JSONValue.shape(inputShape),
             "layers": .array(layers.map { layer in
                 .object([
-                    "class_name": .string(layer.className),
+                    "class_name": .string(LayerRegistry.registeredName(of: layer)),
                     "name": .string(layer.name),
                     "trainable": .bool(layer.trainable),
                     "input_shape": JSONValue.shape(layer.declaredInputShape),
@@ -114,11 +118,16 @@ extension Sequential {
     /// Saves the whole model (architecture, weights, compile settings and optimizer state) to one
     /// safetensors file, atomically, so ``loadModel(_:)`` can resume training exactly where it stopped.
     ///
+    /// The file is safetensors whatever its name, so the name must end in `.safetensors` or have no
+    /// extension: `model.h5` or `model.keras` is refused rather than written in a format its name does not
+    /// promise.
+    ///
     /// ```swift
     /// try model.save("best-model.safetensors")
     /// let restored = try loadModel("best-model.safetensors")
     /// ```
     public func save(_ path: String) throws {
+        try checkModelFileName(path)
         try requireBuilt(path)
         var metadata: [String: String] = [
             "format": "swiftlearn.model",
@@ -127,12 +136,12 @@ extension Sequential {
         if let optimizer, let loss {
             var optimizerConfig: [String: JSONValue] = [:]
             for (key, value) in optimizer.config { optimizerConfig[key] = .number(value) }
+            let hasState = trainableWeights.contains { !optimizer.savedState(for: $0).isEmpty }
             let compile: JSONValue = .object([
-                "optimizer": .object(["class_name": .string(optimizer.name), "config": .object(optimizerConfig),
-                                      "iterations": .number(Double(optimizerState.iterations)),
-                                      "has_state": .bool(optimizerState.slots.count == trainableWeights.count)]),
-                "loss": .object(["name": .string(loss.name), "from_logits": .bool(loss.fromLogits),
-                                 "parameter": loss.parameter.map { .number($0) } ?? .null]),
+                "optimizer": .object(["class_name": .string(optimizer.className), "config": .object(optimizerConfig),
+                                      "iterations": .number(Double(optimizer.iterations)),
+                                      "has_state": .bool(hasState)]),
+                "loss": .object(["name": .string(loss.name), "config": .object(loss.config)]),
                 "metrics": .array(metrics.map { .string($0.name) }),
             ])
             metadata["compile"] = Sequential.encodeJSON(compile)
@@ -141,8 +150,40 @@ extension Sequential {
     }
 }
 
+/// Refuses a model or weights file name whose extension promises another format (`.h5`, `.keras`, ...):
+/// SwiftLearn writes safetensors, so the name ends in `.safetensors` or has no extension. With `template`,
+/// `{...}` fields of a checkpoint path are ignored.
+func checkModelFileName(_ path: String, template: Bool = false) throws {
+    var name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+    if template {
+        while let open = name.firstIndex(of: "{"), let close = name[open...].firstIndex(of: "}") {
+            name.removeSubrange(open...close)
+        }
+    }
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return }
+    let fileExtension = name[name.index(after: dot)...].lowercased()
+    guard fileExtension != "safetensors" else { return }
+    throw NNError.file(path: path, message: "SwiftLearn saves models and weights as safetensors; name the file '*.safetensors' (or give it no extension), not '.\(fileExtension)', so the name says what the file holds")
+}
+
+/// Calls `body` with read-only views of every tensor's scalars, all valid for the duration of the call.
+private func withPointers<R>(to tensors: [Tensor<Float>], _ body: ([UnsafeBufferPointer<Float>]) -> R) -> R {
+    var pointers: [UnsafeBufferPointer<Float>] = []
+    func nest(_ index: Int) -> R {
+        guard index < tensors.count else { return body(pointers) }
+        return tensors[index].withUnsafeBufferPointer { pointer in
+            pointers.append(pointer)
+            return nest(index + 1)
+        }
+    }
+    return nest(0)
+}
+
 /// Recreates a model written by ``Sequential/save(_:)``: same layers and names, same weights, and,
 /// when it was compiled, the same optimizer (with its state), loss and metrics. Keras's `load_model`.
+///
+/// Custom layers, losses and optimizers load when registered (``LayerRegistry``, ``LossRegistry``,
+/// ``OptimizerRegistry``) before the call.
 ///
 /// - Throws: ``NNError/file(path:message:)`` naming the file and what is wrong (not a SwiftLearn model,
 ///   unknown layer class, truncated data, dtype or shape mismatch).
@@ -162,131 +203,99 @@ public func loadModel(_ path: String) throws -> Sequential {
               let name = description["name"]?.stringValue, case .object(let config)? = description["config"] else {
             throw fail("layer \(index) of the architecture lacks class_name, name or config")
         }
-        let inputShape = description["input_shape"]?.intArray
-        func activation() throws -> ActivationFunction {
-            guard let activationName = config["activation"]?.stringValue,
-                  var function = ActivationFunction(name: activationName) else {
-                throw fail("layer \(index) '\(name)': unknown activation \(config["activation"].map { "\($0)" } ?? "(missing)")")
-            }
-            if let parameter = config["activation_parameter"]?.doubleValue {
-                if case .leakyRelu = function { function = .leakyRelu(negativeSlope: Float(parameter)) }
-                if case .elu = function { function = .elu(alpha: Float(parameter)) }
-            }
-            return function
+        guard let make = LayerRegistry.make(className) else {
+            throw fail("layer \(index) '\(name)' has unknown class '\(className)'; registered: \(LayerRegistry.registeredNames.joined(separator: ", ")). Register a custom layer with LayerRegistry.register(_:package:_:) before loading")
         }
         let layer: Layer
-        switch className {
-        case "Dense":
-            guard let units = config["units"]?.doubleValue, units == units.rounded(), units >= 1, units <= Double(Int32.max) else {
-                throw fail("layer \(index) '\(name)': Dense config needs 'units', a positive integer; received \(config["units"].map { "\($0)" } ?? "nothing")")
-            }
-            layer = Dense(Int(units), activation: try activation(), useBias: config["use_bias"]?.boolValue ?? true,
-                          inputShape: inputShape, name: name)
-        case "Flatten":
-            layer = Flatten(inputShape: inputShape, name: name)
-        case "Dropout":
-            guard let rate = config["rate"]?.doubleValue else { throw fail("layer \(index) '\(name)': Dropout config lacks 'rate'") }
-            layer = Dropout(rate, inputShape: inputShape, name: name)
-        case "Activation":
-            layer = Activation(try activation(), inputShape: inputShape, name: name)
-        default:
-            throw fail("layer \(index) '\(name)' has unknown class '\(className)'; known: Dense, Flatten, Dropout, Activation")
+        do {
+            layer = try make(LayerConfig(name: name, inputShape: description["input_shape"]?.intArray, values: config))
+            try layer.validateArguments()
+        } catch {
+            throw fail("layer \(index) '\(name)' (\(className)): \(error)")
         }
+        layer.name = name
         layer.trainable = description["trainable"]?.boolValue ?? true
         layers.append(layer)
     }
     let model = Sequential(layers, name: architecture["name"]?.stringValue)
-    guard let buildShape = architecture["build_input_shape"]?.intArray else {
+    guard let buildValue = architecture["build_input_shape"] else {
         throw fail("metadata 'architecture' lacks build_input_shape")
     }
-    // Building allocates every weight; a few hundred bytes of JSON must not be able to ask for gigabytes,
-    // so the architecture may not need more floats than the file's tensor data could hold.
-    let availableFloats = file.data.count / 4
-    guard let impliedFloats = impliedWeightCount(layers, inputShape: buildShape), impliedFloats <= availableFloats else {
-        throw fail("the saved architecture needs \(impliedWeightCount(layers, inputShape: buildShape).map(String.init) ?? "more than Int.max") weight values for input shape \(kerasShape(buildShape)), but the file holds only \(file.data.count) bytes of tensor data (\(availableFloats) float32 values)")
+    guard let buildShape = buildValue.intArray, !buildShape.isEmpty, buildShape.allSatisfy({ $0 > 0 && $0 <= Int(Int32.max) }) else {
+        throw fail("metadata 'architecture' has build_input_shape \(buildValue.compactText), expected a non-empty list of positive integers up to \(Int32.max)")
     }
+    // Building allocates every weight; a few hundred bytes of JSON must not be able to ask for gigabytes,
+    // so the layers may create no more weight values than the file's tensor data holds.
     do {
-        try model.build(inputShape: buildShape)
+        try WeightBudget.$current.withValue(WeightBudget(remaining: file.data.count / 4, path: path)) {
+            try model.build(inputShape: buildShape)
+        }
+    } catch let error as NNError {
+        if case .file = error { throw error }
+        throw fail("the saved architecture does not build: \(error)")
     } catch {
         throw fail("the saved architecture does not build: \(error)")
     }
     try model.loadWeights(from: file)
     if let compileText = file.metadata["compile"] {
-        guard case .object(let compile)? = try? JSONDecoder().decode(JSONValue.self, from: Data(compileText.utf8)),
-              case .object(let optimizerDescription)? = compile["optimizer"],
-              let optimizerName = optimizerDescription["class_name"]?.stringValue,
-              case .object(let optimizerConfig)? = optimizerDescription["config"],
-              case .object(let lossDescription)? = compile["loss"], let lossName = lossDescription["name"]?.stringValue else {
-            throw fail("metadata 'compile' is not the expected JSON object")
-        }
-        var hyperparameters: [String: Double] = [:]
-        for (key, value) in optimizerConfig { if let number = value.doubleValue { hyperparameters[key] = number } }
-        guard let optimizer = makeOptimizer(name: optimizerName, config: hyperparameters) else {
-            throw fail("unknown optimizer '\(optimizerName)'; known: SGD, Adam, RMSprop, Adagrad")
-        }
-        guard let loss = Loss(name: lossName, fromLogits: lossDescription["from_logits"]?.boolValue ?? false,
-                              parameter: lossDescription["parameter"]?.doubleValue) else {
-            throw fail("unknown loss '\(lossName)'")
-        }
-        var metrics: [Metric] = []
-        if case .array(let names)? = compile["metrics"] {
-            for value in names {
-                guard let metricName = value.stringValue, let metric = Metric(name: metricName) else {
-                    throw fail("unknown metric \(value)")
-                }
-                metrics.append(metric)
-            }
-        }
-        do {
-            try model.compile(anyOptimizer: optimizer, loss: loss, metrics: metrics)
-        } catch {
-            throw fail("the saved compile settings are invalid: \(error)")
-        }
-        if optimizerDescription["has_state"]?.boolValue == true {
-            let trainable = model.trainableWeights
-            model.optimizerState.prepare(for: trainable, optimizer: optimizer)
-            for (index, weight) in trainable.enumerated() {
-                for (slot, slotName) in optimizer.slotNames.enumerated() {
-                    let key = "optimizer/\(model.weightPath(weight))/\(slotName)"
-                    let values = try file.floats(key, expectedShape: weight.shape)
-                    (model.optimizerState.slots[index].base + slot * weight.count).update(from: values, count: weight.count)
-                }
-            }
-            let iterations = optimizerDescription["iterations"]?.doubleValue ?? 0
-            guard iterations >= 0, iterations == iterations.rounded(), iterations < 1e15 else {
-                throw fail("optimizer iterations must be a non-negative integer, received \(iterations)")
-            }
-            model.optimizerState.iterations = Int(iterations)
-        }
+        try restoreCompile(compileText, into: model, file: file, fail: fail)
     }
     return model
 }
 
-/// How many weight values `layers` allocate when built on `inputShape` (Dense kernels and biases), or
-/// `nil` when the count overflows `Int`. Negative extents are left for `build` to reject.
-private func impliedWeightCount(_ layers: [Layer], inputShape: [Int]) -> Int? {
-    var shape = inputShape
-    var total = 0
-    for layer in layers {
-        if let dense = layer as? Dense {
-            let inputs = Swift.max(shape.last ?? 0, 0)
-            let (kernel, kernelOverflow) = inputs.multipliedReportingOverflow(by: dense.units)
-            let (sum, sumOverflow) = total.addingReportingOverflow(kernel)
-            let (withBias, biasOverflow) = sum.addingReportingOverflow(dense.useBias ? dense.units : 0)
-            if kernelOverflow || sumOverflow || biasOverflow { return nil }
-            total = withBias
-            shape = Array(shape.dropLast()) + [dense.units]
-        } else if layer is Flatten {
-            var count = 1
-            for extent in shape {
-                let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(extent, 0))
-                if overflow { return nil }
-                count = product
-            }
-            shape = [count]
+/// Recompiles `model` from saved compile settings and puts back the optimizer's state and step count.
+private func restoreCompile(_ text: String, into model: Sequential, file: SafeTensors, fail: (String) -> NNError) throws {
+    guard case .object(let compile)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+          case .object(let optimizerDescription)? = compile["optimizer"],
+          let optimizerName = optimizerDescription["class_name"]?.stringValue,
+          case .object(let optimizerConfig)? = optimizerDescription["config"],
+          case .object(let lossDescription)? = compile["loss"], let lossName = lossDescription["name"]?.stringValue else {
+        throw fail("metadata 'compile' is not the expected JSON object")
+    }
+    var hyperparameters: [String: Double] = [:]
+    for (key, value) in optimizerConfig { if let number = value.doubleValue { hyperparameters[key] = number } }
+    guard let makeOptimizer = OptimizerRegistry.make(optimizerName) else {
+        throw fail("unknown optimizer '\(optimizerName)'; registered: \(OptimizerRegistry.registeredNames.joined(separator: ", ")). Register a custom optimizer with OptimizerRegistry.register(_:_:) before loading")
+    }
+    let optimizer = try makeOptimizer(hyperparameters)
+    var lossConfig: [String: JSONValue] = [:]
+    if case .object(let values)? = lossDescription["config"] { lossConfig = values }
+    // Files from before losses had configs kept `from_logits` and a numeric `parameter` (Huber's delta) beside the name.
+    if let logits = lossDescription["from_logits"], lossConfig["from_logits"] == nil { lossConfig["from_logits"] = logits }
+    if let parameter = lossDescription["parameter"]?.doubleValue, lossConfig["delta"] == nil { lossConfig["delta"] = .number(parameter) }
+    guard let loss = try LossRegistry.make(lossName, config: lossConfig) else {
+        throw fail("unknown loss '\(lossName)'; built in: \(StandardLoss.knownNames.joined(separator: ", ")); registered: \(LossRegistry.registeredNames.joined(separator: ", ")). Register a custom loss with LossRegistry.register(_:_:) before loading")
+    }
+    var metrics: [Metric] = []
+    if case .array(let names)? = compile["metrics"] {
+        for value in names {
+            guard let metricName = value.stringValue else { throw fail("unknown metric \(value)") }
+            metrics.append(Metric(name: metricName))
         }
     }
-    return total
+    do {
+        try model.compile(anyOptimizer: optimizer, loss: loss, metrics: metrics)
+    } catch {
+        throw fail("the saved compile settings are invalid: \(error)")
+    }
+    guard optimizerDescription["has_state"]?.boolValue == true else { return }
+    for weight in model.trainableWeights {
+        var arrays: [String: Tensor<Float>] = [:]
+        for stateName in optimizer.stateNames(for: weight) {
+            let key = "optimizer/\(model.weightPath(weight))/\(stateName)"
+            arrays[stateName] = try Tensor(shape: weight.shape, scalars: try file.floats(key, expectedShape: weight.shape))
+        }
+        do {
+            try optimizer.restoreState(arrays, for: weight)
+        } catch {
+            throw fail("optimizer state for '\(model.weightPath(weight))': \(error)")
+        }
+    }
+    let iterations = optimizerDescription["iterations"]?.doubleValue ?? 0
+    guard iterations >= 0, iterations == iterations.rounded(), iterations < 1e15 else {
+        throw fail("optimizer iterations must be a non-negative integer, received \(iterations)")
+    }
+    optimizer.iterations = Int(iterations)
 }
 
 extension Sequential {

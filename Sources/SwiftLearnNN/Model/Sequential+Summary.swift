@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 extension Sequential {
     /// Keras's model table as text (TensorFlow 2 Keras layout, 65 columns):
     ///
@@ -58,15 +59,15 @@ extension Sequential {
         lines.append(String(repeating: "=", count: lineLength))
         let total = parameterCount
         let trainable = trainableWeights.reduce(0) { $0 + $1.count }
-        lines.append("Total params: \(groupedThousands(total))")
-        lines.append("Trainable params: \(groupedThousands(trainable))")
-        lines.append("Non-trainable params: \(groupedThousands(total - trainable))")
+        lines.append("Total params: \(DecimalText.grouped(total))")
+        lines.append("Trainable params: \(DecimalText.grouped(trainable))")
+        lines.append("Non-trainable params: \(DecimalText.grouped(total - trainable))")
         lines.append(String(repeating: "_", count: lineLength))
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// Prints ``summaryText()``, like Keras's `model.summary()`.
     public func summary() throws {
-        ProgressBar.write(try summaryText())
+        Console.write(try summaryText())
     }
 }

@@ -10,7 +10,7 @@ import SwiftLearnTensor
 ///     Dropout(0.3)
 ///     Dense(10, activation: .softmax)
 /// }
-/// try model.compile(optimizer: .adam(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+/// try model.compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
 /// let history = try model.fit(trainX, trainY, epochs: 5, validationData: (valX, valY))
 /// print(history["val_accuracy"]!)
 /// ```
@@ -24,24 +24,16 @@ public final class Sequential {
     public private(set) var layers: [Layer]
     /// Set by callbacks (``EarlyStopping``, ``TerminateOnNaN``) to end `fit` after the current batch or epoch.
     public var stopTraining = false
-    /// The optimizer given to ``compile(optimizer:loss:metrics:)``.
-    public private(set) var optimizer: (any Optimizer)?
-    /// The loss given to ``compile(optimizer:loss:metrics:)``.
-    public private(set) var loss: Loss?
-    /// The metrics given to ``compile(optimizer:loss:metrics:)``.
+    /// The optimizer given to `compile`.
+    public private(set) var optimizer: Optimizer?
+    /// The loss given to `compile`.
+    public private(set) var loss: (any Loss)?
+    /// The metrics given to `compile`.
     public private(set) var metrics: [Metric] = []
 
-    let optimizerState = OptimizerState()
-
-    // Workspace reused across steps; grows to the largest batch seen and is never freed early.
-    let inputBuffer = FloatBuffer()
-    let targetBuffer = FloatBuffer()
-    let lossGradientBuffer = FloatBuffer()
-    private var activationBuffers: [FloatBuffer] = []
-    private var gradientBuffers: [FloatBuffer] = []
-    /// Per-layer outputs of the last forward pass (read-only views into the buffers above or the input).
-    private var outputs: [UnsafeBufferPointer<Float>] = []
-    private var lastInput = UnsafeBufferPointer<Float>(start: nil, count: 0)
+    /// Buffers reused across steps: they grow to the largest batch seen and are never freed early. They
+    /// hold values only for the duration of one call; nothing points into a caller's tensors between calls.
+    let workspace = Workspace()
 
     /// Creates a model from layers written one per line.
     public convenience init(name: String? = nil, @LayerBuilder _ content: () -> [Layer]) {
@@ -54,7 +46,12 @@ public final class Sequential {
         self.name = name ?? Session.shared.uniqueName("sequential")
     }
 
-    /// Appends a layer. Its arguments are checked when the model is built or compiled.
+    /// Creates a model of one layer, like `keras.Sequential(dense)`.
+    public convenience init(_ layer: Layer, name: String? = nil) {
+        self.init([layer], name: name)
+    }
+
+    /// Appends a layer, like Keras's `model.add`. Its arguments are checked when the model is built or compiled.
     public func add(_ layer: Layer) {
         layers.append(layer)
     }
@@ -81,7 +78,6 @@ public final class Sequential {
             try layer.build(inputShape: shape)
             shape = layer.outputShape!
         }
-        prepareWorkspace()
     }
 
     /// Builds from the declared input shape when there is one; validates layer arguments either way.
@@ -92,37 +88,48 @@ public final class Sequential {
         }
     }
 
-    private func prepareWorkspace() {
-        if activationBuffers.count != layers.count {
-            activationBuffers = layers.map { _ in FloatBuffer() }
-            gradientBuffers = layers.map { _ in FloatBuffer() }
-            outputs = Array(repeating: UnsafeBufferPointer(start: nil, count: 0), count: layers.count)
+    // MARK: - Layers and weights
+
+    /// The layer called `name`, like Keras's `model.get_layer(name=...)`.
+    /// - Throws: ``NNError/invalidArgument(_:)`` listing the layer names when there is none.
+    public func getLayer(name: String) throws -> Layer {
+        guard let layer = layers.first(where: { $0.name == name }) else {
+            throw NNError.invalidArgument("model '\(self.name)' has no layer named '\(name)'; its layers are: \(layers.map(\.name).joined(separator: ", "))")
         }
+        return layer
+    }
+
+    /// The layer at `index` (0-based), like Keras's `model.get_layer(index=...)`.
+    /// - Throws: ``NNError/invalidArgument(_:)`` when `index` is out of range.
+    public func getLayer(index: Int) throws -> Layer {
+        guard layers.indices.contains(index) else {
+            throw NNError.invalidArgument("model '\(name)' has \(layers.count) layers (indices 0..<\(layers.count)), received index \(index)")
+        }
+        return layers[index]
     }
 
     /// Every weight, layer by layer.
     public var weights: [Weight] { layers.flatMap(\.weights) }
 
     /// The weights optimizers update: those of trainable layers that are themselves trainable.
-    public var trainableWeights: [Weight] { layers.filter(\.trainable).flatMap(\.weights).filter(\.trainable) }
+    public var trainableWeights: [Weight] { layers.flatMap(\.trainableWeights) }
 
     /// The number of scalars in all weights.
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
 
     /// Copies of all weights in order, like Keras's `get_weights()`.
-    public func getWeights() -> [Tensor<Float>] { weights.map(\.tensor) }
+    public func getWeights() -> [Tensor<Float>] { weights.map(\.value) }
 
     /// Replaces all weights, in the order of ``getWeights()``.
-    /// - Throws: ``NNError/shapeMismatch(_:)`` naming the weight and both shapes, or the counts.
+    /// - Throws: ``NNError/shapeMismatch(_:)`` naming the weight and both shapes, or the counts; nothing
+    ///   is changed when anything does not fit.
     public func setWeights(_ values: [Tensor<Float>]) throws {
         let weights = self.weights
         guard values.count == weights.count else {
             throw NNError.shapeMismatch("model '\(name)' has \(weights.count) weights, received \(values.count) arrays")
         }
-        for (weight, value) in zip(weights, values) {
-            guard weight.shape == value.shape else {
-                throw NNError.shapeMismatch("weight '\(weightPath(weight))' has shape \(numpyShape(weight.shape)), received \(numpyShape(value.shape))")
-            }
+        for (weight, value) in zip(weights, values) where weight.shape != value.shape {
+            throw NNError.shapeMismatch("weight '\(weightPath(weight))' has shape \(numpyShape(weight.shape)), received \(numpyShape(value.shape))")
         }
         for (weight, value) in zip(weights, values) { try weight.assign(value) }
     }
@@ -135,72 +142,66 @@ public final class Sequential {
         return weight.name
     }
 
-    /// Configures training. Keras's `compile`.
+    // MARK: - Compile
+
+    /// Configures training, like Keras's `compile`. Without an optimizer, RMSprop with Keras's defaults
+    /// (learning rate 0.001), as in Keras.
     ///
     /// ```swift
     /// try model.compile(optimizer: .adam(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+    /// try model.compile(loss: .sparseCategoricalCrossentropy, metrics: ["accuracy"])   // RMSprop
     /// ```
-    /// - Throws: ``NNError/invalidArgument(_:)`` quoting a bad optimizer, loss or layer argument.
-    public func compile<O: Optimizer>(optimizer: O, loss: Loss, metrics: [Metric] = []) throws {
+    /// - Throws: ``NNError/invalidArgument(_:)`` quoting a bad optimizer, loss, metric or layer argument.
+    public func compile(optimizer: Optimizer = RMSprop(), loss: some Loss, metrics: [Metric] = []) throws {
         try compile(anyOptimizer: optimizer, loss: loss, metrics: metrics)
     }
 
-    func compile(anyOptimizer optimizer: any Optimizer, loss: Loss, metrics: [Metric]) throws {
+    /// `compile` with Keras's names: `optimizer: "adam"` (`sgd`, `rmsprop`, `adam`, `adagrad`, with
+    /// default hyperparameters), `loss: "sparse_categorical_crossentropy"` (or any built-in or registered
+    /// loss name), `metrics: ["accuracy"]`.
+    ///
+    /// - Throws: ``NNError/invalidArgument(_:)`` listing the valid names when one is unknown.
+    public func compile(optimizer: String, loss: String, metrics: [Metric] = []) throws {
+        try compile(anyOptimizer: try OptimizerRegistry.named(optimizer), loss: try Sequential.loss(named: loss), metrics: metrics)
+    }
+
+    /// `compile` with an optimizer name and a loss value.
+    public func compile(optimizer: String, loss: some Loss, metrics: [Metric] = []) throws {
+        try compile(anyOptimizer: try OptimizerRegistry.named(optimizer), loss: loss, metrics: metrics)
+    }
+
+    /// `compile` with an optimizer value (RMSprop when omitted) and a loss name.
+    public func compile(optimizer: Optimizer = RMSprop(), loss: String, metrics: [Metric] = []) throws {
+        try compile(anyOptimizer: optimizer, loss: try Sequential.loss(named: loss), metrics: metrics)
+    }
+
+    static func loss(named name: String) throws -> any Loss {
+        guard let loss = try LossRegistry.make(name, config: [:]) else {
+            let names = StandardLoss.knownNames + LossRegistry.registeredNames
+            throw NNError.invalidArgument("unknown loss '\(name)'; valid names: \(names.joined(separator: ", "))")
+        }
+        return loss
+    }
+
+    func compile(anyOptimizer optimizer: Optimizer, loss: any Loss, metrics: [Metric]) throws {
         try optimizer.validate()
         try loss.validate()
+        for metric in metrics { try metric.validate() }
         try buildIfPossible()
+        optimizer.resetState()
         self.optimizer = optimizer
         self.loss = loss
         self.metrics = metrics
-        optimizerState.iterations = 0
-        optimizerState.slots = []
-        optimizerState.slotCounts = []
     }
 
-    // MARK: - Forward and backward passes on raw buffers
-
-    /// The elements per sample of the input and of each layer's output.
-    var inputSampleCount: Int { (inputShape ?? []).reduce(1, *) }
-
-    /// Runs every layer on `batchSize` samples stored at `input`; returns the last layer's output.
-    @discardableResult
-    func forwardPass(_ input: UnsafeBufferPointer<Float>, batchSize: Int, training: Bool) -> UnsafeMutableBufferPointer<Float> {
-        prepareWorkspace()
-        lastInput = input
-        var current = input
-        for index in layers.indices {
-            let layer = layers[index]
-            if layer.isReshapeOnly {
-                outputs[index] = current
-                continue
-            }
-            let count = batchSize * layer.outputShape!.reduce(1, *)
-            let output = activationBuffers[index].view(count)
-            layer.forward(input: current, output: output, batchSize: batchSize, training: training)
-            outputs[index] = UnsafeBufferPointer(output)
-            current = UnsafeBufferPointer(output)
+    func requireCompiled(_ operation: String) throws -> (Optimizer, any Loss) {
+        guard let optimizer, let loss else {
+            throw NNError.invalidState("model '\(name)' must be compiled before \(operation); call compile(optimizer:loss:metrics:) first")
         }
-        return UnsafeMutableBufferPointer(mutating: current)
+        return (optimizer, loss)
     }
 
-    /// Back-propagates `outputGradient` (dL/d(final output)) through the last forward pass, writing
-    /// every weight's gradient. Input gradients are computed only where an earlier layer needs them.
-    func backwardPass(outputGradient: UnsafeMutableBufferPointer<Float>, batchSize: Int, firstLayerWithWeights firstWithWeights: Int) {
-        var gradient = outputGradient
-        for index in layers.indices.reversed() {
-            let layer = layers[index]
-            if layer.isReshapeOnly { continue }
-            if index < firstWithWeights { break }
-            let input = index == 0 ? lastInput : outputs[index - 1]
-            var inputGradient: UnsafeMutableBufferPointer<Float>? = nil
-            if index > firstWithWeights {
-                inputGradient = gradientBuffers[index].view(input.count)
-            }
-            layer.backward(input: input, output: outputs[index], outputGradient: gradient,
-                           inputGradient: inputGradient, batchSize: batchSize)
-            if let inputGradient { gradient = inputGradient }
-        }
-    }
+    // MARK: - Calling the model
 
     /// Applies the model to a batch (axis 0), building it on first use; Keras's `model(x)`.
     ///
@@ -209,8 +210,11 @@ public final class Sequential {
         try buildIfPossible()
         try checkInput(input.shape, role: "input")
         let batch = input.shape[0]
-        let output = input.withUnsafeBufferPointer { forwardPass($0, batchSize: batch, training: training) }
-        return Tensor(shape: [batch] + outputShape!) { _ = $0.initialize(from: UnsafeBufferPointer(output)) }
+        return try input.withUnsafeBufferPointer { source in
+            try withForwardPass(source, batchSize: batch, training: training, activationLeftToLoss: false) { trace in
+                Tensor(shape: [batch] + outputShape!) { _ = $0.initialize(from: UnsafeBufferPointer(trace.output)) }
+            }
+        }
     }
 
     /// Checks that `shape` is a batch of the model's input shape, building the model from it if needed.

@@ -6,46 +6,38 @@
 /// ```
 ///
 /// Defaults are Keras's: `learningRate 0.001`, `initialAccumulatorValue 0.1`, `epsilon 1e-7`.
-public final class Adagrad: Optimizer {
-    public var learningRate: Float
+public final class Adagrad: SlotOptimizer {
     public let initialAccumulatorValue: Float
     public let epsilon: Float
 
     public init(learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7) {
-        self.learningRate = learningRate
         self.initialAccumulatorValue = initialAccumulatorValue
         self.epsilon = epsilon
+        super.init(learningRate: learningRate)
     }
 
-    public var name: String { "Adagrad" }
-    public var slotNames: [String] { ["accumulator"] }
-    public func initialSlotValue(_ slot: Int) -> Float { initialAccumulatorValue }
+    override var slotNames: [String] { ["accumulator"] }
+    override func initialSlotValue() -> Float { initialAccumulatorValue }
 
-    public func validate() throws(NNError) {
-        try requireRange("Adagrad", "learningRate", learningRate, lower: 0, upper: .greatestFiniteMagnitude)
+    public override func validate() throws(NNError) {
+        try super.validate()
         try requireRange("Adagrad", "initialAccumulatorValue", initialAccumulatorValue, lower: 0, upper: .greatestFiniteMagnitude)
         try requireRange("Adagrad", "epsilon", epsilon, lower: 0, upper: .greatestFiniteMagnitude)
     }
 
-    public func update(parameter w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
-                       slots: OptimizerSlots, count: Int, step: Int) {
-        let accumulator = slots[0], lr = learningRate, eps = epsilon
-        for i in 0..<count {
-            accumulator[i] += g[i] * g[i]
-            w[i] -= (lr * g[i]) / (accumulator[i] + eps).squareRoot()
+    override func update(values w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, slots: SlotPointers,
+                         count: Int, step: Int) {
+        let lr = Lanes(repeating: learningRate), eps = Lanes(repeating: epsilon)
+        forEachLaneBlock(count, [w, UnsafeMutablePointer(mutating: g), slots[0]]) { t in
+            let gi = load(t[1])
+            let accumulator = load(t[2]) + gi * gi
+            store(accumulator, t[2])
+            store(load(t[0]) - (lr * gi) / vectorSquareRoot(accumulator + eps), t[0])
         }
     }
 
-    public var config: [String: Double] {
+    public override var config: [String: Double] {
         ["learning_rate": Double(learningRate), "initial_accumulator_value": Double(initialAccumulatorValue),
          "epsilon": Double(epsilon)]
-    }
-}
-
-extension Optimizer where Self == Adagrad {
-    /// `Adagrad(...)` with Keras's defaults.
-    public static func adagrad(learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1,
-                               epsilon: Float = 1e-7) -> Adagrad {
-        Adagrad(learningRate: learningRate, initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon)
     }
 }

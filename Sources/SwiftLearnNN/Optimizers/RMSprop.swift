@@ -1,4 +1,4 @@
-/// RMSprop, with Keras 3's update:
+/// RMSprop, with Keras 3's update (the optimizer `compile` uses when none is given, as in Keras):
 ///
 /// ```
 /// velocity = rho·velocity + (1 - rho)·g²
@@ -7,9 +7,9 @@
 /// w -= increment                          // with momentum: mom = momentum·mom + increment; w -= mom
 /// ```
 ///
+/// `sqrt` is evaluated to within 2 ulp by a vectorized Newton iteration (see `vectorSquareRoot`).
 /// Defaults are Keras's: `learningRate 0.001`, `rho 0.9`, `momentum 0`, `epsilon 1e-7`, `centered false`.
-public final class RMSprop: Optimizer {
-    public var learningRate: Float
+public final class RMSprop: SlotOptimizer {
     public let rho: Float
     public let momentum: Float
     public let epsilon: Float
@@ -17,58 +17,57 @@ public final class RMSprop: Optimizer {
 
     public init(learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0,
                 epsilon: Float = 1e-7, centered: Bool = false) {
-        self.learningRate = learningRate
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon
         self.centered = centered
+        super.init(learningRate: learningRate)
     }
 
-    public var name: String { "RMSprop" }
-    public var slotNames: [String] {
+    override var slotNames: [String] {
         ["velocity"] + (momentum > 0 ? ["momentum"] : []) + (centered ? ["average_gradient"] : [])
     }
 
-    public func validate() throws(NNError) {
-        try requireRange("RMSprop", "learningRate", learningRate, lower: 0, upper: .greatestFiniteMagnitude)
+    public override func validate() throws(NNError) {
+        try super.validate()
         try requireRange("RMSprop", "rho", rho, lower: 0, upper: 1)
         try requireRange("RMSprop", "momentum", momentum, lower: 0, upper: 1)
         try requireRange("RMSprop", "epsilon", epsilon, lower: 0, upper: .greatestFiniteMagnitude)
     }
 
-    public func update(parameter w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
-                       slots: OptimizerSlots, count: Int, step: Int) {
-        let velocity = slots[0]
-        let momentumSlot: UnsafeMutablePointer<Float>? = momentum > 0 ? slots[1] : nil
-        let average: UnsafeMutablePointer<Float>? = centered ? slots[momentum > 0 ? 2 : 1] : nil
-        let lr = learningRate, r = rho, eps = epsilon, mu = momentum
-        for i in 0..<count {
-            velocity[i] = r * velocity[i] + (1 - r) * (g[i] * g[i])
-            var denominator = velocity[i] + eps
-            if let average {
-                average[i] = r * average[i] + (1 - r) * g[i]
-                denominator = velocity[i] - average[i] * average[i] + eps
+    override func update(values w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, slots: SlotPointers,
+                         count: Int, step: Int) {
+        let hasMomentum = momentum > 0
+        // Arrays: w, g, velocity, then momentum and the average gradient when used.
+        var arrays = [w, UnsafeMutablePointer(mutating: g), slots[0]]
+        if hasMomentum { arrays.append(slots[1]) }
+        if centered { arrays.append(slots[hasMomentum ? 2 : 1]) }
+        let averageIndex = hasMomentum ? 4 : 3
+        let lr = Lanes(repeating: learningRate), r = Lanes(repeating: rho), oneMinusRho = Lanes(repeating: 1 - rho)
+        let eps = Lanes(repeating: epsilon), mu = Lanes(repeating: momentum), centered = self.centered
+        forEachLaneBlock(count, arrays) { t in
+            let gi = load(t[1])
+            let velocity = r * load(t[2]) + oneMinusRho * (gi * gi)
+            store(velocity, t[2])
+            var denominator = velocity + eps
+            if centered {
+                let average = r * load(t[averageIndex]) + oneMinusRho * gi
+                store(average, t[averageIndex])
+                denominator = velocity - average * average + eps
             }
-            let increment = (lr * g[i]) / denominator.squareRoot()
-            if let momentumSlot {
-                momentumSlot[i] = mu * momentumSlot[i] + increment
-                w[i] -= momentumSlot[i]
+            let increment = (lr * gi) / vectorSquareRoot(denominator)
+            if hasMomentum {
+                let accumulated = mu * load(t[3]) + increment
+                store(accumulated, t[3])
+                store(load(t[0]) - accumulated, t[0])
             } else {
-                w[i] -= increment
+                store(load(t[0]) - increment, t[0])
             }
         }
     }
 
-    public var config: [String: Double] {
+    public override var config: [String: Double] {
         ["learning_rate": Double(learningRate), "rho": Double(rho), "momentum": Double(momentum),
          "epsilon": Double(epsilon), "centered": centered ? 1 : 0]
-    }
-}
-
-extension Optimizer where Self == RMSprop {
-    /// `RMSprop(...)` with Keras's defaults.
-    public static func rmsprop(learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0,
-                               epsilon: Float = 1e-7, centered: Bool = false) -> RMSprop {
-        RMSprop(learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered)
     }
 }

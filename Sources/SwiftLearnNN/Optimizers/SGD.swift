@@ -4,27 +4,29 @@
 /// - momentum: `m = momentum·m - lr·g`, then `w += m`, or with Nesterov `w += momentum·m - lr·g`
 ///
 /// Defaults are Keras's: `learningRate 0.01`, `momentum 0`, `nesterov false`.
-public final class SGD: Optimizer {
-    public var learningRate: Float
+///
+/// ```swift
+/// try model.compile(optimizer: .sgd(learningRate: 0.1, momentum: 0.9), loss: .mse)
+/// ```
+public final class SGD: SlotOptimizer {
     public let momentum: Float
     public let nesterov: Bool
 
     public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) {
-        self.learningRate = learningRate
         self.momentum = momentum
         self.nesterov = nesterov
+        super.init(learningRate: learningRate)
     }
 
-    public var name: String { "SGD" }
-    public var slotNames: [String] { momentum != 0 ? ["momentum"] : [] }
+    override var slotNames: [String] { momentum != 0 ? ["momentum"] : [] }
 
-    public func validate() throws(NNError) {
-        try requireRange("SGD", "learningRate", learningRate, lower: 0, upper: .greatestFiniteMagnitude)
+    public override func validate() throws(NNError) {
+        try super.validate()
         try requireRange("SGD", "momentum", momentum, lower: 0, upper: 1)
     }
 
-    public func update(parameter w: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
-                       slots: OptimizerSlots, count: Int, step: Int) {
+    override func update(values w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, slots: SlotPointers,
+                         count: Int, step: Int) {
         let lr = learningRate
         guard momentum != 0 else {
             for i in 0..<count { w[i] -= g[i] * lr }
@@ -44,14 +46,7 @@ public final class SGD: Optimizer {
         }
     }
 
-    public var config: [String: Double] {
+    public override var config: [String: Double] {
         ["learning_rate": Double(learningRate), "momentum": Double(momentum), "nesterov": nesterov ? 1 : 0]
-    }
-}
-
-extension Optimizer where Self == SGD {
-    /// `SGD(learningRate:momentum:nesterov:)` with Keras's defaults.
-    public static func sgd(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) -> SGD {
-        SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
     }
 }

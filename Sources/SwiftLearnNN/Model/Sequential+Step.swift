@@ -1,0 +1,98 @@
+import SwiftLearnTensor
+
+extension Sequential {
+    /// One batch: forward pass, loss and metrics into `accumulator`; with `train`, also the backward pass
+    /// and one optimizer step. Keras's `train_step` / `test_step`.
+    ///
+    /// - Parameters:
+    ///   - checkLabels: validate class indices (array inputs were checked up front, with their positions).
+    ///   - classWeights: Keras's `class_weight`, turned into per-sample weights.
+    func runBatch(_ batch: Batch, step: Int, plan: TrainingPlan, train: Bool, checkLabels: Bool,
+                  classWeights: [Int: Float]?, accumulator: inout MetricAccumulator) throws {
+        try checkInput(batch.inputs.shape, role: "batch \(step) inputs")
+        let samples = batch.count
+        guard let targets = batch.targets else {
+            throw NNError.invalidArgument("batch \(step) has no targets; training and evaluation need them")
+        }
+        guard targets.rank >= 1, targets.shape[0] == samples else {
+            throw NNError.shapeMismatch("batch \(step): inputs of shape \(numpyShape(batch.inputs.shape)) and targets of shape \(numpyShape(targets.shape)) have different sample counts")
+        }
+        guard Array(targets.shape.dropFirst()) == plan.targetSampleShape else {
+            throw NNError.shapeMismatch("batch \(step): targets of shape \(numpyShape(targets.shape)) differ from the first batch's per-sample shape \(kerasShape(plan.targetSampleShape))")
+        }
+        try targets.withUnsafeBufferPointer { labels in
+            if checkLabels { try validateLabels(labels, plan: plan, offset: 0, role: "batch \(step)") }
+            let weights = try sampleWeights(of: batch, step: step, targets: labels, plan: plan, classWeights: classWeights)
+            try batch.inputs.withUnsafeBufferPointer { input in
+                try withForwardPass(input, batchSize: samples, training: train, activationLeftToLoss: plan.fusion == .activation) { trace in
+                    let rows = samples * plan.rowsPerSample
+                    let gradient = workspace.lossGradient.view(trace.output.count)
+                    accumulator.lossSum += try lossSum(plan: plan, predictions: trace.output, targets: labels, weights: weights,
+                                                       rows: rows, gradient: gradient)
+                    accumulator.rows += rows
+                    for (index, kind) in plan.metricKinds.enumerated() {
+                        accumulator.metricSums[index] += Metric.sum(kind, predictions: UnsafeBufferPointer(trace.output), targets: labels,
+                                                                    weights: weights, rowsPerSample: plan.rowsPerSample,
+                                                                    rows: rows, width: plan.width)
+                    }
+                    if let weights {
+                        accumulator.metricWeight += weights.reduce(0) { $0 + Double($1) } * Double(plan.rowsPerSample)
+                    } else {
+                        accumulator.metricWeight += Double(rows)
+                    }
+                    guard train, let optimizer else { return }
+                    try backwardPass(trace, outputGradient: gradient, firstLayerWithWeights: plan.firstLayerWithWeights)
+                    try optimizer.apply(to: plan.trainable)
+                }
+            }
+        }
+    }
+
+    /// The batch's per-sample weights (its own, or from `classWeights`) in the workspace; `nil` when all are 1.
+    private func sampleWeights(of batch: Batch, step: Int, targets: UnsafeBufferPointer<Float>, plan: TrainingPlan,
+                               classWeights: [Int: Float]?) throws -> UnsafeBufferPointer<Float>? {
+        let samples = batch.count
+        if let given = batch.sampleWeights {
+            guard given.shape == [samples] || given.shape == [samples, 1] else {
+                throw NNError.shapeMismatch("batch \(step): sample weights of shape \(numpyShape(given.shape)) do not match \(samples) samples (expected shape (\(samples),))")
+            }
+            let destination = workspace.sampleWeights.view(samples)
+            given.withUnsafeBufferPointer { _ = destination.initialize(from: $0) }
+            return UnsafeBufferPointer(destination)
+        }
+        guard let classWeights else { return nil }
+        let destination = workspace.sampleWeights.view(samples)
+        try self.classWeights(classWeights, targets: targets, samples: samples, plan: plan, into: destination)
+        return UnsafeBufferPointer(destination)
+    }
+
+    /// `Σ w·loss` over the rows, with dL/d(predictions) of the batch loss `Σ w·loss / rows` in `gradient`:
+    /// the built-in loss's fused kernel, or a custom loss on tensors.
+    private func lossSum(plan: TrainingPlan, predictions: UnsafeMutableBufferPointer<Float>, targets: UnsafeBufferPointer<Float>,
+                         weights: UnsafeBufferPointer<Float>?, rows: Int, gradient: UnsafeMutableBufferPointer<Float>) throws -> Double {
+        if let standard = plan.standardLoss {
+            return standard.sumAndGradient(predictions: predictions, targets: targets, weights: weights,
+                                           rowsPerSample: plan.rowsPerSample, rows: rows, width: plan.width,
+                                           fusion: plan.fusion, gradient: gradient)
+        }
+        let width = plan.width
+        let p = Tensor<Float>(shape: [rows, width]) { _ = $0.initialize(from: UnsafeBufferPointer(predictions)) }
+        let y = Tensor<Float>(shape: plan.sparseTargets ? [rows] : [rows, width]) { _ = $0.initialize(from: targets) }
+        let (values, rowGradients) = try plan.loss.rowLosses(predictions: p, targets: y)
+        guard values.shape == [rows], rowGradients.shape == [rows, width] else {
+            throw NNError.shapeMismatch("loss '\(plan.loss.name)' returned values of shape \(numpyShape(values.shape)) and a gradient of shape \(numpyShape(rowGradients.shape)); expected (\(rows),) and (\(rows), \(width))")
+        }
+        var total: Double = 0
+        values.withUnsafeBufferPointer { v in
+            rowGradients.withUnsafeBufferPointer { g in
+                for row in 0..<rows {
+                    let weight = weights.map { $0[row / plan.rowsPerSample] } ?? 1
+                    total += Double(v[row]) * Double(weight)
+                    let scale = weight / Float(rows)
+                    for j in row * width..<(row + 1) * width { gradient[j] = g[j] * scale }
+                }
+            }
+        }
+        return total
+    }
+}
