@@ -8,7 +8,7 @@ public final class Activation: Layer, KernelLayer {
 
     public init(_ activation: ActivationFunction, inputShape: [Int]? = nil, name: String? = nil) {
         self.activation = activation
-        super.init(name: name, inputShape: inputShape)
+        super.init(inputShape: inputShape, name: name)
     }
 
     public override var className: String { "Activation" }

@@ -32,7 +32,7 @@ public final class Dense: Layer, KernelLayer {
         self.useBias = useBias
         self.kernelInitializer = kernelInitializer
         self.biasInitializer = biasInitializer
-        super.init(name: name, inputShape: inputShape)
+        super.init(inputShape: inputShape, name: name)
     }
 
     public override var className: String { "Dense" }

@@ -16,7 +16,7 @@ public final class Dropout: Layer, KernelLayer {
 
     public init(_ rate: Double, inputShape: [Int]? = nil, name: String? = nil) {
         self.rate = rate
-        super.init(name: name, inputShape: inputShape)
+        super.init(inputShape: inputShape, name: name)
     }
 
     public override var className: String { "Dropout" }

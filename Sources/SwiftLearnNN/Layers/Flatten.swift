@@ -6,8 +6,8 @@ import SwiftLearnTensor
 /// Flatten(inputShape: [28, 28])   // output (None, 784)
 /// ```
 public final class Flatten: Layer {
-    public init(inputShape: [Int]? = nil, name: String? = nil) {
-        super.init(name: name, inputShape: inputShape)
+    public override init(inputShape: [Int]? = nil, name: String? = nil) {
+        super.init(inputShape: inputShape, name: name)
     }
 
     public override var className: String { "Flatten" }

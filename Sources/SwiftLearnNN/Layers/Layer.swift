@@ -53,9 +53,9 @@ open class Layer {
     public internal(set) var random = RandomState(seed: 0)
 
     /// - Parameters:
-    ///   - name: the layer name; `nil` takes the next automatic name for the class.
     ///   - inputShape: the per-sample input shape, without the batch axis (Keras's `input_shape`).
-    public init(name: String? = nil, inputShape: [Int]? = nil) {
+    ///   - name: the layer name; `nil` takes the next automatic name for the class.
+    public init(inputShape: [Int]? = nil, name: String? = nil) {
         self.name = ""
         self.declaredInputShape = inputShape
         self.name = name ?? Session.shared.uniqueName(snakeCase(className))

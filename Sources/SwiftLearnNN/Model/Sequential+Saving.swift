@@ -303,3 +303,20 @@ extension Sequential {
         try assignWeights(from: file)
     }
 }
+
+// MARK: - File URLs
+//
+// Every public file API in SwiftLearn takes a `URL`; the calls the Keras tutorials make with a string
+// (`model.save("model.safetensors")`, `load_model(...)`) also accept a path `String`.
+
+extension Sequential {
+    /// ``saveWeights(_:)-(String)`` for a file URL.
+    public func saveWeights(_ url: URL) throws { try saveWeights(url.path) }
+    /// ``loadWeights(_:)-(String)`` for a file URL.
+    public func loadWeights(_ url: URL) throws { try loadWeights(url.path) }
+    /// ``save(_:)-(String)`` for a file URL.
+    public func save(_ url: URL) throws { try save(url.path) }
+}
+
+/// ``loadModel(_:)-(String)`` for a file URL.
+public func loadModel(_ url: URL) throws -> Sequential { try loadModel(url.path) }
