@@ -48,7 +48,7 @@ final class ModelTests: XCTestCase {
 
     func testSummaryOfUnbuiltModelThrows() {
         let model = Sequential { Dense(3) }
-        assertThrowsMessage(["has not yet been built"]) { try model.summaryText() }
+        assertThrowsMessage(["has not yet been built"]) { _ = try model.summaryText() }
     }
 
     /// Keras-style automatic names: snake case of the class, `_1`, `_2`... across the process.
