@@ -1,27 +1,10 @@
 import XCTest
-import Glibc
+import SwiftLearnTestSupport
 import SwiftLearnTensor
 @testable import SwiftLearnNN
 
 /// What `fit` prints, captured from file descriptor 1 (a file here, so not a terminal: one line per epoch).
 final class ProgressOutputTests: XCTestCase {
-    private func captureStandardOutput(_ body: () throws -> Void) throws -> String {
-        let path = temporaryDirectory() + "/stdout.txt"
-        fflush(nil)
-        let saved = dup(STDOUT_FILENO)
-        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        dup2(file, STDOUT_FILENO)
-        close(file)
-        defer {
-            fflush(nil)
-            dup2(saved, STDOUT_FILENO)
-            close(saved)
-        }
-        try body()
-        fflush(nil)
-        return String(decoding: try readWholeFile(path), as: UTF8.self)
-    }
-
     private func model() throws -> (Sequential, Tensor<Float>, Tensor<Int32>) {
         setRandomSeed(31)
         let (x, y) = blobs(count: 40, seed: 32)

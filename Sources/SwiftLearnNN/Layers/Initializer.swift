@@ -1,4 +1,5 @@
 import SwiftLearnRandom
+import SwiftLearnTensor
 
 /// How a weight's values start, with Keras's formulas (`keras.initializers`).
 ///
@@ -33,21 +34,9 @@ public enum Initializer: Sendable, Equatable {
     case randomUniform(min: Float = -0.05, max: Float = 0.05)
     case randomNormal(mean: Float = 0, stddev: Float = 0.05)
 
-    /// Keras's fan-in and fan-out of a weight of `shape`.
-    public static func fans(_ shape: [Int]) -> (fanIn: Int, fanOut: Int) {
-        switch shape.count {
-        case 0: return (1, 1)
-        case 1: return (shape[0], shape[0])
-        case 2: return (shape[0], shape[1])
-        default:
-            let receptiveField = shape.dropLast(2).reduce(1, *)
-            return (shape[shape.count - 2] * receptiveField, shape[shape.count - 1] * receptiveField)
-        }
-    }
-
     /// Writes the initial values of a weight of `shape` into `values`.
     func fill(_ values: UnsafeMutableBufferPointer<Float>, shape: [Int], random: inout RandomState) {
-        let (fanIn, fanOut) = Initializer.fans(shape)
+        let (fanIn, fanOut) = Tensor<Float>.fans(shape)
         func uniform(_ limit: Double) {
             for i in values.indices { values[i] = Float(random.uniform(-limit, limit)) }
         }
