@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Memory figures of this process from `/proc/self/status` (Linux).
 public enum ProcessMemory {

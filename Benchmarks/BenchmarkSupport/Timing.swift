@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Seconds on the monotonic clock (wall time that never jumps), for timing samples.
 public func monotonicSeconds() -> Double { clockSeconds(CLOCK_MONOTONIC) }

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension RandomState {
     /// A standard normal value by numpy's legacy polar Box–Muller (`legacy_gauss`).

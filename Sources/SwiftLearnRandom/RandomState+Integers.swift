@@ -1,6 +1,5 @@
 extension RandomState {
     /// Smallest all-ones bit mask covering `value` (numpy's `gen_mask`).
-    @usableFromInline
     static func mask(covering value: UInt64) -> UInt64 {
         var mask = value
         mask |= mask >> 1
@@ -15,7 +14,6 @@ extension RandomState {
     /// A uniform integer in `0 ... range` by masked rejection, the legacy bounded path numpy's `randint` uses for
     /// its default int64 dtype: ranges that fit in 32 bits draw single 32-bit words, wider ranges draw 64-bit
     /// `next()` values; a full-width range takes the raw word without masking.
-    @usableFromInline
     mutating func boundedMasked(_ range: UInt64) -> UInt64 {
         if range == 0 { return 0 }
         if range <= 0xFFFF_FFFF {
@@ -37,7 +35,6 @@ extension RandomState {
 
     /// A uniform integer in `0 ... max` (numpy's `random_interval`, used by the legacy `shuffle`): the same
     /// masked rejection, 32-bit draws when `max` fits in 32 bits, otherwise 64-bit draws.
-    @usableFromInline
     mutating func interval(_ max: UInt64) -> UInt64 {
         if max == 0 { return 0 }
         let mask = Self.mask(covering: max)

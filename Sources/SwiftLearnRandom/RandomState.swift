@@ -16,17 +16,17 @@
 /// composition numpy's MT19937 bit generator uses for `next_uint64`.
 public struct RandomState: RandomNumberGenerator, Sendable {
     @usableFromInline static let stateSize = 624
-    @usableFromInline static let shift = 397
-    @usableFromInline static let matrixA: UInt32 = 0x9908_B0DF
-    @usableFromInline static let upperMask: UInt32 = 0x8000_0000
-    @usableFromInline static let lowerMask: UInt32 = 0x7FFF_FFFF
+    static let shift = 397
+    static let matrixA: UInt32 = 0x9908_B0DF
+    static let upperMask: UInt32 = 0x8000_0000
+    static let lowerMask: UInt32 = 0x7FFF_FFFF
 
     /// The 624-word MT19937 key.
     @usableFromInline var key: [UInt32]
     /// Index of the next untempered word in `key`; `stateSize` means "regenerate first".
     @usableFromInline var position: Int
     /// Second value of the last polar Box–Muller pair, returned by the next `standardNormal()` (numpy's `gauss`).
-    @usableFromInline var cachedGaussian: Double?
+    var cachedGaussian: Double?
 
     /// Seeds the generator as `np.random.RandomState(seed)` does for an integer seed.
     ///

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The standard normal quantile function Φ⁻¹(p) (`scipy.stats.norm.ppf`), to about 1e-15 relative error.
 ///
