@@ -1,33 +1,34 @@
 /// The lane type of the optimizers' elementwise loops.
 typealias Lanes = SIMD16<Float>
 
-/// Runs `block` over `count` elements of the arrays at `bases`, 16 at a time: `block(t)` reads and writes
-/// lanes at `t[0]`, `t[1]`, ... (one pointer per array, advanced to the current block). The last, partial
-/// block runs on a zero-padded copy that is written back, so every element goes through exactly the same
-/// lane arithmetic wherever it sits and results do not depend on how a weight is split into chunks.
+/// Runs an elementwise kernel over `count` elements of the arrays at `bases`, 16 lanes at a time.
+///
+/// `kernel(t, blocks)` processes `blocks` blocks of 16 elements starting at the pointers `t[0]`, `t[1]`, ...
+/// (one per array). It runs once in place over the full blocks, then once more over a zero-padded copy
+/// of the last, partial block, which is written back: every element goes through exactly the same lane
+/// arithmetic wherever it sits, so results do not depend on how a weight is split into chunks.
 @inline(__always)
-func forEachLaneBlock(_ count: Int, _ bases: [UnsafeMutablePointer<Float>],
-                      _ block: (UnsafeMutablePointer<UnsafeMutablePointer<Float>>) -> Void) {
+func runLaneKernel(_ count: Int, _ bases: [UnsafeMutablePointer<Float>],
+                   _ kernel: (_ t: UnsafeMutablePointer<UnsafeMutablePointer<Float>>, _ blocks: Int) -> Void) {
     let arrays = bases.count
     withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>.self, capacity: arrays) { table in
         let t = table.baseAddress!
-        var i = 0
-        while i + 16 <= count {
-            for a in 0..<arrays { t[a] = bases[a] + i }
-            block(t)
-            i += 16
+        let full = count / 16
+        if full > 0 {
+            for a in 0..<arrays { t[a] = bases[a] }
+            kernel(t, full)
         }
-        let rest = count - i
+        let start = full * 16, rest = count - start
         guard rest > 0 else { return }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * arrays) { scratch in
             for a in 0..<arrays {
                 let padded = scratch.baseAddress! + 16 * a
                 padded.initialize(repeating: 0, count: 16)
-                padded.update(from: bases[a] + i, count: rest)
+                padded.update(from: bases[a] + start, count: rest)
                 t[a] = padded
             }
-            block(t)
-            for a in 0..<arrays { (bases[a] + i).update(from: t[a], count: rest) }
+            kernel(t, 1)
+            for a in 0..<arrays { (bases[a] + start).update(from: t[a], count: rest) }
         }
     }
 }

@@ -28,11 +28,15 @@ public final class Adagrad: SlotOptimizer {
     override func update(values w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>, slots: SlotPointers,
                          count: Int, step: Int) {
         let lr = Lanes(repeating: learningRate), eps = Lanes(repeating: epsilon)
-        forEachLaneBlock(count, [w, UnsafeMutablePointer(mutating: g), slots[0]]) { t in
-            let gi = load(t[1])
-            let accumulator = load(t[2]) + gi * gi
-            store(accumulator, t[2])
-            store(load(t[0]) - (lr * gi) / vectorSquareRoot(accumulator + eps), t[0])
+        runLaneKernel(count, [w, UnsafeMutablePointer(mutating: g), slots[0]]) { t, blocks in
+            let w = t[0], g = t[1], accumulatorSlot = t[2]
+            for block in 0..<blocks {
+                let i = block * 16
+                let gi = load(g + i)
+                let accumulator = load(accumulatorSlot + i) + gi * gi
+                store(accumulator, accumulatorSlot + i)
+                store(load(w + i) - (lr * gi) / vectorSquareRoot(accumulator + eps), w + i)
+            }
         }
     }
 

@@ -47,19 +47,23 @@ public final class Adam: SlotOptimizer {
         // products this loop is the largest cost of a training step.
         var arrays = [w, UnsafeMutablePointer(mutating: g), slots[0], slots[1]]
         if amsgrad { arrays.append(slots[2]) }
-        forEachLaneBlock(count, arrays) { t in
-            let gi = load(t[1])
-            var m = load(t[2]), v = load(t[3])
-            m += (gi - m) * b1
-            v += (gi * gi - v) * b2
-            store(m, t[2])
-            store(v, t[3])
-            var second = v
-            if amsgrad {
-                second = pointwiseMax(load(t[4]), v)
-                store(second, t[4])
+        runLaneKernel(count, arrays) { t, blocks in
+            let w = t[0], g = t[1], mSlot = t[2], vSlot = t[3], vHat = amsgrad ? t[4] : t[3]
+            for block in 0..<blocks {
+                let i = block * 16
+                let gi = load(g + i)
+                var m = load(mSlot + i), v = load(vSlot + i)
+                m += (gi - m) * b1
+                v += (gi * gi - v) * b2
+                store(m, mSlot + i)
+                store(v, vSlot + i)
+                var second = v
+                if amsgrad {
+                    second = pointwiseMax(load(vHat + i), v)
+                    store(second, vHat + i)
+                }
+                store(load(w + i) - (m * a) / (vectorSquareRoot(second) + eps), w + i)
             }
-            store(load(t[0]) - (m * a) / (vectorSquareRoot(second) + eps), t[0])
         }
     }
 

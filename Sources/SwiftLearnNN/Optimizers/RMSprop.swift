@@ -45,23 +45,28 @@ public final class RMSprop: SlotOptimizer {
         let averageIndex = hasMomentum ? 4 : 3
         let lr = Lanes(repeating: learningRate), r = Lanes(repeating: rho), oneMinusRho = Lanes(repeating: 1 - rho)
         let eps = Lanes(repeating: epsilon), mu = Lanes(repeating: momentum), centered = self.centered
-        forEachLaneBlock(count, arrays) { t in
-            let gi = load(t[1])
-            let velocity = r * load(t[2]) + oneMinusRho * (gi * gi)
-            store(velocity, t[2])
-            var denominator = velocity + eps
-            if centered {
-                let average = r * load(t[averageIndex]) + oneMinusRho * gi
-                store(average, t[averageIndex])
-                denominator = velocity - average * average + eps
-            }
-            let increment = (lr * gi) / vectorSquareRoot(denominator)
-            if hasMomentum {
-                let accumulated = mu * load(t[3]) + increment
-                store(accumulated, t[3])
-                store(load(t[0]) - accumulated, t[0])
-            } else {
-                store(load(t[0]) - increment, t[0])
+        runLaneKernel(count, arrays) { t, blocks in
+            let w = t[0], g = t[1], velocitySlot = t[2]
+            let momentumSlot = hasMomentum ? t[3] : t[2], averageSlot = centered ? t[averageIndex] : t[2]
+            for block in 0..<blocks {
+                let i = block * 16
+                let gi = load(g + i)
+                let velocity = r * load(velocitySlot + i) + oneMinusRho * (gi * gi)
+                store(velocity, velocitySlot + i)
+                var denominator = velocity + eps
+                if centered {
+                    let average = r * load(averageSlot + i) + oneMinusRho * gi
+                    store(average, averageSlot + i)
+                    denominator = velocity - average * average + eps
+                }
+                let increment = (lr * gi) / vectorSquareRoot(denominator)
+                if hasMomentum {
+                    let accumulated = mu * load(momentumSlot + i) + increment
+                    store(accumulated, momentumSlot + i)
+                    store(load(w + i) - accumulated, w + i)
+                } else {
+                    store(load(w + i) - increment, w + i)
+                }
             }
         }
     }
