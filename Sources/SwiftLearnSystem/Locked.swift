@@ -22,20 +22,25 @@ import Darwin
 public final class Locked<Value>: @unchecked Sendable {
     // Heap-allocated: a pthread mutex must not move while in use, and a class's stored property may.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    // Also its own allocation, not a stored property: TSan places a zero-sized stored property (`Locked(())`)
+    // at the object's start and then reports the object header's reads as racing with it.
+    private let value: UnsafeMutablePointer<Value>
 
     public init(_ initialValue: consuming sending Value) {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         let status = pthread_mutex_init(mutex, nil)
         precondition(status == 0, "pthread_mutex_init failed with error \(status)")
-        value = initialValue
+        value = .allocate(capacity: 1)
+        value.initialize(to: initialValue)
     }
 
     deinit {
         pthread_mutex_destroy(mutex)
         mutex.deinitialize(count: 1)
         mutex.deallocate()
+        value.deinitialize(count: 1)
+        value.deallocate()
     }
 
     /// Runs `body` with exclusive access to the value and returns what it returns. `body` must not call
@@ -45,6 +50,6 @@ public final class Locked<Value>: @unchecked Sendable {
     ) throws(Failure) -> sending Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
+        return try body(&value.pointee)
     }
 }
