@@ -94,10 +94,11 @@ for target in "${targets[@]}"; do
     source_file="$here/Targets/$target.swift"
     [ -f "$source_file" ] || { echo "no such target: $target (have: ${all_targets[*]})"; exit 2; }
     binary="$build/bin/$target"
-    if [ ! -x "$binary" ] || [ "$source_file" -nt "$binary" ] || [ -n "${rebuilt_dependency:-}" ]; then
+    if [ ! -x "$binary" ] || [ "$source_file" -nt "$binary" ] || [ -n "${rebuilt_dependency:-}" ] \
+        || [ -n "$(find "$here/Support" -name '*.swift' -newer "$binary" | head -1)" ]; then
         echo "build  fuzz target $target"
         "$swiftc" -parse-as-library -swift-version 6 "$opt" -g -sanitize=fuzzer,address -I "$build/modules" \
-            "$source_file" "${objects[@]}" -o "$binary" > "$build/logs/$target.build.log" 2>&1 || {
+            "$source_file" "$here"/Support/*.swift "${objects[@]}" -o "$binary" > "$build/logs/$target.build.log" 2>&1 || {
                 grep -v 'Cannot export local symbol' "$build/logs/$target.build.log"; echo "FAILED to build $target"; exit 2; }
     fi
 

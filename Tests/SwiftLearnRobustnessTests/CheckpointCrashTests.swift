@@ -84,33 +84,41 @@ final class CheckpointCrashTests: XCTestCase {
 
     // MARK: - Parent
 
+    /// A fresh directory holding `checkpoint.safetensors` saved from a new model at `generation`.
+    static func savedCheckpoint(generation: Int) throws -> (directory: String, path: String, model: Sequential, shapes: [[Int]]) {
+        let directory = try TestFiles.temporaryDirectory().path
+        let path = directory + "/checkpoint.safetensors"
+        let model = try makeModel()
+        let shapes = model.getWeights().map(\.shape)
+        try model.setWeights(weights(generation: generation, shapes: shapes))
+        try model.save(path)
+        return (directory, path, model, shapes)
+    }
+
+    /// This test binary re-executed to run only `test` (a child-mode test) with `environment` added.
+    static func childProcess(running test: String, environment added: [String: String]) -> Process {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = ["SwiftLearnRobustnessTests.CheckpointCrashTests/\(test)"]
+        child.environment = ProcessInfo.processInfo.environment.merging(added) { $1 }
+        child.standardError = FileHandle.nullDevice
+        return child
+    }
+
     func testSigkillDuringSaveNeverCorruptsTheCheckpoint() throws {
         if ProcessInfo.processInfo.environment[Self.childEnvironmentKey] != nil { return }
-        let directory = FileManager.default.temporaryDirectory.path + "/robustness-sigkill-\(getpid())"
-        try? FileManager.default.removeItem(atPath: directory)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (directory, path, model, shapes) = try Self.savedCheckpoint(generation: 0)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/checkpoint.safetensors"
-
-        let model = try Self.makeModel()
-        let shapes = model.getWeights().map(\.shape)
-        try model.setWeights(Self.weights(generation: 0, shapes: shapes))
-        try model.save(path)
 
         var random = RandomState(seed: 2024)
         var lastGeneration = 0
         var killsWithTemporaryLeft = 0
         let rounds = 20
         for round in 0..<rounds {
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-            child.arguments = ["SwiftLearnRobustnessTests.CheckpointCrashTests/testCheckpointWriterChild"]
-            var environment = ProcessInfo.processInfo.environment
-            environment[Self.childEnvironmentKey] = "\(lastGeneration + 1)|\(path)"
-            child.environment = environment
+            let child = Self.childProcess(running: "testCheckpointWriterChild",
+                                          environment: [Self.childEnvironmentKey: "\(lastGeneration + 1)|\(path)"])
             let output = Pipe()
             child.standardOutput = output
-            child.standardError = FileHandle.nullDevice
             try child.run()
 
             // Wait for two completed saves of the child's own, which also times one cycle, then kill it at a
@@ -183,11 +191,8 @@ final class CheckpointCrashTests: XCTestCase {
             FileHandle.standardOutput.write(Data("SURVIVED\n".utf8))
             return
         }
-        let directory = try TestFiles.temporaryDirectory().path
+        let (directory, path, _, _) = try Self.savedCheckpoint(generation: 1)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/checkpoint.safetensors"
-        try model.setWeights(Self.weights(generation: 1, shapes: shapes))
-        try model.save(path)
 
         var saved = rlimit()
         XCTAssertEqual(getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &saved), 0)
@@ -212,23 +217,12 @@ final class CheckpointCrashTests: XCTestCase {
     /// next save to the path removes the temporary file, whose process is gone.
     func testSaveKilledBySIGXFSZLeavesDebrisTheNextSaveRemoves() throws {
         if ProcessInfo.processInfo.environment[Self.fileSizeChildEnvironmentKey] != nil { return }
-        let directory = try TestFiles.temporaryDirectory().path
+        let (directory, path, model, shapes) = try Self.savedCheckpoint(generation: 1)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/checkpoint.safetensors"
-        let model = try Self.makeModel()
-        let shapes = model.getWeights().map(\.shape)
-        try model.setWeights(Self.weights(generation: 1, shapes: shapes))
-        try model.save(path)
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        child.arguments = ["SwiftLearnRobustnessTests.CheckpointCrashTests/testSaveBeyondTheFileSizeLimit"]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.fileSizeChildEnvironmentKey] = path
-        child.environment = environment
+        let child = Self.childProcess(running: "testSaveBeyondTheFileSizeLimit", environment: [Self.fileSizeChildEnvironmentKey: path])
         let output = Pipe()
         child.standardOutput = output
-        child.standardError = FileHandle.nullDevice
         try child.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         child.waitUntilExit()
