@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A value that threads share, reachable only while holding its lock (the same shape as the standard
 /// library's `Synchronization.Mutex`, which every module uses this type instead of).
