@@ -35,7 +35,8 @@ let package = Package(
 
         // MARK: - Models
         .target(name: "SwiftLearnNN",
-                dependencies: ["SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnSystem"]),
+                dependencies: ["SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnSystem",
+                               "SwiftLearnCompression"]),
 
         // MARK: - Images
         .target(name: "SwiftLearnVision",
@@ -87,7 +88,7 @@ let package = Package(
         .testTarget(name: "SwiftLearnPlotTests", dependencies: ["SwiftLearnPlot", "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnTestSupport"]),
         .testTarget(name: "SwiftLearnRobustnessTests",
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnData",
-                                   "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnGEMM", "SwiftLearnTestSupport"],
+                                   "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnGEMM", "SwiftLearnSystem", "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ExamplesTests", dependencies: ["ExampleSupport", "SwiftLearn", "SwiftLearnTestSupport"]),
         .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnNN", "SwiftLearnTestSupport"],

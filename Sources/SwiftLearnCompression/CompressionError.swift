@@ -1,3 +1,5 @@
+import SwiftLearnSystem
+
 /// An error from decoding (or encoding) a compressed stream or archive.
 ///
 /// The description reads like a compiler diagnostic: the file (when the bytes came from one), the byte
@@ -6,7 +8,7 @@
 /// ```
 /// train-images-idx3-ubyte.gz: byte offset 26421848: gzip member 1: CRC-32 mismatch: trailer says 0x1B2C3D4E, data has 0x5F6A7B8C
 /// ```
-public struct CompressionError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CompressionError: Error, Sendable, Equatable, CustomStringConvertible, FileIOErrorConvertible {
     /// The broad class of failure, for programmatic handling.
     public enum Kind: String, Sendable, Equatable {
         /// The input ended before the stream was complete.
@@ -41,6 +43,11 @@ public struct CompressionError: Error, Sendable, Equatable, CustomStringConverti
         self.offset = offset
         self.message = message
         self.file = file
+    }
+
+    /// A file that could not be opened or read (``Kind/io``), naming the path and the system's reason.
+    public init(_ error: FileIOError) {
+        self.init(.io, offset: nil, error.reason, file: error.path)
     }
 
     public var description: String {

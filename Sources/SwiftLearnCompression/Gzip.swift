@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SwiftLearnSystem
 
 /// gzip (RFC 1952) decompression: any number of concatenated members, every header field, CRC-32 and ISIZE
 /// verified.
@@ -36,7 +37,7 @@ public enum Gzip {
     /// Decompresses all members of a gzip file.
     /// - Throws: ``CompressionError`` naming the file, the byte offset and what was expected.
     public static func decompress(contentsOf url: URL, maxOutputSize: Int = Inflate.defaultMaxOutputSize) throws(CompressionError) -> [UInt8] {
-        let bytes = try FileBytes.read(url)
+        let bytes = try FileIO.readAll(path: url.path, as: CompressionError.self)
         do {
             return try decompress(bytes, maxOutputSize: maxOutputSize)
         } catch {
@@ -116,6 +117,38 @@ public enum Gzip {
             break
         }
         return (output.takeArray(), headers)
+    }
+
+    /// The first `count` bytes of the decompressed data (all of it when shorter), decoding at most about
+    /// `count + 64 KiB` of output: enough to read a file format's header and learn how large the whole
+    /// output must be before decompressing it with that bound. Trailers are not verified here (the full
+    /// ``decompress(_:maxOutputSize:)`` does that).
+    ///
+    /// ```swift
+    /// let header = try Gzip.decompressedPrefix(bytes, count: 16)   // an IDX header, without inflating 47 MB
+    /// ```
+    public static func decompressedPrefix(_ input: [UInt8], count: Int) throws(CompressionError) -> [UInt8] {
+        try withBytes(input) { (raw) throws(CompressionError) in
+            // A stored block appends up to 65535 bytes at once and is refused whole when it would pass the
+            // limit, so a limit this far above `count` guarantees `count` bytes are decoded before it trips.
+            let output = OutputBuffer(sizeHint: 0, inputSize: raw.count, limit: Swift.max(0, count) + (1 << 16))
+            var offset = 0
+            var member = 1
+            while output.count < count, offset < raw.count {
+                let (_, dataStart) = try parseHeader(raw, at: offset, member: member)
+                do throws(CompressionError) {
+                    offset = try Inflate.inflate(raw, from: dataStart, into: output, streamName: "gzip member \(member)") + 8
+                } catch where error.kind == .outputLimitExceeded {
+                    break
+                }
+                member += 1
+                // Zero padding after the last member ends the data.
+                if offset < raw.count, raw[offset] != 0x1F { break }
+            }
+            var bytes = output.takeArray()
+            if bytes.count > count { bytes.removeLast(bytes.count - count) }
+            return bytes
+        }
     }
 
     /// Parses a member header at `start`; returns it and the offset of the DEFLATE data.

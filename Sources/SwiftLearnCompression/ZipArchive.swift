@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SwiftLearnSystem
 
 /// A read-only view of a zip archive (PKWARE APPNOTE): the central directory, stored and deflated members,
 /// CRC-32 and sizes verified on extraction, zip64 sizes and offsets. Enough for NumPy's `.npz` files.
@@ -76,7 +77,7 @@ public struct ZipArchive: Sendable {
 
     /// Reads and indexes a zip file.
     public init(contentsOf url: URL) throws(CompressionError) {
-        let bytes = try FileBytes.read(url)
+        let bytes = try FileIO.readAll(path: url.path, as: CompressionError.self)
         do {
             try self.init(bytes, fileName: url.path)
         } catch {
@@ -157,9 +158,14 @@ public struct ZipArchive: Sendable {
             }
             output = Array(data)
         case .deflated:
-            let buffer = OutputBuffer(sizeHint: entry.uncompressedSize, inputSize: data.count, limit: maxOutputSize)
-            do {
+            // Bounded by the size the central directory declares (already checked against maxOutputSize):
+            // a member that inflates past its declared size is refused there, not after a gigabyte.
+            let buffer = OutputBuffer(sizeHint: entry.uncompressedSize, inputSize: data.count, limit: entry.uncompressedSize)
+            do throws(CompressionError) {
                 _ = try Inflate.inflate(data, from: 0, into: buffer, streamName: member)
+            } catch where error.kind == .outputLimitExceeded {
+                throw CompressionError(.sizeMismatch, offset: entry.directoryOffset,
+                                       "\(member) inflates to more than the \(entry.uncompressedSize) bytes the central directory declares")
             } catch {
                 throw error.shifted(by: dataStart)
             }

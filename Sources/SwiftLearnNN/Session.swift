@@ -1,4 +1,4 @@
-import Synchronization
+import SwiftLearnSystem
 import SwiftLearnRandom
 
 /// Process-wide state shared by every model, like Keras's backend session: the seed stream that
@@ -14,7 +14,7 @@ final class Session: Sendable {
         var seedStream: RandomState?
         var nameCounts: [String: Int] = [:]
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A fresh seed for one consumer (a layer's initializer, a dropout mask stream, one `fit`'s shuffling).
     /// Draws from the stream that `setRandomSeed` started, or from system entropy when no seed was set.

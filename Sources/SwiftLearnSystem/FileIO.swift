@@ -102,8 +102,9 @@ public enum FileIO {
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw FileIOError(path: path, reason: "names a directory, expected a file name") }
+        removeAbandonedTemporaries(directory: directory, name: name)
         var entropy = SystemRandomNumberGenerator()
-        let temporary = (directory == "/" ? "" : directory) + "/.\(name).tmp-\(getpid())-\(entropy.next() & 0xFFFF_FFFF)"
+        let temporary = temporaryPath(directory: directory, name: name, process: getpid(), tag: entropy.next() & 0xFFFF_FFFF)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw FileIOError(path: path, reason: "cannot create a temporary file in \(directory): \(systemError())")
@@ -146,5 +147,107 @@ public enum FileIO {
         }
     }
 
+    /// `directory/.name.tmp-PID-TAG`: hidden, in the target's directory (so `rename` stays atomic), and
+    /// carrying the writer's process id so a later save can tell whether its writer is gone.
+    static func temporaryPath(directory: String, name: String, process: pid_t, tag: UInt64) -> String {
+        (directory == "/" ? "" : directory) + "/.\(name).tmp-\(process)-\(tag)"
+    }
+
+    /// Removes the temporary files an earlier save of `directory/name` left behind when its process died
+    /// mid-write (SIGKILL, SIGXFSZ from `ulimit -f`, power loss): `.name.tmp-PID-TAG` files whose process
+    /// `PID` no longer exists (`kill(PID, 0)` fails with `ESRCH`). Temporaries of live processes (a
+    /// concurrent save, this process's own) and every other file are left alone. Best effort: a file that
+    /// cannot be listed or removed is skipped, and the save goes on.
+    ///
+    /// A process id is only meaningful on this machine and in this PID namespace: two hosts (or
+    /// containers) saving to the same path on a shared file system could remove each other's in-progress
+    /// temporary file, which makes that other save fail cleanly (its rename finds no file) without
+    /// touching the checkpoint.
+    static func removeAbandonedTemporaries(directory: String, name: String) {
+        let prefix = ".\(name).tmp-"
+        guard let stream = opendir(directory) else { return }
+        var abandoned: [String] = []
+        while let entry = readdir(stream) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard entryName.hasPrefix(prefix) else { continue }
+            let parts = entryName.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let process = pid_t(parts[0]), process > 0, UInt64(parts[1]) != nil,
+                  process != getpid() else { continue }
+            if kill(process, 0) == -1, errno == ESRCH { abandoned.append(entryName) }
+        }
+        closedir(stream)
+        let base = directory == "/" ? "" : directory
+        for entryName in abandoned {
+            // Only regular files: a directory or FIFO that happens to match the pattern is not our debris.
+            var status = stat()
+            let path = base + "/" + entryName
+            guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+            unlink(path)
+        }
+    }
+
     private static func systemError() -> String { String(cString: strerror(errno)) }
+}
+
+/// An error type that reports file-system failures: the single place where a ``FileIOError`` (path and
+/// the operating system's reason) becomes a module's own error. Every loader and writer reads and writes
+/// through the `as:` forms of ``FileIO/readAll(path:maxBytes:as:)`` and
+/// ``FileIO/writeAtomically(_:toPath:as:)`` with its error type, instead of wrapping `FileIO` itself.
+///
+/// ```swift
+/// extension FormatError: FileIOErrorConvertible {
+///     public init(_ error: FileIOError) { self.init(.io, file: error.path, error.reason) }
+/// }
+/// let bytes = try FileIO.readAll(path: url.path, as: FormatError.self)   // throws(FormatError)
+/// ```
+public protocol FileIOErrorConvertible: Error {
+    /// The module's error for a failed read or write, keeping the path and the reason.
+    init(_ error: FileIOError)
+}
+
+extension FileIOError: FileIOErrorConvertible {
+    public init(_ error: FileIOError) { self = error }
+}
+
+extension FileIO {
+    /// ``readAll(path:maxBytes:)`` reporting failures as `Failure`.
+    public static func readAll<Failure: FileIOErrorConvertible>(
+        path: String, maxBytes: Int = .max, as failure: Failure.Type
+    ) throws(Failure) -> [UInt8] {
+        do {
+            return try readAll(path: path, maxBytes: maxBytes)
+        } catch {
+            throw Failure(error)
+        }
+    }
+
+    /// ``writeAtomically(_:toPath:)`` reporting failures as `Failure`.
+    public static func writeAtomically<Failure: FileIOErrorConvertible>(
+        _ bytes: [UInt8], toPath path: String, as failure: Failure.Type
+    ) throws(Failure) {
+        do {
+            try writeAtomically(bytes, toPath: path)
+        } catch {
+            throw Failure(error)
+        }
+    }
+
+    /// ``writeAtomically(toPath:_:)`` reporting failures as `Failure`: an error `body` throws that already
+    /// is a `Failure` passes unchanged, any other becomes a `Failure` naming the path.
+    public static func writeAtomically<Failure: FileIOErrorConvertible>(
+        toPath path: String, as failure: Failure.Type,
+        _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws(Failure) {
+        do {
+            try writeAtomically(toPath: path, body)
+        } catch let error as Failure {
+            throw error
+        } catch let error as FileIOError {
+            throw Failure(error)
+        } catch {
+            throw Failure(FileIOError(path: path, reason: "writing failed: \(error)"))
+        }
+    }
 }

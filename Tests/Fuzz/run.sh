@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Tests/Fuzz/Targets with `swiftc -sanitize=fuzzer,address`
 # (compiling the library modules' sources directly, no SwiftPM), seeds each corpus from the
-# test fixtures and Tests/Fuzz/Corpus, runs every target for SECONDS and reports executions and crashes.
+# test fixtures and Tests/Fuzz/Corpus, runs every target for SECONDS with its dictionary
+# (Tests/Fuzz/Dictionaries) and reports executions and crashes.
 #
 #   Tests/Fuzz/run.sh [SECONDS] [TARGET...]        default: 60 seconds, every target
 #
@@ -73,7 +74,17 @@ seed_patterns() {
         npy)         echo '*.npy' ;;
         csv)         echo '*.csv *.tsv *.txt' ;;
         safetensors|model) echo '*.safetensors' ;;
+        json)        echo '*.json' ;;
         *)           echo '' ;;
+    esac
+}
+
+# MARK: - Dictionaries: the tokens of each input format (Dictionaries/<name>.dict), so mutations build
+# structure (nesting, keys, magic numbers) instead of waiting for it byte by byte.
+dictionary_for() {
+    case "$1" in
+        safetensors|model|json) echo "$here/Dictionaries/json.dict" ;;
+        *) echo "$here/Dictionaries/$1.dict" ;;
     esac
 }
 
@@ -83,10 +94,11 @@ for target in "${targets[@]}"; do
     source_file="$here/Targets/$target.swift"
     [ -f "$source_file" ] || { echo "no such target: $target (have: ${all_targets[*]})"; exit 2; }
     binary="$build/bin/$target"
-    if [ ! -x "$binary" ] || [ "$source_file" -nt "$binary" ] || [ -n "${rebuilt_dependency:-}" ]; then
+    if [ ! -x "$binary" ] || [ "$source_file" -nt "$binary" ] || [ -n "${rebuilt_dependency:-}" ] \
+        || [ -n "$(find "$here/Support" -name '*.swift' -newer "$binary" | head -1)" ]; then
         echo "build  fuzz target $target"
         "$swiftc" -parse-as-library -swift-version 6 "$opt" -g -sanitize=fuzzer,address -I "$build/modules" \
-            "$source_file" "${objects[@]}" -o "$binary" > "$build/logs/$target.build.log" 2>&1 || {
+            "$source_file" "$here"/Support/*.swift "${objects[@]}" -o "$binary" > "$build/logs/$target.build.log" 2>&1 || {
                 grep -v 'Cannot export local symbol' "$build/logs/$target.build.log"; echo "FAILED to build $target"; exit 2; }
     fi
 
@@ -110,6 +122,10 @@ for target in "${targets[@]}"; do
         fi
     fi
 
+    dictionary="$(dictionary_for "$target")"
+    dictionary_option=()
+    [ -f "$dictionary" ] && dictionary_option=(-dict="$dictionary")
+
     log="$build/logs/$target.fuzz.log"
     # -malloc_limit_mb: a single allocation beyond 256 MB on a small input is an unbounded allocation from a header.
     # -timeout: an input that takes longer than FUZZ_TIMEOUT (25) s is a hang (ASan and coverage slow decoding ~5x).
@@ -117,7 +133,7 @@ for target in "${targets[@]}"; do
     ASAN_OPTIONS="detect_leaks=${FUZZ_DETECT_LEAKS:-0}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
     "$binary" "$corpus" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-25}" -rss_limit_mb=1536 -malloc_limit_mb=256 \
         -detect_leaks="${FUZZ_DETECT_LEAKS:-0}" \
-        -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" > "$log" 2>&1
+        -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" "${dictionary_option[@]}" > "$log" 2>&1
     code=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     artifacts=$(find "$crashes" -type f | wc -l)

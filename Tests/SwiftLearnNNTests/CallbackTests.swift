@@ -117,7 +117,7 @@ final class CallbackTests: XCTestCase {
         let history = try model.fit(x, y, epochs: 3, batchSize: 10, callbacks: [scheduler, logger], verbose: 0)
         XCTAssertEqual(history["learning_rate"], [0.04, 0.02, 0.01].map { Double(Float($0)) })
         XCTAssertEqual(model.optimizer?.learningRate, 0.01)
-        let text = String(decoding: try readWholeFile(directory + "/log.csv"), as: UTF8.self)
+        let text = String(decoding: try FileIO.readAll(path: directory + "/log.csv"), as: UTF8.self)
         let lines = text.split(separator: "\n")
         XCTAssertEqual(lines.first, "epoch,accuracy,learning_rate,loss")
         XCTAssertEqual(lines.count, 4)
@@ -127,7 +127,7 @@ final class CallbackTests: XCTestCase {
         // Appending continues the same file under the same header.
         let appending = CSVLogger(directory + "/log.csv", append: true)
         try model.fit(x, y, epochs: 1, batchSize: 10, callbacks: [scheduler, appending], verbose: 0)
-        let appended = String(decoding: try readWholeFile(directory + "/log.csv"), as: UTF8.self).split(separator: "\n")
+        let appended = String(decoding: try FileIO.readAll(path: directory + "/log.csv"), as: UTF8.self).split(separator: "\n")
         XCTAssertEqual(appended.count, 5)
         XCTAssertEqual(appended[0], "epoch,accuracy,learning_rate,loss")
     }

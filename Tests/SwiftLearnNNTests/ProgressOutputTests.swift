@@ -2,6 +2,7 @@ import XCTest
 import SwiftLearnTestSupport
 import SwiftLearnTensor
 @testable import SwiftLearnNN
+import SwiftLearnSystem
 
 /// What `fit` prints, captured from file descriptor 1 (a file here, so not a terminal: one line per epoch).
 final class ProgressOutputTests: XCTestCase {

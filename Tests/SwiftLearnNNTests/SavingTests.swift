@@ -1,6 +1,7 @@
 import XCTest
 import SwiftLearnTensor
 @testable import SwiftLearnNN
+import SwiftLearnSystem
 
 final class SavingTests: XCTestCase {
     private func smallModel(_ seed: UInt32, names: Bool = true) -> Sequential {
@@ -21,7 +22,7 @@ final class SavingTests: XCTestCase {
     /// The writer lays out header and data exactly like Python's safetensors (sorted keys, metadata
     /// first, compact JSON, space padding to 8 bytes).
     func testWriterMatchesPythonBytes() throws {
-        let python = try readWholeFile(fixturesDirectory + "/python_with_metadata.safetensors")
+        let python = try FileIO.readAll(path: fixturesDirectory + "/python_with_metadata.safetensors")
         let tensors: [(String, [Int], [Float])] = [
             ("dense/kernel", [3, 2], [0.5, -1.25, 2.0, 0.125, -3.5, 4.0]), ("dense/bias", [2], [0.25, -0.75]),
             ("dense_1/kernel", [2, 1], [1.5, -2.5]), ("dense_1/bias", [1], [0.0625]),
@@ -32,7 +33,7 @@ final class SavingTests: XCTestCase {
                     tensors[3].2.withUnsafeBufferPointer { d in
                         SafeTensors.encode([(tensors[0].0, tensors[0].1, a), (tensors[1].0, tensors[1].1, b),
                                             (tensors[2].0, tensors[2].1, c), (tensors[3].0, tensors[3].1, d)],
-                                           metadata: ["format": "swiftlearn.weights"])
+                                           metadata: ["format": "swiftlearn.weights"], checksums: false)
                     }
                 }
             }
@@ -65,12 +66,12 @@ final class SavingTests: XCTestCase {
         let deeper = Sequential { Dense(2, inputShape: [3]); Dense(2); Dense(1) }
         assertThrowsMessage([path, "holds 4 weights", "has 6"]) { try deeper.loadWeights(path) }
         // Truncated.
-        let bytes = try readWholeFile(path)
-        try writeFileAtomically(Array(bytes[0..<(bytes.count - 10)]), to: directory + "/cut.safetensors")
+        let bytes = try FileIO.readAll(path: path)
+        try FileIO.writeAtomically(Array(bytes[0..<(bytes.count - 10)]), toPath: directory + "/cut.safetensors")
         assertThrowsMessage([directory + "/cut.safetensors", "truncated"]) { try model.loadWeights(directory + "/cut.safetensors") }
-        try writeFileAtomically(Array(bytes[0..<5]), to: directory + "/tiny.safetensors")
+        try FileIO.writeAtomically(Array(bytes[0..<5]), toPath: directory + "/tiny.safetensors")
         assertThrowsMessage(["tiny.safetensors", "truncated", "5 bytes"]) { try model.loadWeights(directory + "/tiny.safetensors") }
-        try writeFileAtomically(Array(bytes[0..<40]), to: directory + "/header.safetensors")
+        try FileIO.writeAtomically(Array(bytes[0..<40]), toPath: directory + "/header.safetensors")
         assertThrowsMessage(["header.safetensors", "header length at byte 0"]) { try model.loadWeights(directory + "/header.safetensors") }
         // Wrong dtype (written by Python).
         assertThrowsMessage(["python_float64.safetensors", "dtype F64, expected F32"]) {
@@ -156,7 +157,7 @@ final class SavingTests: XCTestCase {
         let directory = temporaryDirectory()
         let model = smallModel(10)
         try model.save(directory + "/m.safetensors")
-        var bytes = try readWholeFile(directory + "/m.safetensors")
+        var bytes = try FileIO.readAll(path: directory + "/m.safetensors")
         let text = String(decoding: bytes, as: UTF8.self)
         XCTAssert(text.contains("Dense"))
         // Rename the layer class inside the header (same length keeps offsets valid).
@@ -167,7 +168,7 @@ final class SavingTests: XCTestCase {
         } else {
             XCTFail("architecture JSON not found in the header")
         }
-        try writeFileAtomically(bytes, to: directory + "/bad.safetensors")
+        try FileIO.writeAtomically(bytes, toPath: directory + "/bad.safetensors")
         assertThrowsMessage([directory + "/bad.safetensors", "unknown class 'Dunce'"]) { _ = try loadModel(directory + "/bad.safetensors") }
     }
 }

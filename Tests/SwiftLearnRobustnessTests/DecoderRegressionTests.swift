@@ -23,6 +23,10 @@ final class DecoderRegressionTests: XCTestCase {
         "model/oom-dense-300M-units.safetensors": "needs more weight values than the file holds (weight 'dense_2/kernel' alone needs 1800000000",
         "model/oom-flatten-6G-inputs.safetensors": "weight 'kernel' of shape (6000000000, 3) needs positive extents and at most 2147483647 values",
         "model/overflow-input-shape.safetensors": "has build_input_shape [3037000500, 3037000500], expected a non-empty list of positive integers",
+        // Issue 13: nesting that overflowed the stack of the recursive parsers (made by
+        // Fixtures/make_nesting_regressions.py); now refused at the 128-level limit.
+        "npy/stack-overflow-20000-parens.npy": "byte offset 187: NPY header is not a valid Python literal: tuples, lists and dictionaries nested more than 128 levels deep (the limit is 128)",
+        "safetensors/deep-json-10000-brackets.safetensors": "is invalid at byte 191: arrays and objects nested more than 128 levels deep (the limit is 128)",
     ]
 
     static func load(_ relative: String) throws -> [UInt8] {
@@ -53,6 +57,23 @@ final class DecoderRegressionTests: XCTestCase {
                     XCTAssertTrue(message.contains(relative), "\(relative): \(message)")
                     XCTAssertTrue(message.contains(fragment), "\(relative): \(message)")
                 }
+            }
+        }
+    }
+
+    func testNestingRegressionsThrowAtTheLimit() throws {
+        let npy = Self.fixtures.appendingPathComponent("npy/stack-overflow-20000-parens.npy")
+        XCTAssertThrowsError(try NPY.read(contentsOf: npy)) { error in
+            XCTAssertTrue("\(error)".hasPrefix(npy.path + ": " + Self.expected["npy/stack-overflow-20000-parens.npy"]!), "\(error)")
+        }
+        let safetensors = Self.fixtures.appendingPathComponent("safetensors/deep-json-10000-brackets.safetensors").path
+        for load in [{ _ = try loadModel(safetensors) }, {
+            let model = Sequential { Dense(1, inputShape: [1]) }
+            try model.loadWeights(safetensors)
+        }] as [() throws -> Void] {
+            XCTAssertThrowsError(try load()) { error in
+                XCTAssertTrue("\(error)".hasPrefix(safetensors + ": "), "\(error)")
+                XCTAssertTrue("\(error)".contains(Self.expected["safetensors/deep-json-10000-brackets.safetensors"]!), "\(error)")
             }
         }
     }

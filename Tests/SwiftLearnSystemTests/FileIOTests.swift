@@ -68,4 +68,65 @@ final class FileIOTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(path): is 10 bytes, more than the limit of 9 bytes")
         }
     }
+
+    /// The process id of a process that has exited and been reaped, so `kill(pid, 0)` reports ESRCH.
+    private func deadProcessID() throws -> pid_t {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sh")
+        child.arguments = ["-c", "exit 0"]
+        try child.run()
+        child.waitUntilExit()
+        let pid = child.processIdentifier
+        XCTAssertEqual(kill(pid, 0), -1)
+        XCTAssertEqual(errno, ESRCH)
+        return pid
+    }
+
+    /// A save removes the temporary files an earlier save of the same path left when its process died;
+    /// temporaries of live processes, of other paths, and look-alikes stay.
+    func testNextSaveRemovesTemporariesOfDeadProcesses() throws {
+        let dead = try deadProcessID()
+        let debris = [".model.bin.tmp-\(dead)-123456", ".model.bin.tmp-\(dead)-7"]
+        let kept = [
+            ".model.bin.tmp-\(getppid())-99",       // a live process (this test's parent) may be saving right now
+            ".model.bin.tmp-\(getpid())-42",        // this process's own
+            ".other.bin.tmp-\(dead)-5",             // another path's
+            ".model.bin.tmp-\(dead)-notanumber",    // not the pattern
+            "model.bin.tmp-\(dead)-1",              // not hidden
+            "notes.txt",
+        ]
+        for name in debris + kept { try FileIO.writeAtomically([9, 9], toPath: directory + "/" + name) }
+        // A directory matching the pattern is not debris either.
+        let directoryLookAlike = ".model.bin.tmp-\(dead)-77"
+        try FileManager.default.createDirectory(atPath: directory + "/" + directoryLookAlike, withIntermediateDirectories: false)
+
+        try FileIO.writeAtomically([1, 2, 3], toPath: directory + "/model.bin")
+        let remaining = Set(try FileManager.default.contentsOfDirectory(atPath: directory))
+        XCTAssertEqual(remaining, Set(kept + [directoryLookAlike, "model.bin"]))
+        XCTAssertEqual(try FileIO.readAll(path: directory + "/model.bin"), [1, 2, 3])
+    }
+
+    /// The `as:` forms report failures as the caller's error type: one mapping per type, no wrapper per module.
+    func testTypedFormsReportThroughTheCallersErrorType() throws {
+        struct LoaderError: FileIOErrorConvertible, Equatable {
+            var text: String
+            init(_ error: FileIOError) { text = "loader: \(error)" }
+            init(text: String) { self.text = text }
+        }
+        XCTAssertThrowsError(try FileIO.readAll(path: directory + "/none.npy", as: LoaderError.self)) { error in
+            XCTAssertEqual(error as? LoaderError, LoaderError(text: "loader: \(self.directory!)/none.npy: cannot open: No such file or directory"))
+        }
+        XCTAssertThrowsError(try FileIO.writeAtomically([1], toPath: directory + "/no/dir/x", as: LoaderError.self)) { error in
+            XCTAssertTrue((error as? LoaderError)?.text.hasPrefix("loader: \(self.directory!)/no/dir/x: cannot create a temporary file") == true, "\(error)")
+        }
+        // An error of the caller's type from the body passes unchanged; any other names the path.
+        struct Unrelated: Error {}
+        XCTAssertThrowsError(try FileIO.writeAtomically(toPath: directory + "/a", as: LoaderError.self) { _ in
+            throw LoaderError(text: "mine")
+        }) { error in XCTAssertEqual(error as? LoaderError, LoaderError(text: "mine")) }
+        XCTAssertThrowsError(try FileIO.writeAtomically(toPath: directory + "/b", as: LoaderError.self) { _ in throw Unrelated() }) { error in
+            XCTAssertEqual(error as? LoaderError, LoaderError(text: "loader: \(self.directory!)/b: writing failed: Unrelated()"))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [])
+    }
 }

@@ -1,7 +1,6 @@
 import ExampleSupport
 import FoundationEssentials
 import SwiftLearn
-import Synchronization
 
 /// A colour a garment is tinted with: the garment's gray level scales this RGB value (black stays black).
 struct Tint {
@@ -75,7 +74,7 @@ func generateDataset(from source: GarmentImages, count: Int, size: Int, director
         return ImagePlan(sample: sample, garment: garment, color: color, brightness: brightness, fileName: name)
     }
 
-    let failures = Mutex<[(index: Int, message: String)]>([])
+    let failures = Locked<[(index: Int, message: String)]>([])
     let images = source.images
     let workers = max(1, min(8, Parallelism.threadCount))
     Parallelism.run(workers) { worker in

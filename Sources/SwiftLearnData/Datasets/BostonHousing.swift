@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SwiftLearnRandom
+import SwiftLearnSystem
 import SwiftLearnTensor
 
 /// The Boston housing data (Harrison & Rubinfeld, 1978; UCI / StatLib): 506 census tracts, 13 features and the
@@ -58,7 +59,7 @@ public enum BostonHousing {
     public static func loadData<Scalar: TensorScalar & BinaryFloatingPoint & LosslessStringConvertible>(
         contentsOf url: URL, as type: Scalar.Type = Double.self, testSplit: Double = 0.2, seed: Int = 113
     ) throws(FormatError) -> ((xTrain: Tensor<Scalar>, yTrain: Tensor<Scalar>), (xTest: Tensor<Scalar>, yTest: Tensor<Scalar>)) {
-        try split(bytes: FileAccess.read(url), fileName: url.path, as: Scalar.self, testSplit: testSplit, seed: seed)
+        try split(bytes: FileIO.readAll(path: url.path, as: FormatError.self), fileName: url.path, as: Scalar.self, testSplit: testSplit, seed: seed)
     }
 
     private static func split<Scalar: TensorScalar & BinaryFloatingPoint & LosslessStringConvertible>(

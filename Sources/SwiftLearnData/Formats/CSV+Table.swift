@@ -6,7 +6,7 @@ extension CSV {
     /// Reads a table of strings with a header (unless `options.header == .absent`, which names columns
     /// `column1`, ...). Cells keep their spaces; every record must have as many fields as the header.
     public static func readTable(contentsOf url: URL, options: CSVOptions = CSVOptions()) throws(FormatError) -> CSVTable {
-        let bytes = try FileAccess.readDecompressingGzip(url, maxOutputSize: options.maxDecompressedSize)
+        let bytes = try fileBytes(url, options: options)
         return try readTable(bytes: bytes, options: options, fileName: url.path)
     }
 

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SwiftLearnCompression
+import SwiftLearnSystem
 import SwiftLearnTensor
 
 /// Reading CSV files: numeric tables into tensors, and string tables.
@@ -13,6 +14,18 @@ import SwiftLearnTensor
 /// let paths = try frame.column("filename")
 /// ```
 public enum CSV {
+    /// The file's bytes, gunzipped when they start with the gzip magic number (whatever the file's name),
+    /// at most `options.maxDecompressedSize` of them.
+    static func fileBytes(_ url: URL, options: CSVOptions) throws(FormatError) -> [UInt8] {
+        let bytes = try FileIO.readAll(path: url.path, as: FormatError.self)
+        guard Gzip.hasMagic(bytes) else { return bytes }
+        do {
+            return try Gzip.decompress(bytes, maxOutputSize: options.maxDecompressedSize)
+        } catch {
+            throw FormatError(error, file: url.path)
+        }
+    }
+
     // MARK: Numeric
 
     /// Reads a numeric table from a file.
@@ -20,7 +33,7 @@ public enum CSV {
     public static func readNumeric<Scalar: TensorScalar & BinaryFloatingPoint & LosslessStringConvertible>(
         contentsOf url: URL, as type: Scalar.Type = Scalar.self, options: CSVOptions = CSVOptions()
     ) throws(FormatError) -> NumericCSV<Scalar> {
-        let bytes = try FileAccess.readDecompressingGzip(url, maxOutputSize: options.maxDecompressedSize)
+        let bytes = try fileBytes(url, options: options)
         return try readNumeric(bytes: bytes, as: Scalar.self, options: options, fileName: url.path)
     }
 
@@ -50,6 +63,8 @@ public enum CSV {
 
     private enum Cell<Scalar> {
         case value(Scalar)
+        /// A finite decimal beyond the type's range (`1e39` as Float): rounds to an infinity.
+        case overflow(Scalar)
         case missing
         case invalid
     }
@@ -66,10 +81,13 @@ public enum CSV {
             guard let first = trimmed.first else { return .missing }
             // Numbers first when the cell looks numeric ("nan" and "NA" are markers, not NaN).
             let looksNumeric = first &- 0x30 < 10 || first == 0x2D || first == 0x2B || first == 0x2E
-            if looksNumeric, let value: Scalar = parseNumber(trimmed) { return .value(value) }
+            if looksNumeric, let value: Scalar = parseNumber(trimmed) { return checked(value, trimmed) }
             if markers.contains(String(decoding: trimmed, as: UTF8.self)) { return .missing }
-            if !looksNumeric, let value: Scalar = parseNumber(trimmed) { return .value(value) }
+            if !looksNumeric, let value: Scalar = parseNumber(trimmed) { return checked(value, trimmed) }
             return .invalid
+        }
+        func checked(_ value: Scalar, _ text: UnsafeBufferPointer<UInt8>) -> Cell<Scalar> {
+            value.isInfinite && !spellsInfinity(text) ? .overflow(value) : .value(value)
         }
 
         var columnNames: [String] = []
@@ -86,6 +104,7 @@ public enum CSV {
         let columns = tokenizer.fieldCount
         var scalars: [Scalar] = []
         var missing: [CSVPosition] = []
+        var overflowed: [CSVPosition] = []
         var lines: [Int] = []
         var rows = 0
         if hadHeader {
@@ -104,6 +123,16 @@ public enum CSV {
                 switch classify(tokenizer.field(index)) {
                 case .value(let value):
                     scalars.append(value)
+                case .overflow(let value):
+                    guard options.overflow == .infinity else {
+                        throw FormatError(.invalidValue, file: fileName,
+                                          at: .line(tokenizer.fieldLines[index], column: index + 1, columnName: hadHeader ? columnNames[index] : nil),
+                                          "number '\(tokenizer.fieldString(index))' is out of the range of \(Scalar.self) "
+                                              + "(largest finite value \(Scalar.greatestFiniteMagnitude)); read the file as Double, "
+                                              + "or pass overflow: .infinity to store it as \(value) (numpy warns and stores inf)")
+                    }
+                    scalars.append(value)
+                    overflowed.append(CSVPosition(line: tokenizer.fieldLines[index], column: index + 1))
                 case .missing:
                     let position = CSVPosition(line: tokenizer.fieldLines[index], column: index + 1)
                     switch options.missingValues {
@@ -134,7 +163,16 @@ public enum CSV {
         let values = Tensor<Scalar>(shape: [rows, columns]) { buffer in
             _ = scalars.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
         }
-        return NumericCSV(columnNames: columnNames, hadHeader: hadHeader, values: values, missing: missing, lines: lines)
+        return NumericCSV(columnNames: columnNames, hadHeader: hadHeader, values: values, missing: missing, overflowed: overflowed,
+                          lines: lines)
+    }
+
+    /// `inf`, `+Infinity`, `-INF`, ...: an infinity written as such, not a number too large for the type.
+    private static func spellsInfinity(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var letters = text[...]
+        if let first = letters.first, first == 0x2B || first == 0x2D { letters = letters.dropFirst() }
+        let lowered = String(decoding: letters.map { $0 | 0x20 }, as: UTF8.self)
+        return lowered == "inf" || lowered == "infinity"
     }
 
     private static func trimSpaces(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

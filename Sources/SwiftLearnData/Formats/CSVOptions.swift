@@ -21,6 +21,15 @@ public struct CSVOptions: Sendable {
         case fill(Double)
     }
 
+    /// What a numeric read does with a finite number too large for the element type (`1e39` read as
+    /// Float, `1e400` as Double), which would otherwise round to an infinity.
+    public enum Overflow: Sendable, Equatable {
+        /// Throw, naming the line, column and the type's range (the default: no silent infinities).
+        case error
+        /// Store +inf or -inf and record the position in ``NumericCSV/overflowed`` (numpy stores inf and warns).
+        case infinity
+    }
+
     /// The field separator (one ASCII character: `,`, `;`, `\t`, `|`, ...).
     public var delimiter: Character
     /// The quote character (one ASCII character).
@@ -29,6 +38,8 @@ public struct CSVOptions: Sendable {
     public var missingValues: MissingValues
     /// Cells (after trimming spaces) that count as missing in numeric reads, besides the empty cell.
     public var missingMarkers: Set<String>
+    /// Numbers beyond the element type's range: an error (default) or an infinity, recorded.
+    public var overflow: Overflow
     /// Lines starting with this character are skipped (none by default).
     public var commentPrefix: Character?
     /// Skip blank lines (default true).
@@ -39,12 +50,13 @@ public struct CSVOptions: Sendable {
     public init(delimiter: Character = ",", quote: Character = "\"", header: Header = .auto,
                 missingValues: MissingValues = .error, missingMarkers: Set<String> = ["NA", "N/A", "NaN", "nan", "null", "?"],
                 commentPrefix: Character? = nil, skipEmptyLines: Bool = true,
-                maxDecompressedSize: Int = Inflate.defaultMaxOutputSize) {
+                maxDecompressedSize: Int = Inflate.defaultMaxOutputSize, overflow: Overflow = .error) {
         self.delimiter = delimiter
         self.quote = quote
         self.header = header
         self.missingValues = missingValues
         self.missingMarkers = missingMarkers
+        self.overflow = overflow
         self.commentPrefix = commentPrefix
         self.skipEmptyLines = skipEmptyLines
         self.maxDecompressedSize = maxDecompressedSize

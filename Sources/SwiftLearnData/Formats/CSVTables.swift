@@ -10,6 +10,10 @@ public struct NumericCSV<Scalar: TensorScalar & BinaryFloatingPoint>: Sendable {
     public var values: Tensor<Scalar>
     /// Cells that were missing and filled (with ``CSVOptions/MissingValues/nan`` or `.fill`).
     public var missing: [CSVPosition]
+    /// Cells holding a finite number beyond `Scalar`'s range (`1e39` in a Float table), stored as an
+    /// infinity because ``CSVOptions/overflow`` was ``CSVOptions/Overflow/infinity`` (numpy's behaviour,
+    /// with its warning as this list); with the default `.error` the read throws instead.
+    public var overflowed: [CSVPosition] = []
     /// The line each row starts on.
     public var lines: [Int]
 

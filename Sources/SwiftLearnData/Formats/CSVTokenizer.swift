@@ -113,6 +113,7 @@ struct CSVTokenizer: ~Copyable {
                         break
                     }
                     if byte == 0x0A || (byte == 0x0D && !(position + 1 < count && input[position + 1] == 0x0A)) { line += 1 }
+                    if byte == 0 { throw nulByte(column: openColumn) }
                     appendScratch(byte)
                     position += 1
                 }
@@ -134,6 +135,7 @@ struct CSVTokenizer: ~Copyable {
                 while position < count {
                     let byte = input[position]
                     if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
+                    if byte == 0 { throw nulByte(column: starts.count + 1) }
                     position += 1
                 }
                 starts.append(start)
@@ -147,6 +149,14 @@ struct CSVTokenizer: ~Copyable {
             if position < count { consumeLineEnd() }
             return true
         }
+    }
+
+    /// A NUL byte is never text: `1\0` would read as `1` through C's number parser, and a file zero-filled
+    /// by a crash would read as empty cells, so it is an error wherever it appears in a field.
+    private func nulByte(column: Int) -> FormatError {
+        FormatError(.invalidValue, file: fileName, at: .line(line, column: column, columnName: nil),
+                    "field contains a NUL byte (0x00) at byte offset \(position); text files hold none "
+                        + "(is the file binary, or zero-filled by a crash?)")
     }
 
     private mutating func consumeLineEnd() {

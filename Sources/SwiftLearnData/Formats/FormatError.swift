@@ -1,4 +1,5 @@
 import SwiftLearnCompression
+import SwiftLearnSystem
 
 /// An error reading or writing a data file (IDX, NPY, NPZ, CSV) or locating a dataset.
 ///
@@ -8,7 +9,7 @@ import SwiftLearnCompression
 /// ```
 /// /data/boston.csv: line 17, column 6 ('RM'): invalid number 'n/a' (expected a decimal number; ...)
 /// ```
-public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible, FileIOErrorConvertible {
     /// The broad class of failure.
     public enum Kind: String, Sendable, Equatable {
         /// The file could not be opened, read or written.
@@ -62,6 +63,11 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         self.file = file
         self.location = location
         self.message = message
+    }
+
+    /// A file that could not be opened, read or written (``Kind/io``), naming the path and the system's reason.
+    public init(_ error: FileIOError) {
+        self.init(.io, file: error.path, error.reason)
     }
 
     /// Wraps a decoder error, keeping its file and byte offset.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SwiftLearnCompression
+import SwiftLearnSystem
 import SwiftLearnTensor
 
 /// The IDX format of MNIST and Fashion-MNIST: `00 00 <type> <rank>`, `rank` big-endian 32-bit extents, then
@@ -27,9 +28,45 @@ public enum IDX {
     }
 
     /// Reads an IDX file (optionally gzip-compressed).
+    ///
+    /// A compressed file is decompressed in two steps: first its header, then the whole stream bounded by
+    /// the size that header promises, so a small file claiming little data cannot inflate to
+    /// `maxDecompressedSize`, and one promising more than `maxDecompressedSize` is refused before inflating.
     public static func read(contentsOf url: URL, maxDecompressedSize: Int = Inflate.defaultMaxOutputSize) throws(FormatError) -> NumericArray {
-        try read(FileAccess.readDecompressingGzip(url, maxOutputSize: maxDecompressedSize), fileName: url.path)
+        let bytes = try FileIO.readAll(path: url.path, as: FormatError.self)
+        guard Gzip.hasMagic(bytes) else { return try read(bytes, fileName: url.path) }
+        let promised: Int
+        do {
+            let prefix = try Gzip.decompressedPrefix(bytes, count: maxHeaderSize)
+            let header = try parseHeader(prefix, fileName: url.path)
+            promised = header.dataStart + header.byteCount
+            guard promised <= maxDecompressedSize else {
+                throw FormatError(.decompression, file: url.path, at: .byteOffset(4),
+                                  "the IDX header promises \(promised) bytes of decompressed data (shape \(header.shape) of "
+                                      + "\(header.dtype)), more than maxDecompressedSize (\(maxDecompressedSize) bytes); "
+                                      + "raise it if this file is trusted")
+            }
+        } catch let error as CompressionError {
+            throw FormatError(error, file: url.path)
+        } catch let error as FormatError {
+            throw error
+        } catch {
+            throw FormatError(.decompression, file: url.path, "\(error)")
+        }
+        let decompressed: [UInt8]
+        do throws(CompressionError) {
+            decompressed = try Gzip.decompress(bytes, maxOutputSize: promised)
+        } catch where error.kind == .outputLimitExceeded {
+            throw FormatError(.corrupt, file: url.path,
+                              "decompressed IDX data is longer than the \(promised) bytes its header promises")
+        } catch {
+            throw FormatError(error, file: url.path)
+        }
+        return try read(decompressed, fileName: url.path)
     }
+
+    /// The longest IDX header: the magic number and 255 extents.
+    static let maxHeaderSize = 4 + 4 * 255
 
     /// Reads an IDX file into a tensor of `Scalar` (see ``NumericArray/tensor(as:)`` for conversions).
     public static func readTensor<Scalar: TensorScalar>(
@@ -45,7 +82,41 @@ public enum IDX {
     /// Decodes IDX bytes (already decompressed); `fileName` labels errors. Offsets in errors are into the
     /// decompressed bytes.
     public static func read(_ bytes: [UInt8], fileName: String? = nil) throws(FormatError) -> NumericArray {
-        let what = fileName.map { $0.hasSuffix(".gz") ? "decompressed IDX data" : "IDX data" } ?? "IDX data"
+        let header = try parseHeader(bytes, fileName: fileName)
+        let (dtype, shape, dataStart, byteCount) = (header.dtype, header.shape, header.dataStart, header.byteCount)
+        let what = dataName(fileName)
+        let available = bytes.count - dataStart
+        guard available >= byteCount else {
+            throw FormatError(.truncated, file: fileName, at: .byteOffset(bytes.count),
+                              "truncated \(what): shape \(shape) of \(dtype) needs \(byteCount) bytes from byte offset \(dataStart), "
+                                  + "found \(available)")
+        }
+        guard available == byteCount else {
+            throw FormatError(.corrupt, file: fileName, at: .byteOffset(dataStart + byteCount),
+                              "\(available - byteCount) unexpected bytes after the \(byteCount) data bytes of shape \(shape) of \(dtype)")
+        }
+        let count = byteCount / dtype.itemSize
+        let storage = bytes.withUnsafeBytes { raw in
+            NumericArray.Storage.decode(UnsafeRawBufferPointer(rebasing: raw[dataStart...]), dtype: dtype, count: count, bigEndian: true)
+        }
+        return NumericArray(uncheckedShape: shape, storage: storage)
+    }
+
+    private static func dataName(_ fileName: String?) -> String {
+        fileName.map { $0.hasSuffix(".gz") ? "decompressed IDX data" : "IDX data" } ?? "IDX data"
+    }
+
+    /// What an IDX header says: element type, shape, where the data starts and how many bytes it takes.
+    struct Header {
+        var dtype: NumericDType
+        var shape: [Int]
+        var dataStart: Int
+        var byteCount: Int
+    }
+
+    /// Parses the header at the start of `bytes` (which may hold only a prefix of the data).
+    static func parseHeader(_ bytes: [UInt8], fileName: String?) throws(FormatError) -> Header {
+        let what = dataName(fileName)
         guard bytes.count >= 4 else {
             throw FormatError(.truncated, file: fileName, at: .byteOffset(bytes.count),
                               "\(what) is \(bytes.count) bytes long, expected at least the 4-byte magic number")
@@ -70,23 +141,11 @@ public enum IDX {
             shape.append(Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3]))
         }
         guard let count = NumericArray.elementCount(shape),
-              case let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize), !overflow else {
+              case let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize), !overflow,
+              byteCount <= Int.max - dataStart else {
             throw FormatError(.corrupt, file: fileName, at: .byteOffset(4), "IDX shape \(shape) is too large")
         }
-        let available = bytes.count - dataStart
-        guard available >= byteCount else {
-            throw FormatError(.truncated, file: fileName, at: .byteOffset(bytes.count),
-                              "truncated \(what): shape \(shape) of \(dtype) needs \(byteCount) bytes from byte offset \(dataStart), "
-                                  + "found \(available)")
-        }
-        guard available == byteCount else {
-            throw FormatError(.corrupt, file: fileName, at: .byteOffset(dataStart + byteCount),
-                              "\(available - byteCount) unexpected bytes after the \(byteCount) data bytes of shape \(shape) of \(dtype)")
-        }
-        let storage = bytes.withUnsafeBytes { raw in
-            NumericArray.Storage.decode(UnsafeRawBufferPointer(rebasing: raw[dataStart...]), dtype: dtype, count: count, bigEndian: true)
-        }
-        return NumericArray(uncheckedShape: shape, storage: storage)
+        return Header(dtype: dtype, shape: shape, dataStart: dataStart, byteCount: byteCount)
     }
 
     /// The IDX bytes of `array` (big-endian). Throws for dtypes IDX cannot hold (bool, unsigned 16/32/64-bit,
@@ -118,7 +177,7 @@ public enum IDX {
     public static func write(_ array: NumericArray, to url: URL) throws(FormatError) {
         let bytes = try encode(array)
         do {
-            try FileAccess.writeAtomically(to: url) { write in try bytes.withUnsafeBytes { try write($0) } }
+            try FileIO.writeAtomically(bytes, toPath: url.path, as: FormatError.self)
         } catch {
             throw error.inFile(url.path)
         }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SwiftLearnSystem
 import SwiftLearnTensor
 
 /// NumPy's `.npy` format: versions 1.0, 2.0 and 3.0 headers, little/big-endian and byte-order-free dtypes,
@@ -17,7 +18,7 @@ public enum NPY {
 
     /// Reads an `.npy` file.
     public static func read(contentsOf url: URL) throws(FormatError) -> NumericArray {
-        try read(FileAccess.read(url), fileName: url.path)
+        try read(FileIO.readAll(path: url.path, as: FormatError.self), fileName: url.path)
     }
 
     /// Reads an `.npy` file into a tensor of `Scalar` (see ``NumericArray/tensor(as:)`` for the conversion rules).
@@ -70,7 +71,7 @@ public enum NPY {
             latin1.append(contentsOf: headerBytes.map { Unicode.Scalar($0) })
             text = String(latin1)
         }
-        let header = try NPYHeader.parse(text, offset: headerStart, file: fileName)
+        let header = try NPYHeader.parse(text, offset: headerStart, file: fileName, utf8: major == 3)
         guard let count = NumericArray.elementCount(header.shape),
               case let (byteCount, overflow) = count.multipliedReportingOverflow(by: header.dtype.itemSize), !overflow else {
             throw fail(.corrupt, headerStart, "NPY shape \(header.shape) is too large")
@@ -128,8 +129,7 @@ public enum NPY {
 
     /// Writes `array` to `url` atomically.
     public static func write(_ array: NumericArray, to url: URL) throws(FormatError) {
-        let bytes = encode(array)
-        try FileAccess.writeAtomically(to: url) { write in try bytes.withUnsafeBytes { try write($0) } }
+        try FileIO.writeAtomically(encode(array), toPath: url.path, as: FormatError.self)
     }
 
     /// Writes a tensor to `url` atomically.

@@ -29,19 +29,29 @@ struct NPYHeader: Equatable {
         }
     }
 
-    /// Parses the header text; `offset` (the header's position in the file) and `file` label errors.
-    static func parse(_ text: String, offset: Int, file: String?) throws(FormatError) -> NPYHeader {
+    /// The deepest nesting of tuples, lists and dictionaries the header parser accepts. NumPy's headers
+    /// nest two levels (three with structured dtypes); Python's own parser stops at 200.
+    static let maxNestingDepth = 128
+
+    /// Parses the header text; `offset` (the header's position in the file) and `file` label errors, and
+    /// `utf8` tells how characters map to bytes (UTF-8 in version 3.0 headers, Latin-1 before).
+    static func parse(_ text: String, offset: Int, file: String?, utf8: Bool = false) throws(FormatError) -> NPYHeader {
+        // A hostile header may be 4 GiB long: messages quote its start only.
+        let quoted = text.unicodeScalars.count > 200 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(200))) + "..." : text
         func fail(_ message: String) -> FormatError {
-            FormatError(.corrupt, file: file, at: .byteOffset(offset), "NPY header \(message); header text: \(text)")
+            FormatError(.corrupt, file: file, at: .byteOffset(offset), "NPY header \(message); header text: \(quoted)")
         }
-        var parser = LiteralParser(scalars: Array(text.unicodeScalars))
+        var parser = LiteralParser(scalars: Array(text.unicodeScalars), maxDepth: maxNestingDepth)
         let literal: Literal
         do throws(LiteralParser.Failure) {
             literal = try parser.parseValue()
             parser.skipSpace()
             guard parser.atEnd else { throw LiteralParser.Failure(message: "unexpected text after the dictionary", position: parser.position) }
         } catch {
-            throw fail("is not a valid Python literal: \(error.message) at character \(error.position)")
+            let byte = offset + (utf8 ? text.unicodeScalars.prefix(error.position).reduce(0) { $0 + $1.utf8.count } : error.position)
+            throw FormatError(.corrupt, file: file, at: .byteOffset(byte),
+                              "NPY header is not a valid Python literal: \(error.message) at character \(error.position) "
+                                  + "of the header; header text: \(quoted)")
         }
         guard case .dictionary(let entries) = literal else { throw fail("is not a dictionary") }
         var values: [String: Literal] = [:]
@@ -52,7 +62,7 @@ struct NPYHeader: Equatable {
         guard case .string(let descr)? = values["descr"] else {
             if case .list? = values["descr"] {
                 throw FormatError(.unsupported, file: file, at: .byteOffset(offset),
-                                  "structured (record) dtypes are not supported; header text: \(text)")
+                                  "structured (record) dtypes are not supported; header text: \(quoted)")
             }
             throw fail("has no string 'descr'")
         }
@@ -110,7 +120,16 @@ struct LiteralParser {
     }
 
     let scalars: [Unicode.Scalar]
+    /// How deep tuples, lists and dictionaries may nest: the parser recurses once per level, so a header
+    /// of 20,000 `(` must be refused, not allowed to overflow the stack.
+    let maxDepth: Int
     var position = 0
+    private var depth = 0
+
+    init(scalars: [Unicode.Scalar], maxDepth: Int) {
+        self.scalars = scalars
+        self.maxDepth = maxDepth
+    }
 
     var atEnd: Bool { position >= scalars.count }
 
@@ -140,6 +159,15 @@ struct LiteralParser {
         }
     }
 
+    /// Enters one more level of nesting at the opening bracket.
+    private mutating func enter() throws(Failure) {
+        guard depth < maxDepth else {
+            throw Failure(message: "tuples, lists and dictionaries nested more than \(maxDepth) levels deep (the limit is \(maxDepth))",
+                          position: position)
+        }
+        depth += 1
+    }
+
     private mutating func expect(_ scalar: Unicode.Scalar) throws(Failure) {
         skipSpace()
         guard position < scalars.count, scalars[position] == scalar else {
@@ -149,6 +177,8 @@ struct LiteralParser {
     }
 
     private mutating func parseDictionary() throws(Failure) -> NPYHeader.Literal {
+        try enter()
+        defer { depth -= 1 }
         try expect("{")
         var entries: [(String, NPYHeader.Literal)] = []
         while true {
@@ -168,6 +198,8 @@ struct LiteralParser {
     }
 
     private mutating func parseSequence(closing: Unicode.Scalar) throws(Failure) -> [NPYHeader.Literal] {
+        try enter()
+        defer { depth -= 1 }
         position += 1
         var items: [NPYHeader.Literal] = []
         while true {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SwiftLearnCompression
+import SwiftLearnSystem
 import SwiftLearnTensor
 
 /// NumPy's `.npz` archives (`numpy.savez` / `numpy.savez_compressed`): a zip file of `.npy` members,
@@ -40,7 +41,7 @@ public struct NPZFile: Sendable {
 public enum NPZ {
     /// Reads every array of an `.npz` file. `maxOutputSize` bounds each member's decompressed size.
     public static func read(contentsOf url: URL, maxOutputSize: Int = Inflate.defaultMaxOutputSize) throws(FormatError) -> NPZFile {
-        try read(FileAccess.read(url), fileName: url.path, maxOutputSize: maxOutputSize)
+        try read(FileIO.readAll(path: url.path, as: FormatError.self), fileName: url.path, maxOutputSize: maxOutputSize)
     }
 
     /// Reads every array of in-memory `.npz` bytes; `fileName` labels errors.
@@ -91,7 +92,7 @@ public enum NPZ {
     public static func write(_ arrays: [(name: String, array: NumericArray)], to url: URL, compressed: Bool = false) throws(FormatError) {
         try validate(arrays)
         do {
-            try FileAccess.writeAtomically(to: url) { write in
+            try FileIO.writeAtomically(toPath: url.path, as: FormatError.self) { write in
                 try withoutActuallyEscaping(write) { sink in try emit(arrays, compressed: compressed, sink: sink) }
             }
         } catch {

@@ -1,3 +1,5 @@
+import SwiftLearnSystem
+
 /// Writes one CSV row per epoch: `epoch` then the log keys in sorted order, like Keras's `CSVLogger`.
 /// The file is rewritten atomically after each epoch; with `append`, rows follow those already there.
 public final class CSVLogger: Callback {
@@ -16,7 +18,7 @@ public final class CSVLogger: Callback {
     public func onTrainBegin(model: Sequential, logs: Logs) throws {
         keys = nil
         content = ""
-        if append, let existing = try? readWholeFile(path) {
+        if append, let existing = try? FileIO.readAll(path: path) {
             content = String(decoding: existing, as: UTF8.self)
             if let header = content.split(separator: "\n").first {
                 let fields = header.splitFields(separator)
@@ -32,7 +34,7 @@ public final class CSVLogger: Callback {
         }
         let values = keys!.map { key in logs[key].map { String($0) } ?? "NA" }
         content += ([String(epoch)] + values).joined(separator: separator) + "\n"
-        try writeFileAtomically(Array(content.utf8), to: path)
+        try FileIO.writeAtomically(Array(content.utf8), toPath: path, as: NNError.self)
     }
 }
 

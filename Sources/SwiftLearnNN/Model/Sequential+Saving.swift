@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SwiftLearnSystem
 import SwiftLearnTensor
 
 extension Sequential {
@@ -29,7 +30,7 @@ extension Sequential {
         try checkModelFileName(path)
         try requireBuilt(path)
         let bytes = encodedWeights(extraMetadata: ["format": "swiftlearn.weights"], includeOptimizer: false)
-        try writeFileAtomically(bytes, to: path)
+        try FileIO.writeAtomically(bytes, toPath: path, as: NNError.self)
     }
 
     private func encodedWeights(extraMetadata: [String: String], includeOptimizer: Bool) -> [UInt8] {
@@ -75,10 +76,11 @@ extension Sequential {
         let paths = weightPaths
         let fileKeys: [String]
         if let order = file.metadata["weight_order"] {
-            guard let decoded = try? JSONDecoder().decode([String].self, from: Data(order.utf8)) else {
-                throw NNError.file(path: file.path, message: "metadata 'weight_order' is not a JSON array of strings: \(order)")
+            let parsed = try parseMetadataJSON(order, key: "weight_order") { NNError.file(path: file.path, message: $0) }
+            guard case .array(let items) = parsed, items.allSatisfy({ $0.stringValue != nil }) else {
+                throw NNError.file(path: file.path, message: "metadata 'weight_order' is not a JSON array of strings: \(order.prefix(200))")
             }
-            fileKeys = decoded
+            fileKeys = items.map { $0.stringValue! }
         } else {
             fileKeys = paths
         }
@@ -146,7 +148,7 @@ extension Sequential {
             ])
             metadata["compile"] = Sequential.encodeJSON(compile)
         }
-        try writeFileAtomically(encodedWeights(extraMetadata: metadata, includeOptimizer: true), to: path)
+        try FileIO.writeAtomically(encodedWeights(extraMetadata: metadata, includeOptimizer: true), toPath: path, as: NNError.self)
     }
 }
 
@@ -193,7 +195,7 @@ public func loadModel(_ path: String) throws -> Sequential {
         throw NNError.file(path: path, message: "not a SwiftLearn model file: metadata 'format' is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"), expected 'swiftlearn.model' (use loadWeights for weight files)")
     }
     func fail(_ message: String) -> NNError { .file(path: path, message: message) }
-    guard case .object(let architecture)? = try? JSONDecoder().decode(JSONValue.self, from: Data(architectureText.utf8)),
+    guard case .object(let architecture) = try parseMetadataJSON(architectureText, key: "architecture", fail: fail),
           case .array(let layerList)? = architecture["layers"] else {
         throw fail("metadata 'architecture' is not a JSON object with a 'layers' array")
     }
@@ -243,9 +245,18 @@ public func loadModel(_ path: String) throws -> Sequential {
     return model
 }
 
+/// A metadata entry's JSON, parsed with the depth-bounded parser; an error names the key and the byte.
+private func parseMetadataJSON(_ text: String, key: String, fail: (String) -> NNError) throws -> JSONValue {
+    do {
+        return try JSONValue.parse(text)
+    } catch {
+        throw fail("metadata '\(key)' is not valid JSON: \(error)")
+    }
+}
+
 /// Recompiles `model` from saved compile settings and puts back the optimizer's state and step count.
 private func restoreCompile(_ text: String, into model: Sequential, file: SafeTensors, fail: (String) -> NNError) throws {
-    guard case .object(let compile)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+    guard case .object(let compile) = try parseMetadataJSON(text, key: "compile", fail: fail),
           case .object(let optimizerDescription)? = compile["optimizer"],
           let optimizerName = optimizerDescription["class_name"]?.stringValue,
           case .object(let optimizerConfig)? = optimizerDescription["config"],

@@ -1,4 +1,4 @@
-import Synchronization
+import SwiftLearnSystem
 
 /// Factories for the layer classes a saved model may name, like Keras's
 /// `keras.saving.register_keras_serializable`. The built-in layers are registered already; register a
@@ -110,7 +110,7 @@ final class Registry<Factory>: Sendable {
         var factories: [String: Factory] = [:]
         var keys: [ObjectIdentifier: String] = [:]
     }
-    private let entries = Mutex(Entries())
+    private let entries = Locked(Entries())
 
     func register(_ name: String, type: ObjectIdentifier?, _ factory: Factory) {
         entries.withLock { entries in

@@ -1,5 +1,6 @@
 // libFuzzer target: whole-model files (`loadModel`: architecture JSON, compile state, optimizer slots, weights).
-// Inputs go through a file in /dev/shm (or the temporary directory); a model that loads is also run once.
+// Inputs go through a file in /dev/shm (or the temporary directory); a model that loads is also run once. An input
+// starting with `{` is header JSON (then 0x00 and data): the target adds the length prefix.
 import Foundation
 import SwiftLearnNN
 import SwiftLearnTensor
@@ -11,7 +12,7 @@ let scratch: String = {
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzModel(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let contents = Data(bytes: data, count: size)
+    let contents = Data(fileBytes(data, size))
     guard FileManager.default.createFile(atPath: scratch, contents: contents) else { return 0 }
     guard let model = try? loadModel(scratch) else { return 0 }
     // A loaded model must also be usable (or refuse with an error) on a small input of its declared shape.

@@ -1,5 +1,6 @@
 // libFuzzer target: safetensors weight files loaded into a fixed model (`Sequential.loadWeights`).
-// The loader reads paths, so each input goes through a file in /dev/shm (or the temporary directory).
+// The loader reads paths, so each input goes through a file in /dev/shm (or the temporary directory). An input
+// starting with `{` is header JSON (then 0x00 and data): the target adds the length prefix.
 import Foundation
 import SwiftLearnNN
 
@@ -19,7 +20,7 @@ nonisolated(unsafe) let model: Sequential = {
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let contents = Data(bytes: data, count: size)
+    let contents = Data(fileBytes(data, size))
     guard FileManager.default.createFile(atPath: scratch, contents: contents) else { return 0 }
     _ = try? model.loadWeights(scratch)
     return 0
