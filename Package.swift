@@ -34,6 +34,9 @@ let package = Package(
                 dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnSystem"]),
 
         // MARK: - Models
+        // scikit-learn's linear classifiers: SGDClassifier, Perceptron, LogisticRegression.
+        .target(name: "SwiftLearnLinearModels",
+                dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnData", "SwiftLearnSystem"]),
         .target(name: "SwiftLearnNN",
                 dependencies: ["SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnSystem"]),
 
@@ -48,7 +51,7 @@ let package = Package(
         // MARK: - Umbrella
         .target(name: "SwiftLearn", dependencies: [
             "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnSystem", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnCompression",
-            "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
+            "SwiftLearnData", "SwiftLearnLinearModels", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
         ]),
 
         // MARK: - Examples
@@ -89,6 +92,9 @@ let package = Package(
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnData",
                                    "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnGEMM", "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "SwiftLearnLinearModelsTests",
+                    dependencies: ["SwiftLearnLinearModels", "SwiftLearnData", "SwiftLearnTensor", "SwiftLearnSystem",
+                                   "SwiftLearnTestSupport"]),
         .testTarget(name: "ExamplesTests", dependencies: ["ExampleSupport", "SwiftLearn", "SwiftLearnTestSupport"]),
         .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnNN", "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
