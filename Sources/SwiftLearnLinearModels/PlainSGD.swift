@@ -192,7 +192,10 @@ func plainSGD(
     let truncates = settings.penalty == .l1 || settings.penalty == .elasticNet
     let hasPenalty = settings.penalty != .none
     let isPassiveAggressive = settings.learningRate == .passiveAggressive1 || settings.learningRate == .passiveAggressive2
-    let tracksObjective = !settings.earlyStopping
+    // The per-sample objective only feeds the stopping test, which cannot fire without a tolerance or within
+    // nIterNoChange epochs (the first epoch always improves on +∞): skip its O(features) norm updates then.
+    let tracksObjective = !settings.earlyStopping && settings.tol > -.infinity
+        && settings.maxIter > settings.nIterNoChange
     let trainCount = Double(rows - problem.validationRows.count)
 
     var eta = settings.eta0
