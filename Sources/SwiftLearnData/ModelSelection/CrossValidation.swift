@@ -13,6 +13,14 @@ public struct CrossValidationResult: Sendable {
     /// Wall-clock seconds spent scoring each fold (`score_time`).
     public var scoreTimes: [Double]
 
+    public init(folds: [Fold], scores: [Double], trainScores: [Double]?, fitTimes: [Double], scoreTimes: [Double]) {
+        self.folds = folds
+        self.scores = scores
+        self.trainScores = trainScores
+        self.fitTimes = fitTimes
+        self.scoreTimes = scoreTimes
+    }
+
     /// The mean validation score.
     public var meanScore: Double { scores.reduce(0, +) / Double(scores.count) }
 
