@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "inflate-bench", targets: ["InflateBench"]),
         .executable(name: "train-bench", targets: ["TrainBench"]),
         .executable(name: "image-bench", targets: ["ImageBench"]),
+        .executable(name: "linear-bench", targets: ["LinearBench"]),
         .executable(name: "fashion-mnist", targets: ["FashionMNISTExample"]),
         .executable(name: "boston-housing", targets: ["BostonHousingExample"]),
         .executable(name: "mnist", targets: ["MNISTExample"]),
@@ -73,6 +74,10 @@ let package = Package(
                           dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnData",
                                          "BenchmarkSupport"],
                           path: "Benchmarks/TrainBench"),
+        .executableTarget(name: "LinearBench",
+                          dependencies: ["SwiftLearnLinearModels", "SwiftLearnData", "SwiftLearnTensor", "SwiftLearnSystem",
+                                         "BenchmarkSupport"],
+                          path: "Benchmarks/LinearBench", exclude: ["sklearn_reference.py"]),
         .executableTarget(name: "ImageBench", dependencies: ["SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor", "BenchmarkSupport"],
                           path: "Benchmarks/ImageBench", exclude: ["keras_reference.py", "make_images.py", "run_bench.py"]),
 

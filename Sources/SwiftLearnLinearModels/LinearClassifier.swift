@@ -168,5 +168,12 @@ extension LinearClassifier {
     }
 }
 
+/// The natural logarithm of every probability (`predict_log_proba`).
+func logarithms<Scalar: TensorFloatingPoint>(of probabilities: Tensor<Scalar>) -> Tensor<Scalar> {
+    Tensor(shape: probabilities.shape) { buffer in
+        for index in 0..<probabilities.count { buffer[index] = Scalar(log(probabilities.scalars[index].doubleValue)) }
+    }
+}
+
 /// `1 / (1 + e^(-z))`, scipy's `expit`.
 func logistic(_ z: Double) -> Double { 1 / (1 + exp(-z)) }

@@ -152,10 +152,7 @@ public struct LogisticRegression: LinearClassifier {
     /// The natural logarithm of ``predictProba(_:)``.
     public func predictLogProba<Scalar: TensorFloatingPoint>(_ x: Tensor<Scalar>) throws(LinearModelError)
         -> Tensor<Scalar> {
-        let probabilities = try predictProba(x)
-        return Tensor(shape: probabilities.shape) { buffer in
-            for index in 0..<probabilities.count { buffer[index] = Scalar(log(probabilities.scalars[index].doubleValue)) }
-        }
+        logarithms(of: try predictProba(x))
     }
 
     /// scikit-learn's `compute_class_weight` with sample weights: `.balanced` is `S / (K · Sₖ)`, `Sₖ` the weight

@@ -313,11 +313,6 @@ public struct SGDClassifier: LinearClassifier {
     /// The natural logarithm of ``predictProba(_:)``.
     public func predictLogProba<Scalar: TensorFloatingPoint>(_ x: Tensor<Scalar>) throws(LinearModelError)
         -> Tensor<Scalar> {
-        let probabilities = try predictProba(x)
-        return Tensor(shape: probabilities.shape) { buffer in
-            for index in 0..<probabilities.count {
-                buffer[index] = Scalar(log(probabilities.scalars[index].doubleValue))
-            }
-        }
+        logarithms(of: try predictProba(x))
     }
 }

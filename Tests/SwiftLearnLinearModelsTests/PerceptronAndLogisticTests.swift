@@ -71,7 +71,9 @@ final class LogisticRegressionTests: XCTestCase {
             }
             let weights = (reference["sample_weight"] as? Bool ?? false) ? Reference.sampleWeights(count: x.shape[0]) : nil
             try model.fit(x, y, sampleWeight: weights)
-            let proba = try model.predictProba(try selectSamples(x, at: Array(0..<6)))
+            let head = try selectSamples(x, at: Array(0..<6))
+            let proba = try model.predictProba(head)
+            XCTAssertEqual(try model.predictLogProba(head).scalars, proba.scalars.map { Foundation.log($0) }, name)
             try assertMatches(model, reference, x: x, y: y, tolerance: 1e-6, nIter: model.nIter, t: nil, proba: proba)
             XCTAssertEqual(model.converged, name != "one_iteration" , name)
         }
@@ -95,26 +97,20 @@ final class LogisticRegressionTests: XCTestCase {
             }
             return total / Double(n) + w.reduce(0) { $0 + $1 * $1 } / (2 * 0.5 * Double(n))
         }
-        var w = coef.scalars, b = intercept.scalars
+        // Parameters: the k·d weights, then the k intercepts.
+        var parameters = coef.scalars + intercept.scalars
+        func value() -> Double { objective(Array(parameters[..<(k * d)]), Array(parameters[(k * d)...])) }
         let h = 1e-6
-        for index in 0..<(k * d) {
-            let saved = w[index]
-            w[index] = saved + h
-            let up = objective(w, b)
-            w[index] = saved - h
-            let down = objective(w, b)
-            w[index] = saved
-            XCTAssertEqual((up - down) / (2 * h), 0, accuracy: 1e-7, "∂f/∂w[\(index)]")
+        for index in parameters.indices {
+            let saved = parameters[index]
+            parameters[index] = saved + h
+            let up = value()
+            parameters[index] = saved - h
+            let down = value()
+            parameters[index] = saved
+            XCTAssertEqual((up - down) / (2 * h), 0, accuracy: 1e-7, "∂f/∂parameter[\(index)]")
         }
-        for index in 0..<k {
-            let saved = b[index]
-            b[index] = saved + h
-            let up = objective(w, b)
-            b[index] = saved - h
-            let down = objective(w, b)
-            b[index] = saved
-            XCTAssertEqual((up - down) / (2 * h), 0, accuracy: 1e-7, "∂f/∂b[\(index)]")
-        }
+        let b = intercept.scalars
         // The intercepts of the over-parametrized softmax keep the zero sum they start from.
         XCTAssertEqual(b.reduce(0, +), 0, accuracy: 1e-9)
     }
