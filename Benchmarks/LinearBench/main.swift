@@ -15,7 +15,7 @@ import SwiftLearnSystem
 import SwiftLearnTensor
 
 var threads = Parallelism.threadCount
-var repeats = 7
+var repeats = 3
 var samples = 48_000
 var json = false
 var arguments = Array(CommandLine.arguments.dropFirst())

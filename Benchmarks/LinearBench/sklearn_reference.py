@@ -29,7 +29,7 @@ def read_idx(path):
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=1)
-parser.add_argument("--repeats", type=int, default=7)
+parser.add_argument("--repeats", type=int, default=3)
 parser.add_argument("--samples", type=int, default=48000)
 options = parser.parse_args()
 images = read_idx("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")[:options.samples]

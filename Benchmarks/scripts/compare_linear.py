@@ -2,10 +2,10 @@
 """Runs linear-bench and scikit-learn's SGDClassifier side by side, alternating, and prints medians and ratios.
 
     swift build -c release -Xswiftc -target-cpu -Xswiftc native --product linear-bench
-    python3 Benchmarks/scripts/compare_linear.py .build/release/linear-bench [--repeats N]
+    python3 Benchmarks/scripts/compare_linear.py .build/release/linear-bench [--repeats N] [--threads T]
 
-For 1 thread and then all cores it runs the two programs twice each, alternating, and keeps the median of each
-side's medians. The reference runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE so OpenBLAS picks its own kernel
+For 1 thread and then all cores (or only T threads) it runs the two programs twice each, alternating, and keeps the
+median of each side's medians. The reference runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE so OpenBLAS picks its own kernel
 (SGD's loops do not use BLAS; the kernel is printed for completeness).
 """
 import json
@@ -22,11 +22,12 @@ def run(command, environment):
 
 def main():
     bench = sys.argv[1]
-    repeats = sys.argv[sys.argv.index("--repeats") + 1] if "--repeats" in sys.argv else "5"
+    repeats = sys.argv[sys.argv.index("--repeats") + 1] if "--repeats" in sys.argv else "3"
+    settings = [int(sys.argv[sys.argv.index("--threads") + 1])] if "--threads" in sys.argv else [1, os.cpu_count()]
     here = os.path.dirname(os.path.abspath(__file__))
     reference = os.path.join(here, "..", "LinearBench", "sklearn_reference.py")
     print(f"{'threads':>7} {'what':>22} {'SwiftLearn s':>13} {'scikit-learn s':>15} {'speed-up':>9}")
-    for threads in (1, os.cpu_count()):
+    for threads in settings:
         ours = {"epoch_seconds": [], "fit_max_iter_5_seconds": []}
         theirs = {"epoch_seconds": [], "fit_max_iter_5_seconds": []}
         swift_environment = dict(os.environ, SWIFTLEARN_NUM_THREADS=str(threads))

@@ -44,9 +44,9 @@ let spec = CommandLineSpec(
         CommandLineOption("seed", value: "N", help: "seed of weight initialization, shuffling and dropout", default: "42"),
         CommandLineOption("verbose", value: "0|1|2", help: "fit output: 0 silent, 1 progress bar, 2 one line per epoch",
                           default: "1", choices: ["0", "1", "2"]),
-        CommandLineOption("data-dir", value: "DIR", help: "a folder holding the four Fashion-MNIST IDX files (searched "
-                              + "before $SWIFTLEARN_DATASETS, ~/.cache/swiftlearn/datasets, ~/.keras/datasets, "
-                              + "/usr/share/datasets)"),
+        CommandLineOption("data-dir", value: "DIR", help: "a folder holding the four Fashion-MNIST IDX files, the only "
+                              + "place looked when given (default: $SWIFTLEARN_DATASETS, ~/.cache/swiftlearn/datasets, "
+                              + "~/.keras/datasets, /usr/share/datasets)"),
         CommandLineOption("output-dir", value: "DIR", help: "where pictures and the best model are written",
                           default: "./fashion-mnist-output"),
     ],
