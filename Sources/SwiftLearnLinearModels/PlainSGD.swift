@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// scikit-learn's `our_rand_r`: a 32-bit xorshift (13, 17, 5) reduced to `0 ..< 2³¹`; a zero state becomes 1.
 struct XorShiftRandom {

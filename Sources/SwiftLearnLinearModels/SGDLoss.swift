@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension SGDClassifier {
     /// The loss `L(y, p)` SGD minimizes, of the raw prediction `p = w·x + b` (scikit-learn's `loss`).
