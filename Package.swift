@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "inflate-bench", targets: ["InflateBench"]),
         .executable(name: "train-bench", targets: ["TrainBench"]),
         .executable(name: "image-bench", targets: ["ImageBench"]),
+        .executable(name: "linear-bench", targets: ["LinearBench"]),
         .executable(name: "fashion-mnist", targets: ["FashionMNISTExample"]),
         .executable(name: "boston-housing", targets: ["BostonHousingExample"]),
         .executable(name: "mnist", targets: ["MNISTExample"]),
@@ -34,6 +35,9 @@ let package = Package(
                 dependencies: ["SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnSystem"]),
 
         // MARK: - Models
+        // scikit-learn's linear classifiers: SGDClassifier, Perceptron, LogisticRegression.
+        .target(name: "SwiftLearnLinearModels",
+                dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnData", "SwiftLearnSystem"]),
         .target(name: "SwiftLearnNN",
                 dependencies: ["SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnSystem",
                                "SwiftLearnCompression"]),
@@ -49,7 +53,7 @@ let package = Package(
         // MARK: - Umbrella
         .target(name: "SwiftLearn", dependencies: [
             "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnSystem", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnCompression",
-            "SwiftLearnData", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
+            "SwiftLearnData", "SwiftLearnLinearModels", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
         ]),
 
         // MARK: - Examples
@@ -71,6 +75,10 @@ let package = Package(
                           dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnData",
                                          "BenchmarkSupport"],
                           path: "Benchmarks/TrainBench"),
+        .executableTarget(name: "LinearBench",
+                          dependencies: ["SwiftLearnLinearModels", "SwiftLearnData", "SwiftLearnTensor", "SwiftLearnSystem",
+                                         "BenchmarkSupport"],
+                          path: "Benchmarks/LinearBench", exclude: ["sklearn_reference.py"]),
         .executableTarget(name: "ImageBench", dependencies: ["SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor", "BenchmarkSupport"],
                           path: "Benchmarks/ImageBench", exclude: ["keras_reference.py", "make_images.py", "run_bench.py"]),
 
@@ -90,7 +98,11 @@ let package = Package(
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnData",
                                    "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnGEMM", "SwiftLearnSystem", "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ExamplesTests", dependencies: ["ExampleSupport", "SwiftLearn", "SwiftLearnTestSupport"]),
+        .testTarget(name: "SwiftLearnLinearModelsTests",
+                    dependencies: ["SwiftLearnLinearModels", "SwiftLearnData", "SwiftLearnTensor", "SwiftLearnSystem",
+                                   "SwiftLearnTestSupport"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["ExampleSupport", "SwiftLearn", "SwiftLearnTestSupport",
+                                                          "BostonHousingExample", "FashionMNISTExample"]),
         .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnNN", "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnNNTests",

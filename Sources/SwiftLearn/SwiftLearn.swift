@@ -6,6 +6,7 @@
 @_exported import SwiftLearnBatches
 @_exported import SwiftLearnCompression
 @_exported import SwiftLearnData
+@_exported import SwiftLearnLinearModels
 @_exported import SwiftLearnNN
 @_exported import SwiftLearnVision
 @_exported import SwiftLearnPlot

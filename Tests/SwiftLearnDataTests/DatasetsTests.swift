@@ -44,17 +44,16 @@ final class DatasetsTests: XCTestCase {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
 
-        // Nothing anywhere: the error lists every place and how to get the files.
+        // Nothing anywhere: the error lists every default place and how to get the files.
         let system = root.appendingPathComponent("usr-share-datasets")
-        let empty = DatasetLocator(directory: explicit, environment: [:], home: home, systemRoot: system)
+        let empty = DatasetLocator(directory: nil, environment: [:], home: home, systemRoot: system)
         do {
             _ = try FashionMNIST.dataset.load(empty)
             XCTFail("expected not found")
         } catch {
             XCTAssertEqual(error.kind, .notFound)
             let message = error.description
-            for fragment in [explicit.path + "/fashion-mnist  (directory argument)", explicit.path + "  (directory argument)",
-                             home.path + "/.cache/swiftlearn/datasets/fashion-mnist  (user cache)",
+            for fragment in [home.path + "/.cache/swiftlearn/datasets/fashion-mnist  (user cache)",
                              home.path + "/.keras/datasets/fashion-mnist  (Keras cache)",
                              system.path + "/fashion-mnist  (system datasets)", "$SWIFTLEARN_DATASETS is not set",
                              "apt-get install dataset-fashion-mnist", "curl -fLO http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/$f.gz",
@@ -86,10 +85,31 @@ final class DatasetsTests: XCTestCase {
         XCTAssertEqual(fromKeras.0.xTrain.shape, [2, 28, 28])
         XCTAssertEqual(fromKeras.0.yTrain.scalars, [8, 9])
 
-        let withEnvironment = DatasetLocator(directory: explicit, environment: ["SWIFTLEARN_DATASETS": environmentRoot.path],
+        let withEnvironment = DatasetLocator(directory: nil, environment: ["SWIFTLEARN_DATASETS": environmentRoot.path],
                                              home: home, systemRoot: system)
         let fromEnvironment = try FashionMNIST.dataset.load(withEnvironment)
         XCTAssertEqual(fromEnvironment.1.yTest.scalars, [4, 5, 6])
+
+        // An explicit directory is the only place looked: an empty one is not found even though the environment
+        // folder and the Keras cache both hold a copy, and the message lists that directory alone.
+        let explicitOnly = DatasetLocator(directory: explicit, environment: ["SWIFTLEARN_DATASETS": environmentRoot.path],
+                                          home: home, systemRoot: system)
+        do {
+            _ = try FashionMNIST.dataset.load(explicitOnly)
+            XCTFail("expected not found: an explicit directory must not fall back to other places")
+        } catch {
+            XCTAssertEqual(error.kind, .notFound)
+            let message = error.description
+            for fragment in [explicit.path + "/fashion-mnist  (directory argument)", explicit.path + "  (directory argument)",
+                             "the directory argument is the only place looked"] {
+                XCTAssertTrue(message.contains(fragment), "message should mention '\(fragment)':\n\(message)")
+            }
+            for absent in [environmentRoot.path, home.path + "/.keras", system.path] {
+                XCTAssertFalse(message.contains(absent), "message should not list '\(absent)':\n\(message)")
+            }
+        }
+        let explicitWithFiles = DatasetLocator(directory: environmentRoot, environment: [:], home: home, systemRoot: system)
+        XCTAssertEqual(try FashionMNIST.dataset.load(explicitWithFiles).0.yTrain.scalars, [4, 5, 6])
 
         // Keras's mnist.npz in the cache root is used for MNIST.
         try FileManager.default.copyItem(at: CodecsFixtures.url("mnist_tiny.npz"),
@@ -99,6 +119,33 @@ final class DatasetsTests: XCTestCase {
         XCTAssertEqual(mnist.0.yTrain.scalars, [5, 0, 4, 1])
         XCTAssertEqual(mnist.1.yTest.scalars, [7, 2])
         XCTAssertEqual(mnist.0.xTrain[0, 1, 0], UInt8(28 % 256))
+    }
+
+    /// An explicit directory that does not exist (or is a file) is an error naming it, never a silent fallback
+    /// to the system copy, which exists on CI.
+    func testMissingExplicitDirectoryIsAnError() throws {
+        let root = try CodecsFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let missing = root.appendingPathComponent("no-such-folder")
+        let loaders: [() throws -> Void] = [{ _ = try FashionMNIST.loadData(directory: missing) },
+                                            { _ = try MNIST.loadData(directory: missing) }]
+        for load in loaders {
+            do {
+                try load()
+                XCTFail("expected an error for \(missing.path)")
+            } catch let error as FormatError {
+                XCTAssertEqual(error.kind, .notFound)
+                XCTAssertEqual(error.file, missing.path)
+                XCTAssertTrue(error.description.hasPrefix(missing.path + ": no such directory; loadData(directory:) looks for"),
+                              error.description)
+                XCTAssertTrue(error.description.contains("only in the directory it is given"), error.description)
+            }
+        }
+        let file = root.appendingPathComponent("plain-file")
+        try Data([1, 2, 3]).write(to: file)
+        assertCodecsFormatError(.notFound, containing: [file.path + ": not a directory", "Fashion-MNIST"]) {
+            try FashionMNIST.loadData(directory: file)
+        }
     }
 
     func testBadLabelsAreReported() throws {

@@ -27,8 +27,10 @@ let spec = CommandLineSpec(
         + "EarlyStopping(patience, restoreBestWeights). With --json the last line holds the last run's results and, "
         + "for several runs, all of them under \"runs\".",
     options: [
-        CommandLineOption("model", value: "NAME", help: "which model of the tutorial to train", default: "dropout",
-                          choices: modelNames + ["all"]),
+        CommandLineOption("model", value: "NAME", help: "which model of the tutorial to train (logistic: the chapter's "
+                              + "opening SGDClassifier with 5-fold cross-validation on the 60,000 training images)",
+                          default: "dropout", choices: modelNames + ["logistic", "all"]),
+        CommandLineOption("max-iter", value: "N", help: "SGDClassifier's epochs for --model logistic", default: "5"),
         CommandLineOption("optimizer", value: "NAME",
                           help: "update rule with Keras's default learning rate (nesterov: SGD with momentum 0.9 and "
                               + "Nesterov)", default: "adam", choices: OptimizerChoice.names + ["all"]),
@@ -42,9 +44,9 @@ let spec = CommandLineSpec(
         CommandLineOption("seed", value: "N", help: "seed of weight initialization, shuffling and dropout", default: "42"),
         CommandLineOption("verbose", value: "0|1|2", help: "fit output: 0 silent, 1 progress bar, 2 one line per epoch",
                           default: "1", choices: ["0", "1", "2"]),
-        CommandLineOption("data-dir", value: "DIR", help: "a folder holding the four Fashion-MNIST IDX files (searched "
-                              + "before $SWIFTLEARN_DATASETS, ~/.cache/swiftlearn/datasets, ~/.keras/datasets, "
-                              + "/usr/share/datasets)"),
+        CommandLineOption("data-dir", value: "DIR", help: "a folder holding the four Fashion-MNIST IDX files, the only "
+                              + "place looked when given (default: $SWIFTLEARN_DATASETS, ~/.cache/swiftlearn/datasets, "
+                              + "~/.keras/datasets, /usr/share/datasets)"),
         CommandLineOption("output-dir", value: "DIR", help: "where pictures and the best model are written",
                           default: "./fashion-mnist-output"),
     ],
@@ -53,6 +55,7 @@ let spec = CommandLineSpec(
         "swift run -c release fashion-mnist",
         "swift run -c release fashion-mnist --model all --epochs 5",
         "swift run -c release fashion-mnist --model relu --optimizer all --epochs 5 --json",
+        "swift run -c release fashion-mnist --model logistic --json",
     ])
 
 /// The tutorial's models; every one starts with Flatten so the 28x28 images go in as they are.
@@ -111,6 +114,11 @@ runExample(spec) { arguments in
     // Data: the loader's error says where it looked and how to install the files.
     let loadClock = Stopwatch()
     let ((trainImages, trainLabels), (testImages, testLabels)) = try FashionMNIST.loadData(directory: dataDirectory)
+    if modelChoice == "logistic" {
+        return try LogisticTutorial.run(images: trainImages, labels: trainLabels,
+                                        maxIter: try arguments.int("max-iter", in: 1...100_000), seed: seed, folds: 5,
+                                        limit: trainLimit)
+    }
     let ((xTrainAll, xValid), (yTrainAll, yValid)) = try trainTestSplit(Tensor<Float>(trainImages) / 255, trainLabels,
                                                                          testSize: 0.2, randomState: 42)
     var (xTrain, yTrain) = (xTrainAll, yTrainAll)

@@ -21,7 +21,8 @@ let spec = CommandLineSpec(
                               + "files are absent, e.g. ../shared/datasets/mnist_5k.csv.gz"),
         CommandLineOption("source", value: "KIND", help: "auto: the IDX files when present, else --csv",
                           default: "auto", choices: ["auto", "idx", "csv"]),
-        CommandLineOption("data-dir", value: "DIR", help: "a folder holding the four MNIST IDX files (searched first)"),
+        CommandLineOption("data-dir", value: "DIR", help: "a folder holding the four MNIST IDX files (the only place "
+                              + "looked when given)"),
         CommandLineOption("test-size", value: "F", help: "fraction of the CSV rows kept for testing", default: "0.2"),
         CommandLineOption("epochs", value: "N", help: "passes over the training data", default: "10"),
         CommandLineOption("batch-size", value: "N", help: "samples per gradient step", default: "128"),

@@ -3,12 +3,13 @@ import SwiftLearnTensor
 
 /// Where dataset loaders look for files, in order, and how they explain a miss.
 ///
-/// Roots, in order:
-/// 1. the `directory` argument of the loader;
-/// 2. the `SWIFTLEARN_DATASETS` environment variable;
-/// 3. the user cache: `$XDG_CACHE_HOME/swiftlearn/datasets` (default `~/.cache/swiftlearn/datasets`);
-/// 4. Keras's cache, `~/.keras/datasets`;
-/// 5. `/usr/share/datasets` (Debian's `dataset-*` packages).
+/// A `directory` argument is the only root: the loader looks there and nowhere else, and a directory that does
+/// not exist is an error naming it (a typo must not silently load another copy). Without one, the roots are,
+/// in order:
+/// 1. the `SWIFTLEARN_DATASETS` environment variable;
+/// 2. the user cache: `$XDG_CACHE_HOME/swiftlearn/datasets` (default `~/.cache/swiftlearn/datasets`);
+/// 3. Keras's cache, `~/.keras/datasets`;
+/// 4. `/usr/share/datasets` (Debian's `dataset-*` packages).
 ///
 /// In each root the dataset's own folder (`<root>/<name>`, e.g. `fashion-mnist`) is tried before the root itself.
 struct DatasetLocator {
@@ -20,13 +21,17 @@ struct DatasetLocator {
     var roots: [Root] = []
     /// Notes for the error message (e.g. "SWIFTLEARN_DATASETS is not set").
     var notes: [String] = []
+    /// The loader's `directory` argument, when given: then the only root.
+    var explicitDirectory: URL?
 
     static let environmentVariable = "SWIFTLEARN_DATASETS"
 
     init(directory: URL?, environment: [String: String], home: URL?,
          systemRoot: URL = URL(fileURLWithPath: "/usr/share/datasets", isDirectory: true)) {
         if let directory {
+            explicitDirectory = directory
             roots.append(Root(url: directory, origin: "directory argument"))
+            return
         }
         if let value = environment[DatasetLocator.environmentVariable], !value.isEmpty {
             roots.append(Root(url: URL(fileURLWithPath: value, isDirectory: true), origin: "$\(DatasetLocator.environmentVariable)"))
@@ -96,6 +101,19 @@ struct IDXImageDataset {
 
     /// Finds the dataset or throws a ``FormatError`` listing every place searched and how to get the files.
     func locate(_ locator: DatasetLocator) throws(FormatError) -> Source {
+        if let directory = locator.explicitDirectory {
+            var isDirectory = false
+            let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
+            guard exists, isDirectory else {
+                throw FormatError(
+                    .notFound, file: directory.path,
+                    (exists ? "not a directory" : "no such directory")
+                        + "; loadData(directory:) looks for \(displayName) only in the directory it is given."
+                        + " Pass the folder holding the four IDX files, or leave `directory` out to search"
+                        + " $\(DatasetLocator.environmentVariable), ~/.cache/swiftlearn/datasets, ~/.keras/datasets"
+                        + " and /usr/share/datasets.")
+            }
+        }
         var searched: [String] = []
         for (directory, origin) in locator.directories(for: folderName) {
             let files = IDXImageDataset.fileStems.map { DatasetLocator.existingFile(in: directory, names: IDXImageDataset.variants(of: $0)) }
@@ -109,6 +127,9 @@ struct IDXImageDataset {
             + IDXImageDataset.fileStems.map { $0 + "[.gz]" }.joined(separator: ", ") + ")"
             + (npzName.map { " or \($0)" } ?? "") + " in:\n" + searched.joined(separator: "\n")
         if !locator.notes.isEmpty { message += "\n  (" + locator.notes.joined(separator: "; ") + ")" }
+        if locator.explicitDirectory != nil {
+            message += "\n(the directory argument is the only place looked; leave it out to search the default places)"
+        }
         message += "\nTo get the files:\n" + installHint.map { "  " + $0 }.joined(separator: "\n")
         message += "\nor pass the folder holding them: loadData(directory: URL(fileURLWithPath: \"/path/to/\(folderName)\")),"
             + " or set \(DatasetLocator.environmentVariable) to a folder containing \(folderName)/."

@@ -10,10 +10,11 @@ import SwiftLearnTensor
 /// FashionMNIST.classNames[Int(yTrain[0])]     // "Ankle boot"
 /// ```
 ///
-/// No network access: the loader looks, in order, in `directory`, in `$SWIFTLEARN_DATASETS` (a folder containing
-/// `fashion-mnist/` or the files directly), in `~/.cache/swiftlearn/datasets/fashion-mnist` (or under
-/// `$XDG_CACHE_HOME`), in `~/.keras/datasets/fashion-mnist`, then in `/usr/share/datasets/fashion-mnist`
-/// (Debian's `dataset-fashion-mnist` package). It wants the four IDX files, gzip-compressed or not:
+/// No network access. Given a `directory`, the loader looks there only (the folder itself, then a
+/// `fashion-mnist/` folder inside it); a directory that does not exist is an error naming it. Without one it looks,
+/// in order, in `$SWIFTLEARN_DATASETS` (a folder containing `fashion-mnist/` or the files directly), in
+/// `~/.cache/swiftlearn/datasets/fashion-mnist` (or under `$XDG_CACHE_HOME`), in `~/.keras/datasets/fashion-mnist`,
+/// then in `/usr/share/datasets/fashion-mnist` (Debian's `dataset-fashion-mnist` package). It wants the four IDX files, gzip-compressed or not:
 /// `train-images-idx3-ubyte.gz`, `train-labels-idx1-ubyte.gz`, `t10k-images-idx3-ubyte.gz`, `t10k-labels-idx1-ubyte.gz`.
 /// When they are nowhere, the error lists each place searched and how to get them.
 public enum FashionMNIST {
@@ -34,8 +35,10 @@ public enum FashionMNIST {
         ])
 
     /// Loads the training and test sets: images `[n, 28, 28]` and labels `[n]` (0...9), both `UInt8`.
-    /// - Parameter directory: a folder holding the files (or a `fashion-mnist/` folder with them); searched first.
-    /// - Throws: ``FormatError`` (`.notFound` listing the places searched, or a file's decoding error).
+    /// - Parameter directory: a folder holding the files (or a `fashion-mnist/` folder with them); when given, the
+    ///   only place looked.
+    /// - Throws: ``FormatError``: `.notFound` naming a `directory` that does not exist, or listing the places
+    ///   searched; a file's decoding error.
     public static func loadData(directory: URL? = nil) throws(FormatError)
         -> ((xTrain: Tensor<UInt8>, yTrain: Tensor<UInt8>), (xTest: Tensor<UInt8>, yTest: Tensor<UInt8>)) {
         try dataset.load(DatasetLocator.current(directory: directory))

@@ -10,8 +10,8 @@ import SwiftLearnTensor
 /// ```
 ///
 /// No network access: the same search as ``FashionMNIST/loadData(directory:)`` with the folder name `mnist`
-/// (`directory`, `$SWIFTLEARN_DATASETS`, `~/.cache/swiftlearn/datasets`, `~/.keras/datasets`,
-/// `/usr/share/datasets`). In each place it accepts the four IDX files (gzip-compressed or not) or Keras's
+/// (only `directory` when it is given, else `$SWIFTLEARN_DATASETS`, `~/.cache/swiftlearn/datasets`,
+/// `~/.keras/datasets`, `/usr/share/datasets`). In each place it accepts the four IDX files (gzip-compressed or not) or Keras's
 /// `mnist.npz` (arrays `x_train`, `y_train`, `x_test`, `y_test`), so a Keras cache is picked up as is.
 public enum MNIST {
     /// Label names ("0" ... "9").
