@@ -22,7 +22,7 @@ final class DecoderRegressionTests: XCTestCase {
         // weight is charged against the file's tensor data before it is allocated.
         "model/oom-dense-300M-units.safetensors": "needs more weight values than the file holds (weight 'dense_2/kernel' alone needs 1800000000",
         "model/oom-flatten-6G-inputs.safetensors": "weight 'kernel' of shape (6000000000, 3) needs positive extents and at most 2147483647 values",
-        "model/overflow-input-shape.safetensors": "has build_input_shape [3037000500, 3037000500], expected a non-empty list of positive integers",
+        "model/overflow-input-shape.safetensors": "has build_input_shape [3037000500,3037000500], expected a non-empty list of positive integers",
         // Issue 13: nesting that overflowed the stack of the recursive parsers (made by
         // Fixtures/make_nesting_regressions.py); now refused at the 128-level limit.
         "npy/stack-overflow-20000-parens.npy": "byte offset 187: NPY header is not a valid Python literal: tuples, lists and dictionaries nested more than 128 levels deep (the limit is 128)",

@@ -224,7 +224,7 @@ public func loadModel(_ path: String) throws -> Sequential {
         throw fail("metadata 'architecture' lacks build_input_shape")
     }
     guard let buildShape = buildValue.intArray, !buildShape.isEmpty, buildShape.allSatisfy({ $0 > 0 && $0 <= Int(Int32.max) }) else {
-        throw fail("metadata 'architecture' has build_input_shape \(buildValue.compactText), expected a non-empty list of positive integers up to \(Int32.max)")
+        throw fail("metadata 'architecture' has build_input_shape \(buildValue), expected a non-empty list of positive integers up to \(Int32.max)")
     }
     // Building allocates every weight; a few hundred bytes of JSON must not be able to ask for gigabytes,
     // so the layers may create no more weight values than the file's tensor data holds.

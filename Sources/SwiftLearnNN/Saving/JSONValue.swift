@@ -58,18 +58,6 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         return result
     }
 
-    /// Short JSON-like text for error messages: `[3, 4]`, `"relu"`, `{...}`.
-    var compactText: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let value): return String(value)
-        case .number(let value): return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        case .string(let value): return "\"\(value)\""
-        case .array(let values): return "[" + values.map(\.compactText).joined(separator: ", ") + "]"
-        case .object(let fields): return "{" + fields.keys.sorted().map { "\"\($0)\": \(fields[$0]!.compactText)" }.joined(separator: ", ") + "}"
-        }
-    }
-
     static func shape(_ shape: [Int]?) -> JSONValue {
         guard let shape else { return .null }
         return .array(shape.map { .number(Double($0)) })
