@@ -43,17 +43,19 @@ let package = Package(
                                "SwiftLearnCompression"]),
 
         // MARK: - Images
+        // PNG and JPEG decoders and encoders on raw pixels, below everything that shows or feeds images.
+        .target(name: "SwiftLearnImageCodecs", dependencies: ["SwiftLearnCompression", "SwiftLearnSystem"]),
         .target(name: "SwiftLearnVision",
-                dependencies: ["SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnData",
+                dependencies: ["SwiftLearnImageCodecs", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnRandom", "SwiftLearnData",
                                "SwiftLearnSystem"]),
 
         // MARK: - Charts
-        .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnCompression", "SwiftLearnSystem"]),
+        .target(name: "SwiftLearnPlot", dependencies: ["SwiftLearnImageCodecs", "SwiftLearnTensor", "SwiftLearnSystem"]),
 
         // MARK: - Umbrella
         .target(name: "SwiftLearn", dependencies: [
             "SwiftLearnGEMM", "SwiftLearnRandom", "SwiftLearnSystem", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnCompression",
-            "SwiftLearnData", "SwiftLearnLinearModels", "SwiftLearnNN", "SwiftLearnVision", "SwiftLearnPlot",
+            "SwiftLearnData", "SwiftLearnLinearModels", "SwiftLearnNN", "SwiftLearnImageCodecs", "SwiftLearnVision", "SwiftLearnPlot",
         ]),
 
         // MARK: - Examples
@@ -79,7 +81,8 @@ let package = Package(
                           dependencies: ["SwiftLearnLinearModels", "SwiftLearnData", "SwiftLearnTensor", "SwiftLearnSystem",
                                          "BenchmarkSupport"],
                           path: "Benchmarks/LinearBench", exclude: ["sklearn_reference.py"]),
-        .executableTarget(name: "ImageBench", dependencies: ["SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor", "BenchmarkSupport"],
+        .executableTarget(name: "ImageBench",
+                          dependencies: ["SwiftLearnImageCodecs", "SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor", "BenchmarkSupport"],
                           path: "Benchmarks/ImageBench", exclude: ["keras_reference.py", "make_images.py", "run_bench.py"]),
 
         // MARK: - Tests
@@ -93,7 +96,11 @@ let package = Package(
                     dependencies: ["SwiftLearnData", "SwiftLearnTensor", "SwiftLearnCompression", "SwiftLearnRandom", "SwiftLearnTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "SwiftLearnCompressionTests", dependencies: ["SwiftLearnCompression", "SwiftLearnTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "SwiftLearnPlotTests", dependencies: ["SwiftLearnPlot", "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnTestSupport"]),
+        .testTarget(name: "SwiftLearnImageCodecsTests",
+                    dependencies: ["SwiftLearnImageCodecs", "SwiftLearnCompression", "SwiftLearnTestSupport"]),
+        .testTarget(name: "SwiftLearnPlotTests",
+                    dependencies: ["SwiftLearnPlot", "SwiftLearnImageCodecs", "SwiftLearnCompression", "SwiftLearnTensor", "SwiftLearnSystem",
+                                   "SwiftLearnTestSupport"]),
         .testTarget(name: "SwiftLearnRobustnessTests",
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnData",
                                    "SwiftLearnCompression", "SwiftLearnVision", "SwiftLearnGEMM", "SwiftLearnSystem", "SwiftLearnTestSupport"],
@@ -104,8 +111,9 @@ let package = Package(
         .testTarget(name: "ExamplesTests", dependencies: ["ExampleSupport", "SwiftLearn", "SwiftLearnTestSupport",
                                                           "BostonHousingExample", "FashionMNISTExample"],
                     exclude: ["make_readme_snippets.py"]),
-        .testTarget(name: "SwiftLearnVisionTests", dependencies: ["SwiftLearnVision", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnNN", "SwiftLearnTestSupport"],
-                    exclude: ["Fixtures"]),
+        .testTarget(name: "SwiftLearnVisionTests",
+                    dependencies: ["SwiftLearnVision", "SwiftLearnImageCodecs", "SwiftLearnTensor", "SwiftLearnBatches", "SwiftLearnNN",
+                                   "SwiftLearnTestSupport"]),
         .testTarget(name: "SwiftLearnNNTests",
                     dependencies: ["SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnGEMM", "SwiftLearnSystem",
                                    "SwiftLearnTestSupport"],

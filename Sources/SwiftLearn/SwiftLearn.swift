@@ -8,5 +8,6 @@
 @_exported import SwiftLearnData
 @_exported import SwiftLearnLinearModels
 @_exported import SwiftLearnNN
+@_exported import SwiftLearnImageCodecs
 @_exported import SwiftLearnVision
 @_exported import SwiftLearnPlot

@@ -3,8 +3,72 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import SwiftLearnImageCodecs
+import SwiftLearnSystem
 
-/// What every chart shares: size validation, PNG rendering of a scene, and writing by file extension.
+/// What every chart shares: a default picture size and output as SVG text, PNG bytes or a file.
+///
+/// ``LineChart``, ``ConfusionMatrixHeatmap`` and ``ImageGrid`` lay out a ``Scene`` for a size; this protocol turns
+/// it into output, so all charts write the same way:
+///
+/// ```swift
+/// try chart.write(to: URL(fileURLWithPath: "loss.png"))   // PNG or SVG by extension
+/// try chart.write(to: "loss.svg")                        // a path, as matplotlib's savefig("loss.svg")
+/// let bytes = try chart.png(width: 1200, height: 800)
+/// ```
+public protocol Chart: Sendable {
+    /// Width in pixels used by ``svg()``, ``png()`` and ``write(to:)-(URL)``.
+    var width: Int { get }
+    /// Height in pixels used by ``svg()``, ``png()`` and ``write(to:)-(URL)``.
+    var height: Int { get }
+    /// The drawing at `width x height` pixels.
+    func scene(width: Int, height: Int) -> Scene
+}
+
+extension Chart {
+    /// SVG 1.1 text at the chart's size.
+    public func svg() -> String { SVGWriter.render(scene(width: width, height: height)) }
+
+    /// SVG 1.1 text at `width x height`.
+    /// - Throws: ``PlotError/invalidArgument(_:)`` outside 16...16384 pixels per side.
+    public func svg(width: Int, height: Int) throws(PlotError) -> String {
+        try ChartOutput.validateSize(width: width, height: height)
+        return SVGWriter.render(scene(width: width, height: height))
+    }
+
+    /// A PNG file (RGBA) at the chart's size.
+    public func png() -> [UInt8] { ChartOutput.png(scene(width: width, height: height)) }
+
+    /// A PNG file (RGBA) at `width x height`.
+    /// - Throws: ``PlotError/invalidArgument(_:)`` outside 16...16384 pixels per side.
+    public func png(width: Int, height: Int) throws(PlotError) -> [UInt8] {
+        try ChartOutput.validateSize(width: width, height: height)
+        return ChartOutput.png(scene(width: width, height: height))
+    }
+
+    /// Writes SVG for `.svg` and PNG for `.png` (case-insensitive) at the chart's size, atomically.
+    /// - Throws: ``PlotError/writeFailed(path:reason:)`` naming the file for another extension or a failed write.
+    public func write(to url: URL) throws(PlotError) {
+        try write(to: url.path(percentEncoded: false))
+    }
+
+    /// ``write(to:)-(URL)`` for a file path.
+    public func write(to path: String) throws(PlotError) {
+        switch pathExtension(path) {
+        case "svg": try ChartOutput.write(Array(svg().utf8), toPath: path)
+        case "png": try ChartOutput.write(png(), toPath: path)
+        case let other:
+            throw PlotError.writeFailed(path: path, reason: "unsupported file extension \"\(other)\", expected .png or .svg")
+        }
+    }
+
+    private func pathExtension(_ path: String) -> String {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "" }
+        return path[path.index(after: dot)...].lowercased()
+    }
+}
+
+/// Size validation, rasterizing and crash-safe writing for ``Chart``.
 enum ChartOutput {
     static let sizeLimit = 16...16384
 
@@ -21,16 +85,12 @@ enum ChartOutput {
         return PNGEncoder.encode(rgba: canvas.pixels, width: canvas.width, height: canvas.height)
     }
 
-    /// Writes SVG for `.svg` paths and PNG for `.png` paths (case-insensitive), atomically.
-    static func write(to url: URL, svg: () -> String, png: () -> [UInt8]) throws(PlotError) {
-        let path = url.path(percentEncoded: false)
-        let pathExtension = url.pathExtension.lowercased()
-        switch pathExtension {
-        case "svg": try AtomicFile.write(Array(svg().utf8), toPath: path)
-        case "png": try AtomicFile.write(png(), toPath: path)
-        default:
-            throw PlotError.writeFailed(
-                path: path, reason: "unsupported file extension \"\(pathExtension)\", expected .png or .svg")
+    /// Through `FileIO.writeAtomically`, failures reported as ``PlotError``.
+    static func write(_ bytes: [UInt8], toPath path: String) throws(PlotError) {
+        do {
+            try FileIO.writeAtomically(bytes, toPath: path)
+        } catch {
+            throw PlotError.writeFailed(path: error.path, reason: error.reason)
         }
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import SwiftLearnSystem
 
 /// A confusion-matrix heatmap like scikit-learn's `ConfusionMatrixDisplay`: true labels down the rows,
 /// predicted labels across the columns, the count in each cell (white on dark cells, black on light ones),
@@ -12,7 +13,7 @@ import Foundation
 /// let heatmap = try ConfusionMatrixHeatmap(matrix: counts, classNames: ["T-shirt/top", "Trouser", ...])
 /// try heatmap.write(to: URL(fileURLWithPath: "confusion.png"))
 /// ```
-public struct ConfusionMatrixHeatmap: Sendable {
+public struct ConfusionMatrixHeatmap: Chart {
     /// The displayed values: counts, or row fractions when built with `normalized: true`.
     public let values: [[Double]]
     public let classNames: [String]
@@ -81,21 +82,9 @@ public struct ConfusionMatrixHeatmap: Sendable {
         self.height = height
     }
 
-    public func svg() -> String { SVGWriter.render(scene(width: width, height: height)) }
 
-    public func svg(width: Int, height: Int) throws(PlotError) -> String {
-        try ChartOutput.validateSize(width: width, height: height)
-        return SVGWriter.render(scene(width: width, height: height))
-    }
 
-    public func renderPNG(width: Int, height: Int) throws(PlotError) -> [UInt8] {
-        try ChartOutput.validateSize(width: width, height: height)
-        return ChartOutput.png(scene(width: width, height: height))
-    }
 
-    public func write(to url: URL) throws(PlotError) {
-        try ChartOutput.write(to: url, svg: { svg() }, png: { ChartOutput.png(scene(width: width, height: height)) })
-    }
 
     /// Text colour for a cell: white or black, whichever contrasts more (WCAG contrast ratio).
     static func textColor(on background: PlotColor) -> PlotColor {
@@ -105,7 +94,7 @@ public struct ConfusionMatrixHeatmap: Sendable {
 
     /// Counts print as integers; a matrix with any fractional value prints every cell with `decimals` places.
     func cellText(_ value: Double) -> String {
-        valuesAreIntegers ? NumberFormatting.fixed(value, decimals: 0) : NumberFormatting.fixed(value, decimals: decimals)
+        valuesAreIntegers ? DecimalText.fixed(value, digits: 0) : DecimalText.fixed(value, digits: decimals)
     }
 
     /// The value mapped to the top of the colour bar.
@@ -114,7 +103,7 @@ public struct ConfusionMatrixHeatmap: Sendable {
         return maximum > 0 ? maximum : 1
     }
 
-    func scene(width: Int, height: Int) -> Scene {
+    public func scene(width: Int, height: Int) -> Scene {
         var scene = Scene(width: width, height: height)
         // Text scales with the picture, but the cells must still hold the widest number (3 digits at least).
         let n = values.count
@@ -135,7 +124,7 @@ public struct ConfusionMatrixHeatmap: Sendable {
         let top = (pad + (title.isEmpty ? 0 : ChartMetrics.capHeight(titleFont) + 5 * u)).rounded()
         let left = (pad + (yLabel.isEmpty ? 0 : cap + 5 * u) + nameWidth + 2 * u + tickLength).rounded()
         // Colour bar labels: estimate with the widest possible label.
-        let barTicksEstimate = NumberFormatting.tickLabels(NiceTicks.values(from: 0, to: vmax, maxIntervals: 5,
+        let barTicksEstimate = NiceTicks.labels(NiceTicks.values(from: 0, to: vmax, maxIntervals: 5,
                                                                             integer: integerValues))
         let barLabelWidth = barTicksEstimate.map { ChartMetrics.textWidth($0, f) }.max() ?? 0
         let barWidth = 5 * u
@@ -216,7 +205,7 @@ public struct ConfusionMatrixHeatmap: Sendable {
         let nbins = max(1, min(9, Int(gridSize / (Double(10 * f) * 2))))
         let barTicks = NiceTicks.values(from: 0, to: vmax, maxIntervals: nbins, integer: integerValues)
             .filter { $0 >= 0 && $0 <= vmax * (1 + 1e-9) }
-        for (tick, label) in zip(barTicks, NumberFormatting.tickLabels(barTicks)) {
+        for (tick, label) in zip(barTicks, NiceTicks.labels(barTicks)) {
             let y = (bottom - tick / vmax * gridSize - lineWidth / 2).rounded()
             scene.add(.rect(x: barX + barWidth, y: y, width: tickLength, height: lineWidth, fill: .ink, stroke: nil,
                             strokeWidth: 0))

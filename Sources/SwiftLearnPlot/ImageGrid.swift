@@ -13,7 +13,7 @@ import Foundation
 /// let grid = try ImageGrid(images: samples, columns: 5, captions: labels.map { classNames[$0] })
 /// try grid.write(to: URL(fileURLWithPath: "samples.png"))
 /// ```
-public struct ImageGrid: Sendable {
+public struct ImageGrid: Chart {
     public let images: [PlotImage]
     public let columns: Int
     public let captions: [String]?
@@ -72,23 +72,11 @@ public struct ImageGrid: Sendable {
         self.height = height
     }
 
-    public func svg() -> String { SVGWriter.render(scene(width: width, height: height)) }
 
-    public func svg(width: Int, height: Int) throws(PlotError) -> String {
-        try ChartOutput.validateSize(width: width, height: height)
-        return SVGWriter.render(scene(width: width, height: height))
-    }
 
-    public func renderPNG(width: Int, height: Int) throws(PlotError) -> [UInt8] {
-        try ChartOutput.validateSize(width: width, height: height)
-        return ChartOutput.png(scene(width: width, height: height))
-    }
 
-    public func write(to url: URL) throws(PlotError) {
-        try ChartOutput.write(to: url, svg: { svg() }, png: { ChartOutput.png(scene(width: width, height: height)) })
-    }
 
-    func scene(width: Int, height: Int) -> Scene {
+    public func scene(width: Int, height: Int) -> Scene {
         var scene = Scene(width: width, height: height)
         let rows = (images.count + columns - 1) / columns
         let outer = max(4.0, (Double(min(width, height)) / 60).rounded())

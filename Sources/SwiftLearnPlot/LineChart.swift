@@ -18,7 +18,7 @@ import Foundation
 /// // Or straight from a Keras-style history dictionary:
 /// let curves = try LineChart(history: history, keys: ["accuracy", "val_accuracy"], yLabel: "accuracy")
 /// ```
-public struct LineChart: Sendable {
+public struct LineChart: Chart {
     public enum LineStyle: Sendable, Equatable {
         case solid, dashed, dotted
         /// Markers only.
@@ -122,24 +122,9 @@ public struct LineChart: Sendable {
     }
 
     /// The chart as an SVG document at the default size.
-    public func svg() -> String { SVGWriter.render(scene(width: width, height: height)) }
 
-    /// The chart as an SVG document of `width` x `height` pixels.
-    public func svg(width: Int, height: Int) throws(PlotError) -> String {
-        try ChartOutput.validateSize(width: width, height: height)
-        return SVGWriter.render(scene(width: width, height: height))
-    }
 
-    /// The chart as a PNG file (RGBA, 8-bit) of `width` x `height` pixels.
-    public func renderPNG(width: Int, height: Int) throws(PlotError) -> [UInt8] {
-        try ChartOutput.validateSize(width: width, height: height)
-        return ChartOutput.png(scene(width: width, height: height))
-    }
 
-    /// Writes PNG or SVG (chosen by the extension) at the default size, atomically.
-    public func write(to url: URL) throws(PlotError) {
-        try ChartOutput.write(to: url, svg: { svg() }, png: { ChartOutput.png(scene(width: width, height: height)) })
-    }
 
     // MARK: - Layout
 
@@ -175,7 +160,7 @@ public struct LineChart: Sendable {
         while true {
             let ticks = NiceTicks.values(from: lower, to: upper, maxIntervals: nbins, integer: integer)
                 .filter { $0 >= lower - 1e-9 * (upper - lower) && $0 <= upper + 1e-9 * (upper - lower) }
-            let labels = NumberFormatting.tickLabels(ticks)
+            let labels = NiceTicks.labels(ticks)
             let spacing = ticks.count > 1 ? abs(ticks[1] - ticks[0]) / (upper - lower) * length : length
             let needed = horizontal
                 ? (labels.map { ChartMetrics.textWidth($0, font) }.max() ?? 0) + Double(4 * font)
@@ -185,7 +170,7 @@ public struct LineChart: Sendable {
         }
     }
 
-    func scene(width: Int, height: Int) -> Scene {
+    public func scene(width: Int, height: Int) -> Scene {
         var scene = Scene(width: width, height: height)
         let metrics = ChartMetrics(width: width, height: height)
         let f = metrics.font, u = metrics.unit

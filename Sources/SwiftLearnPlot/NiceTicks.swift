@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwiftLearnSystem
 
 /// "Nice" axis tick positions: multiples of 1, 2 or 5 times a power of ten, chosen like matplotlib's
 /// `MaxNLocator(nbins, steps=[1, 2, 5, 10])` (the same arithmetic, so the same ticks for the same limits).
@@ -130,5 +131,22 @@ public enum NiceTicks {
     static func edgeHigh(_ x: Double, step: Double, tolerance: Double) -> Double {
         let (d, m) = pythonDivmod(x, step)
         return abs(m / step) < tolerance ? d : d + 1
+    }
+
+    /// Labels for evenly spaced ticks: all with the same number of decimals, enough to tell neighbours
+    /// apart (matplotlib's ScalarFormatter style, "0.0 0.2 0.4"), or scientific with one shared exponent
+    /// ("2.5e-05") when the values are very large or the step very small.
+    public static func labels(_ ticks: [Double]) -> [String] {
+        guard ticks.count > 0 else { return [] }
+        let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : max(abs(ticks[0]), 1)
+        let largest = ticks.map { abs($0) }.max() ?? 0
+        if largest >= 1e6 || (step > 0 && step < 1e-4) {
+            let exponent = DecimalText.decimalExponent(of: max(largest, step))
+            let mantissaStep = step / pow(10, Double(exponent))
+            let decimals = max(0, min(6, -Int(floor(log10(mantissaStep) + 1e-9))))
+            return ticks.map { DecimalText.scientific($0, exponent: exponent, digits: decimals) }
+        }
+        let decimals = step > 0 ? max(0, min(12, -Int(floor(log10(step) + 1e-9)))) : 0
+        return ticks.map { DecimalText.fixed($0, digits: decimals) }
     }
 }

@@ -1,3 +1,6 @@
+import SwiftLearnImageCodecs
+import SwiftLearnSystem
+
 /// Turns a scene into SVG 1.1 text. Text uses a monospace font sized so that capitals are as tall as the
 /// bitmap font's (7 font pixels): a monospace face keeps the label widths the layout assumed.
 enum SVGWriter {
@@ -52,7 +55,8 @@ enum SVGWriter {
         return out
     }
 
-    static func n(_ value: Double) -> String { NumberFormatting.svg(value) }
+    /// Compact coordinates: at most 2 decimals, trailing zeros removed.
+    static func n(_ value: Double) -> String { DecimalText.trimmed(value, digits: 2) }
 
     static func fill(_ color: PlotColor) -> String {
         var text = " fill=\"\(color.hexString)\""
@@ -84,5 +88,53 @@ enum SVGWriter {
                 + "\(attributes)>\(XMLEscaping.escape(string))</text>\n"
         }
         return "<text x=\"\(n(at.x))\" y=\"\(n(at.y + capHeight / 2))\" \(attributes)>\(XMLEscaping.escape(string))</text>\n"
+    }
+}
+
+/// Text escaping for SVG/XML content and attribute values.
+enum XMLEscaping {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                // XML 1.0 forbids most C0 controls even as character references; drop them.
+                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// RFC 4648 base64, for embedding PNG images in SVG `data:` URIs.
+enum Base64 {
+    static func encode(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let v = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            out += [alphabet[Int(v >> 18)], alphabet[Int((v >> 12) & 63)], alphabet[Int((v >> 6) & 63)],
+                    alphabet[Int(v & 63)]]
+            index += 3
+        }
+        let remaining = bytes.count - index
+        if remaining == 1 {
+            let v = UInt32(bytes[index]) << 16
+            out += [alphabet[Int(v >> 18)], alphabet[Int((v >> 12) & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+        } else if remaining == 2 {
+            let v = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            out += [alphabet[Int(v >> 18)], alphabet[Int((v >> 12) & 63)], alphabet[Int((v >> 6) & 63)],
+                    UInt8(ascii: "=")]
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,16 +1,16 @@
 /// A point in output pixels: x to the right, y down, (0, 0) the top-left corner of the picture.
-struct ScenePoint: Equatable {
+struct ScenePoint: Equatable, Sendable {
     var x: Double
     var y: Double
 }
 
-enum TextAnchor {
+enum TextAnchor: Sendable {
     case start, middle, end
 }
 
 /// How a label is set. `size` is the font pixel size in output pixels: capitals are `7 * size` tall and
 /// each character advances `6 * size` (the built-in bitmap font's grid), in PNG and SVG alike.
-struct TextStyle {
+struct TextStyle: Sendable {
     var size: Int
     var color: PlotColor = .ink
     var anchor: TextAnchor = .middle
@@ -21,7 +21,7 @@ struct TextStyle {
 
 /// One drawing operation. Charts lay out a list of these once; the SVG writer and the rasterizer both
 /// consume it, so the two outputs show the same picture.
-enum ScenePrimitive {
+enum ScenePrimitive: Sendable {
     case rect(x: Double, y: Double, width: Double, height: Double, fill: PlotColor?, stroke: PlotColor?,
               strokeWidth: Double)
     /// An open polyline with round joins and caps; `dash` lists on/off lengths in pixels.
@@ -35,7 +35,9 @@ enum ScenePrimitive {
     case colorRamp(PlotColorMap, x: Double, y: Double, width: Double, height: Double)
 }
 
-struct Scene {
+/// The drawing a chart lays out for one picture size: a list of primitives (opaque) that both the SVG writer
+/// and the rasterizer render, so the two outputs show the same picture.
+public struct Scene: Sendable {
     var width: Int
     var height: Int
     var background: PlotColor = .white

@@ -44,6 +44,33 @@ public enum DecimalText {
         return text + "e" + (exponent < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + String(magnitude)
     }
 
+    /// `value / 10^exponent` with `digits` decimals followed by `e` and the signed exponent of at least two
+    /// digits, for labels that share one exponent (chart ticks): `scientific(2.5e-5, exponent: -5, digits: 1)
+    /// == "2.5e-05"`. Zero is `"0"`.
+    public static func scientific(_ value: Double, exponent: Int, digits: Int) -> String {
+        guard value != 0 else { return "0" }
+        guard value.isFinite else { return fixed(value, digits: digits) }
+        let magnitude = abs(exponent)
+        return fixed(value / power10(exponent), digits: digits) + "e" + (exponent < 0 ? "-" : "+")
+            + (magnitude < 10 ? "0" : "") + String(magnitude)
+    }
+
+    /// ``fixed(_:digits:)`` without trailing zeros (and without a trailing point), for compact attribute
+    /// values such as SVG coordinates: `trimmed(12.50, digits: 2) == "12.5"`, `trimmed(-0.001, digits: 2) == "0"`.
+    public static func trimmed(_ value: Double, digits: Int) -> String {
+        var text = fixed(value, digits: digits)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
+    }
+
+    /// `floor(log10(|value|))` for finite non-zero values (the exponent ``scientific(_:exponent:digits:)`` takes).
+    public static func decimalExponent(of value: Double) -> Int {
+        Int(abs(value).log10Floor)
+    }
+
     /// Thousands separators, as Keras prints parameter counts: `grouped(79510) == "79,510"`.
     public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)

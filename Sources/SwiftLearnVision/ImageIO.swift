@@ -1,22 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
 #endif
+@_exported import SwiftLearnImageCodecs
 import SwiftLearnTensor
-
-/// The file formats the decoders read, recognised by their leading bytes (not the file name).
-public enum ImageFormat: String, Sendable {
-    case png
-    case jpeg
-
-    /// The format of `bytes` from its signature, or `nil` when it is neither PNG nor JPEG.
-    public static func detect(_ bytes: [UInt8]) -> ImageFormat? {
-        if bytes.count >= 8 && Array(bytes[0..<8]) == PNGDecoder.signature { return .png }
-        if bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF { return .jpeg }
-        return nil
-    }
-}
 
 /// Decodes PNG or JPEG bytes (format detected from the signature) into `[height, width, colorMode.channels]`.
 ///
@@ -24,20 +12,22 @@ public enum ImageFormat: String, Sendable {
 /// let pixels = try decodeImage(bytes, colorMode: .grayscale)   // Tensor<UInt8> [h, w, 1]
 /// ```
 /// - Throws: ``ImageError`` naming `file` (when given), the byte offset and what was expected.
-public func decodeImage(_ bytes: [UInt8], colorMode: ColorMode = .rgb, file: String? = nil) throws(ImageError) -> Tensor<UInt8> {
-    try decodeRawImage(bytes, file: file).tensor(colorMode)
+public func decodeImage(_ bytes: [UInt8], colorMode: ColorMode = .rgb, file: String? = nil,
+                        options: ImageDecodingOptions = .default) throws(ImageError) -> Tensor<UInt8> {
+    try decodeRawImage(bytes, file: file, options: options).tensor(colorMode)
 }
 
-/// Reads and decodes an image file, optionally resized to `targetSize` (height, width) like Keras's `load_img`
-/// (convert to the colour mode, then `resize` with `interpolation`; nearest by default).
+/// Reads and decodes an image file, optionally resized to `targetSize` (height, width), like Keras's `load_img`:
+/// convert to the colour mode, then `resize` with `interpolation` (nearest by default).
 ///
 /// ```swift
 /// let image = try loadImage(path: "cats/001.jpg", colorMode: .rgb, targetSize: (112, 112))   // [112, 112, 3]
 /// ```
+/// - Throws: ``ImageError`` naming the file.
 public func loadImage(path: String, colorMode: ColorMode = .rgb, targetSize: (height: Int, width: Int)? = nil,
-                      interpolation: Interpolation = .nearest) throws(ImageError) -> Tensor<UInt8> {
-    let raw = try decodeRawImage(try readFileBytes(path), file: path)
-    let image = raw.tensor(colorMode)
+                      interpolation: Interpolation = .nearest,
+                      options: ImageDecodingOptions = .default) throws(ImageError) -> Tensor<UInt8> {
+    let image = try loadRawImage(from: path, options: options).tensor(colorMode)
     guard let targetSize else { return image }
     do throws(ImageError) {
         return try resizeImage(image, height: targetSize.height, width: targetSize.width, interpolation: interpolation)
@@ -46,52 +36,28 @@ public func loadImage(path: String, colorMode: ColorMode = .rgb, targetSize: (he
     }
 }
 
-func decodeRawImage(_ bytes: [UInt8], file: String?) throws(ImageError) -> RawImage {
-    do throws(ImageError) {
-        switch ImageFormat.detect(bytes) {
-        case .png: return try PNGDecoder.decodeRaw(bytes)
-        case .jpeg: return try JPEGDecoder.decodeRaw(bytes)
-        case nil:
-            let head = bytes.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
-            throw ImageError(offset: 0, "unknown image format (first bytes \(head.isEmpty ? "none: empty file" : head)); expected a PNG or JPEG signature")
-        }
-    } catch {
-        throw error.attributed(to: file)
-    }
+/// ``loadImage(path:colorMode:targetSize:interpolation:options:)`` for a file URL.
+public func loadImage(url: URL, colorMode: ColorMode = .rgb, targetSize: (height: Int, width: Int)? = nil,
+                      interpolation: Interpolation = .nearest,
+                      options: ImageDecodingOptions = .default) throws(ImageError) -> Tensor<UInt8> {
+    try loadImage(path: url.path(percentEncoded: false), colorMode: colorMode, targetSize: targetSize,
+                  interpolation: interpolation, options: options)
 }
 
-/// The whole file as bytes; errors name the file and the system's reason.
-func readFileBytes(_ path: String) throws(ImageError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else {
-        throw ImageError(file: path, "cannot open for reading: \(String(cString: strerror(errno)))")
-    }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-        throw ImageError(file: path, "cannot stat: \(String(cString: strerror(errno)))")
-    }
-    guard (status.st_mode & S_IFMT) == S_IFREG else { throw ImageError(file: path, "not a regular file") }
-    let size = Int(status.st_size)
-    var failure: ImageError?
-    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-        var done = 0
-        guard let start = buffer.baseAddress else { initialized = 0; return }
-        while done < size {
-            let got = read(descriptor, start + done, size - done)
-            if got < 0 {
-                if errno == EINTR { continue }
-                failure = ImageError(file: path, offset: done, "read failed: \(String(cString: strerror(errno)))")
-                break
-            }
-            if got == 0 {
-                failure = ImageError(file: path, offset: done, "file shrank while reading (expected \(size) bytes)")
-                break
-            }
-            done += got
+extension RawImage {
+    /// The pixels converted to `mode` as a `[height, width, channels]` tensor.
+    public func tensor(_ mode: ColorMode) -> Tensor<UInt8> {
+        Tensor<UInt8>(shape: [height, width, mode.channels]) { buffer in
+            if let base = buffer.baseAddress { convert(to: mode, into: base) }
         }
-        initialized = done
     }
-    if let failure { throw failure }
-    return bytes
+
+    /// A `[height, width, channels]` UInt8 tensor (1...4 channels) as an image.
+    /// - Throws: ``ImageError`` quoting the shape when it is not rank 3 with 1...4 channels.
+    public init(_ tensor: Tensor<UInt8>) throws(ImageError) {
+        guard tensor.rank == 3, (1...4).contains(tensor.shape[2]) else {
+            throw ImageError("an image tensor must be [height, width, channels] with 1...4 channels, received shape \(tensor.shape)")
+        }
+        try self.init(width: tensor.shape[1], height: tensor.shape[0], channels: tensor.shape[2], pixels: tensor.scalars)
+    }
 }

@@ -26,7 +26,7 @@ public func resizeImage(_ image: Tensor<UInt8>, height: Int, width: Int,
     guard height > 0, width > 0 else {
         throw ImageError("resizeImage target size must be positive, received height \(height), width \(width)")
     }
-    let raw = RawImage(width: image.shape[1], height: image.shape[0], channels: image.shape[2], pixels: image.scalars)
+    let raw = RawImage(unchecked: image.shape[1], height: image.shape[0], channels: image.shape[2], pixels: image.scalars)
     let out = ImageResizer.resize(raw, width: width, height: height, interpolation: interpolation)
     return Tensor<UInt8>(shape: [height, width, out.channels]) { buffer in
         _ = buffer.initialize(from: out.pixels)
@@ -80,7 +80,7 @@ enum ImageResizer {
                 }
             }
         }
-        return RawImage(width: width, height: height, channels: c, pixels: out)
+        return RawImage(unchecked: width, height: height, channels: c, pixels: out)
     }
 
     static let precisionBits = 32 - 8 - 2
@@ -151,7 +151,7 @@ enum ImageResizer {
                     }
                 }
             }
-            current = RawImage(width: width, height: current.height, channels: c, pixels: out)
+            current = RawImage(unchecked: width, height: current.height, channels: c, pixels: out)
         }
         if height != image.height {
             let (bounds, weights, ks) = coefficients(inSize: image.height, outSize: height)
@@ -171,7 +171,7 @@ enum ImageResizer {
                     }
                 }
             }
-            current = RawImage(width: current.width, height: height, channels: c, pixels: out)
+            current = RawImage(unchecked: current.width, height: height, channels: c, pixels: out)
         }
         return current
     }
@@ -179,23 +179,27 @@ enum ImageResizer {
     /// Pillow's RGBA -> RGBa (`MULDIV255(value, alpha)`), also for LA.
     static func premultiply(_ image: inout RawImage) {
         let c = image.channels
+        var pixels = image.pixels
         for p in 0..<(image.width * image.height) {
-            let alpha = Int32(image.pixels[p * c + c - 1])
+            let alpha = Int32(pixels[p * c + c - 1])
             for k in 0..<(c - 1) {
-                image.pixels[p * c + k] = UInt8(truncatingIfNeeded: JPEGColor.mulDiv255(Int32(image.pixels[p * c + k]), alpha))
+                pixels[p * c + k] = UInt8(truncatingIfNeeded: RawImage.mulDiv255(Int32(pixels[p * c + k]), alpha))
             }
         }
+        image = RawImage(unchecked: image.width, height: image.height, channels: c, pixels: pixels)
     }
 
     /// Pillow's RGBa -> RGBA: `value * 255 / alpha` clipped; alpha 0 or 255 keeps the value.
     static func unpremultiply(_ image: inout RawImage) {
         let c = image.channels
+        var pixels = image.pixels
         for p in 0..<(image.width * image.height) {
-            let alpha = Int(image.pixels[p * c + c - 1])
+            let alpha = Int(pixels[p * c + c - 1])
             for k in 0..<(c - 1) {
-                let v = Int(image.pixels[p * c + k])
-                image.pixels[p * c + k] = (alpha == 0 || alpha == 255) ? UInt8(v) : UInt8(min(255, v * 255 / alpha))
+                let v = Int(pixels[p * c + k])
+                pixels[p * c + k] = (alpha == 0 || alpha == 255) ? UInt8(v) : UInt8(min(255, v * 255 / alpha))
             }
         }
+        image = RawImage(unchecked: image.width, height: image.height, channels: c, pixels: pixels)
     }
 }

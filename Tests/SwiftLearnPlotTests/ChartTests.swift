@@ -23,7 +23,7 @@ final class LineChartTests: XCTestCase {
             XCTAssertEqual("\(error)", "series \"loss\": x has 3 values but y has 2; they must have the same length")
         }
         XCTAssertThrowsError(try chart.addSeries(name: "empty", y: []))
-        XCTAssertThrowsError(try chart.renderPNG(width: 0, height: 100)) { error in
+        XCTAssertThrowsError(try chart.png(width: 0, height: 100)) { error in
             XCTAssertTrue("\(error)".contains("0x100"), "\(error)")
         }
         XCTAssertThrowsError(try chart.setSize(width: 100, height: 20_000))
@@ -76,7 +76,7 @@ final class LineChartTests: XCTestCase {
         var centres: [ScenePoint] = []
         for item in scene.items { if case let .circle(centre, _, _, _, _) = item { centres.append(centre) } }
         XCTAssertEqual(centres.count, 5)  // four data points and the legend's sample
-        let png = try PNGTestDecoder.decode(try chart.renderPNG(width: width, height: height))
+        let png = try PNGTestDecoder.decode(try chart.png(width: width, height: height))
         XCTAssertEqual(png.width, width)
         XCTAssertEqual(png.height, height)
         XCTAssertEqual(png.pixel(0, 0), [255, 255, 255, 255])
@@ -149,7 +149,7 @@ final class ImageGridTests: XCTestCase {
         var rects: [(Double, Double, Double, Double)] = []
         for item in scene.items { if case let .image(_, x, y, w, h) = item { rects.append((x, y, w, h)) } }
         XCTAssertEqual(rects.count, 2)
-        let png = try PNGTestDecoder.decode(try grid.renderPNG(width: width, height: height))
+        let png = try PNGTestDecoder.decode(try grid.png(width: width, height: height))
         let expected: [[[UInt8]]] = [
             Self.levels.map { [$0, $0, $0, 255] },
             [[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255], [10, 20, 30, 255]],
@@ -228,7 +228,7 @@ final class ConfusionMatrixHeatmapTests: XCTestCase {
             XCTAssertNotNil(texts[label], "missing \(label)")
         }
 
-        let png = try PNGTestDecoder.decode(try heatmap.renderPNG(width: width, height: height))
+        let png = try PNGTestDecoder.decode(try heatmap.png(width: width, height: height))
         for (index, cell) in cells.enumerated() {
             let fill = [cell.fill.red, cell.fill.green, cell.fill.blue, 255]
             // Interior near the top-left corner (away from the centred number) is exactly the cell colour.

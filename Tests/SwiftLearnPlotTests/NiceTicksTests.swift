@@ -1,5 +1,6 @@
 import XCTest
 @testable import SwiftLearnPlot
+import SwiftLearnSystem
 
 final class NiceTicksTests: XCTestCase {
     /// `matplotlib.ticker.MaxNLocator(nbins, steps=[1, 2, 5, 10], integer).tick_values(vmin, vmax)`,
@@ -60,22 +61,22 @@ final class NiceTicksTests: XCTestCase {
     }
 
     func testTickLabelsShareDecimals() {
-        XCTAssertEqual(NumberFormatting.tickLabels([0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]),
+        XCTAssertEqual(NiceTicks.labels([0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]),
                        ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
-        XCTAssertEqual(NumberFormatting.tickLabels([-5, 0, 5, 10]), ["-5", "0", "5", "10"])
-        XCTAssertEqual(NumberFormatting.tickLabels([0.2, 0.25, 0.30000000000000004]), ["0.20", "0.25", "0.30"])
-        XCTAssertEqual(NumberFormatting.tickLabels([-0.3999999999999999, -0.19999999999999996, 0]), ["-0.4", "-0.2", "0.0"])
-        XCTAssertEqual(NumberFormatting.tickLabels([1e-5, 1.5e-5, 2e-5]), ["1.0e-05", "1.5e-05", "2.0e-05"])
-        XCTAssertEqual(NumberFormatting.tickLabels([0, 2e6, 4e6]), ["0", "2e+06", "4e+06"])
+        XCTAssertEqual(NiceTicks.labels([-5, 0, 5, 10]), ["-5", "0", "5", "10"])
+        XCTAssertEqual(NiceTicks.labels([0.2, 0.25, 0.30000000000000004]), ["0.20", "0.25", "0.30"])
+        XCTAssertEqual(NiceTicks.labels([-0.3999999999999999, -0.19999999999999996, 0]), ["-0.4", "-0.2", "0.0"])
+        XCTAssertEqual(NiceTicks.labels([1e-5, 1.5e-5, 2e-5]), ["1.0e-05", "1.5e-05", "2.0e-05"])
+        XCTAssertEqual(NiceTicks.labels([0, 2e6, 4e6]), ["0", "2e+06", "4e+06"])
     }
 
     func testFixedFormatting() {
-        XCTAssertEqual(NumberFormatting.fixed(-0.25, decimals: 1), "-0.3")
-        XCTAssertEqual(NumberFormatting.fixed(-0.04, decimals: 1), "0.0")
-        XCTAssertEqual(NumberFormatting.fixed(1234.5678, decimals: 2), "1234.57")
-        XCTAssertEqual(NumberFormatting.fixed(0.05, decimals: 3), "0.050")
-        XCTAssertEqual(NumberFormatting.svg(12.5), "12.5")
-        XCTAssertEqual(NumberFormatting.svg(-0.001), "0")
-        XCTAssertEqual(NumberFormatting.svg(3), "3")
+        XCTAssertEqual(DecimalText.fixed(-0.25, digits: 1), "-0.3")
+        XCTAssertEqual(DecimalText.fixed(-0.04, digits: 1), "0.0")
+        XCTAssertEqual(DecimalText.fixed(1234.5678, digits: 2), "1234.57")
+        XCTAssertEqual(DecimalText.fixed(0.05, digits: 3), "0.050")
+        XCTAssertEqual(DecimalText.trimmed(12.5, digits: 2), "12.5")
+        XCTAssertEqual(DecimalText.trimmed(-0.001, digits: 2), "0")
+        XCTAssertEqual(DecimalText.trimmed(3, digits: 2), "3")
     }
 }

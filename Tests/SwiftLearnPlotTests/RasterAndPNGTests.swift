@@ -3,6 +3,7 @@ import XCTest
 import SwiftLearnTestSupport
 import SwiftLearnCompression
 @testable import SwiftLearnPlot
+@testable import SwiftLearnImageCodecs
 
 final class RasterAndPNGTests: XCTestCase {
     static let red = PlotColor(red: 255, green: 0, blue: 0)
@@ -83,7 +84,7 @@ final class RasterAndPNGTests: XCTestCase {
         let png = PNGEncoder.encode(rgba: pixels, width: width, height: height)
         XCTAssertEqual(try PNGTestDecoder.decode(png).rgba, pixels)
         let filters = Set(stride(from: 0, to: height, by: 1).map {
-            PNGEncoder.filteredRows(rgba: pixels, width: width, height: height)[$0 * (width * 4 + 1)]
+            PNGEncoder.filteredRows(pixels, width: width, height: height, channels: 4)[$0 * (width * 4 + 1)]
         })
         XCTAssertGreaterThan(filters.count, 1, "expected several filter types, got \(filters)")
     }
@@ -171,12 +172,12 @@ final class RasterAndPNGTests: XCTestCase {
         let directory = try TestTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("out.bin").path
-        try AtomicFile.write([1, 2, 3], toPath: path)
-        try AtomicFile.write([4, 5], toPath: path)  // replaces
+        try ChartOutput.write([1, 2, 3], toPath: path)
+        try ChartOutput.write([4, 5], toPath: path)  // replaces
         XCTAssertEqual(FileManager.default.contents(atPath: path), Data([4, 5]))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out.bin"])  // no temp left
         let missing = directory.appendingPathComponent("no/such/dir/out.png").path
-        XCTAssertThrowsError(try AtomicFile.write([1], toPath: missing)) { error in
+        XCTAssertThrowsError(try ChartOutput.write([1], toPath: missing)) { error in
             XCTAssertTrue("\(error)".contains(missing), "\(error)")
         }
     }

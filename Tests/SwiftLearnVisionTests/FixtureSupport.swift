@@ -1,19 +1,15 @@
 import Foundation
 import XCTest
 import SwiftLearnTestSupport
-@testable import SwiftLearnVision
-import SwiftLearnTensor
 
-/// Paths of the shared fixtures (`Tests/Fixtures/images`) and this target's own `Fixtures/`.
+/// The shared image fixtures (`Tests/Fixtures/images/suite`: Pillow-checked PNG and JPEG files).
 enum FixturePaths {
-    static let testsDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
-    static let local = testsDirectory.appendingPathComponent("Fixtures")
-    static let shared = TestFiles.fixturesDirectory.appendingPathComponent("images")
+    static let suite = TestFiles.fixturesDirectory.appendingPathComponent("images/suite")
 
     /// Parsed JSON at `url`; fails the test (no skip) with a clear message when the file is absent.
     static func json(_ url: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("fixture \(url.path) is missing ", file: file, line: line)
+            XCTFail("fixture \(url.path) is missing", file: file, line: line)
             throw CocoaError(.fileNoSuchFile)
         }
         let data = try Data(contentsOf: url)
@@ -39,13 +35,4 @@ func pixelDifference(_ a: [UInt8], _ b: [Int]) -> (max: Int, mean: Double) {
         total += d
     }
     return (maxDiff, a.isEmpty ? 0 : Double(total) / Double(a.count))
-}
-
-func colorMode(layout: String) -> ColorMode? {
-    switch layout {
-    case "L": return .grayscale
-    case "RGB": return .rgb
-    case "RGBA": return .rgba
-    default: return nil
-    }
 }

@@ -25,12 +25,12 @@ final class GeneratorTests: XCTestCase {
         try fm.createDirectory(at: dogs, withIntermediateDirectories: true)
         let sources = ["ct2_d8.png", "j420.jpg", "ct6_d8.png", "j444_prog.jpg", "ct3_d4.png", "jgray.jpg"]
         for (i, name) in sources.prefix(5).enumerated() {
-            try fm.copyItem(at: FixturePaths.local.appendingPathComponent(name),
+            try fm.copyItem(at: FixturePaths.suite.appendingPathComponent(name),
                             to: cats.appendingPathComponent("c\(i).\(name.split(separator: ".")[1])"))
         }
-        try fm.copyItem(at: FixturePaths.local.appendingPathComponent("ct0_d8.png"), to: cats.appendingPathComponent("nested/z.PNG"))
+        try fm.copyItem(at: FixturePaths.suite.appendingPathComponent("ct0_d8.png"), to: cats.appendingPathComponent("nested/z.PNG"))
         for (i, name) in ["j422.jpg", "ct2_d16.png", "ct4_d8.png", "jgray.jpg"].enumerated() {
-            try fm.copyItem(at: FixturePaths.local.appendingPathComponent(name),
+            try fm.copyItem(at: FixturePaths.suite.appendingPathComponent(name),
                             to: dogs.appendingPathComponent("d\(i).\(name.split(separator: ".")[1])"))
         }
         try Data("not an image".utf8).write(to: dogs.appendingPathComponent("notes.txt"))

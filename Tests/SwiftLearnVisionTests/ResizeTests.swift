@@ -7,12 +7,12 @@ import SwiftLearnTensor
 /// (Pillow's support-scaled triangle filter when downscaling), both expected bit-exact.
 final class ResizeTests: XCTestCase {
     func testResizeMatchesPillow() throws {
-        let expected = try FixturePaths.json(FixturePaths.local.appendingPathComponent("expected.json"))
+        let expected = try FixturePaths.json(FixturePaths.suite.appendingPathComponent("expected.json"))
         guard let resize = expected["__resize__"] as? [String: Any],
               let bigPixels = resize["big_source_rgb"] as? [Int], let bigSize = resize["big_size"] as? [Int] else {
             return XCTFail("expected.json lacks the __resize__ references")
         }
-        let small = try decodeImage(try FixturePaths.bytes(FixturePaths.local.appendingPathComponent("ct2_d8.png")), colorMode: .rgb)
+        let small = try decodeImage(try FixturePaths.bytes(FixturePaths.suite.appendingPathComponent("ct2_d8.png")), colorMode: .rgb)
         let big = try Tensor<UInt8>(shape: [bigSize[1], bigSize[0], 3], scalars: bigPixels.map { UInt8($0) })
         var checked = 0
         for (key, value) in resize.sorted(by: { $0.key < $1.key }) {

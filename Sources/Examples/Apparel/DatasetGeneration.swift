@@ -84,7 +84,8 @@ func generateDataset(from source: GarmentImages, count: Int, size: Int, director
                 let rgb = try renderImage(images, plan: plan, size: size)
                 let bytes = plan.fileName.hasSuffix(".png")
                     ? try PNGEncoder.encode(pixels: rgb, width: size, height: size, channels: 3)
-                    : try JPEGImageWriter.encode(pixels: rgb, width: size, height: size, channels: 3, quality: 90)
+                    : try JPEGEncoder.encode(pixels: rgb, width: size, height: size, channels: 3, quality: 90,
+                                          subsampling: .chroma444)
                 try writeFileAtomically(bytes, to: joinPath(directory, plan.fileName))
             } catch {
                 failures.withLock { $0.append((index, "\(error)")) }

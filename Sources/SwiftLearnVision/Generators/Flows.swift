@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SwiftLearnSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -175,8 +176,9 @@ extension ImageDataGenerator {
         }
     }
 
-    /// Decoding threads by default: the active processor count, at most 8.
-    public static var defaultWorkers: Int { max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) }
+    /// Decoding threads by default: SwiftLearn's thread count (`Parallelism.threadCount`: the processor count
+    /// or `SWIFTLEARN_NUM_THREADS`), at most 8.
+    public static var defaultWorkers: Int { max(1, min(8, Parallelism.threadCount)) }
 
     static func isDirectory(_ path: String) -> Bool { fileKind(path).isDirectory }
 

@@ -140,7 +140,7 @@ public final class ImageBatchSource: BatchSource, Sendable {
                 let sample = order[position]
                 let path = filePaths[sample]
                 do throws(ImageError) {
-                    let raw = try decodeRawImage(try readFileBytes(path), file: path)
+                    let raw = try decodeRawImage(try readImageFile(path), file: path)
                     let out = buffer.baseAddress! + written * perImage
                     if generator.augments {
                         if scratch.count != perImage { scratch = [Float](repeating: 0, count: perImage) }
@@ -210,7 +210,7 @@ public final class ImageBatchSource: BatchSource, Sendable {
         if image.channels != channels {
             var converted = [UInt8](repeating: 0, count: image.width * image.height * channels)
             converted.withUnsafeMutableBufferPointer { image.convert(to: colorMode, into: $0.baseAddress!) }
-            image = RawImage(width: image.width, height: image.height, channels: channels, pixels: converted)
+            image = RawImage(unchecked: image.width, height: image.height, channels: channels, pixels: converted)
         }
         if interpolation == .bilinear && (image.width != width || image.height != height) {
             image = ImageResizer.resize(image, width: width, height: height, interpolation: .bilinear)

@@ -27,7 +27,7 @@ public struct ImageTable: Sendable, Equatable {
     /// first line is the header, with SwiftLearnData's CSV reader (`CSV.readTable`).
     /// - Throws: ``ImageError`` naming the file, line and column of malformed quoting or a ragged row.
     public init(csvFile path: String) throws(ImageError) {
-        let bytes = try readFileBytes(path)
+        let bytes = try readImageFile(path)
         let table: CSVTable
         do throws(FormatError) {
             table = try CSV.readTable(bytes: bytes, options: CSVOptions(header: .present), fileName: path)

@@ -1,7 +1,6 @@
 import Foundation
 import XCTest
-@testable import SwiftLearnVision
-import SwiftLearnTensor
+import SwiftLearnImageCodecs
 
 /// Decoded pixels against Pillow's decoding of the same files (values written by Pillow into the fixtures' JSON).
 ///
@@ -13,7 +12,7 @@ final class DecoderFixtureTests: XCTestCase {
     static let jpegMeanTolerance = 0.02
 
     func testSharedFixturesMatchPillow() throws {
-        let expected = try FixturePaths.json(FixturePaths.shared.appendingPathComponent("expected_pixels.json"))
+        let expected = try ImageFixtures.json(ImageFixtures.shared.appendingPathComponent("expected_pixels.json"))
         XCTAssertGreaterThanOrEqual(expected.count, 16)
         for (name, value) in expected.sorted(by: { $0.key < $1.key }) {
             guard let entry = value as? [String: Any], let layout = entry["decoded_as"] as? String,
@@ -21,11 +20,11 @@ final class DecoderFixtureTests: XCTestCase {
                   let mode = colorMode(layout: layout) else {
                 XCTFail("malformed entry \(name)"); continue
             }
-            let bytes = try FixturePaths.bytes(FixturePaths.shared.appendingPathComponent(name))
-            let image = try decodeImage(bytes, colorMode: mode, file: name)
-            XCTAssertEqual(image.shape, [size[1], size[0], mode.channels], name)
-            XCTAssertEqual(image.count, pixels.count, name)
-            let diff = pixelDifference(image.scalars, pixels)
+            let bytes = try ImageFixtures.bytes(ImageFixtures.shared.appendingPathComponent(name))
+            let image = try decodeRawImage(bytes, file: name).converted(to: mode)
+            XCTAssertEqual([image.height, image.width, image.channels], [size[1], size[0], mode.channels], name)
+            XCTAssertEqual(image.pixels.count, pixels.count, name)
+            let diff = pixelDifference(image.pixels, pixels)
             if name.hasSuffix(".png") {
                 XCTAssertEqual(diff.max, 0, "\(name): PNG must match Pillow exactly")
             } else {
@@ -37,23 +36,23 @@ final class DecoderFixtureTests: XCTestCase {
     }
 
     func testGeneratedFixturesMatchPillowInEveryLayout() throws {
-        let expected = try FixturePaths.json(FixturePaths.local.appendingPathComponent("expected.json"))
+        let expected = try ImageFixtures.json(ImageFixtures.suite.appendingPathComponent("expected.json"))
         var checked = 0
         for (name, value) in expected.sorted(by: { $0.key < $1.key }) where !name.hasPrefix("__") {
             guard let entry = value as? [String: Any], let size = entry["size"] as? [Int] else {
                 XCTFail("malformed entry \(name)"); continue
             }
-            let bytes = try FixturePaths.bytes(FixturePaths.local.appendingPathComponent(name))
+            let bytes = try ImageFixtures.suiteBytes(name)
             for layout in ["L", "RGB", "RGBA"] {
                 guard let pixels = entry[layout] as? [Int], let mode = colorMode(layout: layout) else { continue }
-                let image: Tensor<UInt8>
+                let image: RawImage
                 do {
-                    image = try decodeImage(bytes, colorMode: mode, file: name)
+                    image = try decodeRawImage(bytes, file: name).converted(to: mode)
                 } catch {
                     XCTFail("\(name) as \(layout): \(error)"); continue
                 }
-                XCTAssertEqual(image.shape, [size[1], size[0], mode.channels], "\(name) \(layout)")
-                let diff = pixelDifference(image.scalars, pixels)
+                XCTAssertEqual([image.height, image.width, image.channels], [size[1], size[0], mode.channels], "\(name) \(layout)")
+                let diff = pixelDifference(image.pixels, pixels)
                 if name.hasSuffix(".png") {
                     XCTAssertEqual(diff.max, 0, "\(name) as \(layout) must match Pillow exactly")
                 } else {

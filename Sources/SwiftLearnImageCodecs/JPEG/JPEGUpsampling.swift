@@ -106,7 +106,7 @@ enum JPEGColor {
     static func convert(_ planes: [[UInt8]], width: Int, height: Int, transform: Bool) -> RawImage {
         let count = width * height
         if planes.count == 1 {
-            return RawImage(width: width, height: height, channels: 1, pixels: planes[0])
+            return RawImage(unchecked: width, height: height, channels: 1, pixels: planes[0])
         }
         let pixels = [UInt8](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
             let out = buffer.baseAddress!
@@ -146,7 +146,7 @@ enum JPEGColor {
             }
             initialized = count * 3
         }
-        return RawImage(width: width, height: height, channels: 3, pixels: pixels)
+        return RawImage(unchecked: width, height: height, channels: 3, pixels: pixels)
     }
 
     @inline(__always)
@@ -154,10 +154,5 @@ enum JPEGColor {
         UInt8(truncatingIfNeeded: min(max(value, 0), 255))
     }
 
-    /// Pillow's `MULDIV255`: round(a * b / 255) in integers.
-    @inline(__always)
-    static func mulDiv255(_ a: Int32, _ b: Int32) -> Int32 {
-        let t = a * b + 128
-        return ((t >> 8) + t) >> 8
-    }
+    static func mulDiv255(_ a: Int32, _ b: Int32) -> Int32 { RawImage.mulDiv255(a, b) }
 }

@@ -1,23 +1,23 @@
-import SwiftLearnPlot
-import SwiftLearnVision
+import SwiftLearnImageCodecs
 import XCTest
 
-/// The public encoder for gray, RGB and RGBA images, checked through the library's PNG decoder
+/// The public encoder for gray, gray + alpha, RGB and RGBA images, checked through the library's PNG decoder
 /// (itself checked against Pillow) and against header bytes and a CRC computed by Python's zlib.
-final class PNGEncoderChannelTests: XCTestCase {
+final class PNGEncoderTests: XCTestCase {
     /// A gradient with every byte value, so filtering wraps around (x - above < 0).
     private func pattern(width: Int, height: Int, channels: Int) -> [UInt8] {
         (0..<(width * height * channels)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ ($0 / (width * channels)) &* 101) }
     }
 
     func testRoundTripThroughTheLibraryDecoder() throws {
-        for (channels, mode) in [(1, ColorMode.grayscale), (3, .rgb), (4, .rgba)] {
+        for channels in 1...4 {
             let pixels = pattern(width: 13, height: 7, channels: channels)
             let png = try PNGEncoder.encode(pixels: pixels, width: 13, height: 7, channels: channels)
             XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-            let decoded = try PNGDecoder.decode(png, colorMode: mode)
-            XCTAssertEqual(decoded.shape, [7, 13, channels])
-            XCTAssertEqual(decoded.scalars, pixels, "channels \(channels)")
+            XCTAssertEqual(png[25], [1: 0, 2: 4, 3: 2, 4: 6][channels], "colour type for \(channels) channels")
+            let decoded = try PNGDecoder.decode(png)
+            XCTAssertEqual([decoded.height, decoded.width, decoded.channels], [7, 13, channels])
+            XCTAssertEqual(decoded.pixels, pixels, "channels \(channels)")
         }
     }
 
@@ -32,7 +32,9 @@ final class PNGEncoderChannelTests: XCTestCase {
     }
 
     func testRejectsBadArguments() {
-        XCTAssertThrowsError(try PNGEncoder.encode(pixels: [0, 0], width: 1, height: 1, channels: 2))
+        XCTAssertThrowsError(try PNGEncoder.encode(pixels: [0, 0, 0, 0, 0], width: 1, height: 1, channels: 5)) { error in
+            XCTAssertTrue("\(error)".contains("received 5"), "\(error)")
+        }
         XCTAssertThrowsError(try PNGEncoder.encode(pixels: [0, 0], width: 1, height: 1, channels: 3)) { error in
             XCTAssertTrue("\(error)".contains("needs 3 bytes, received 2"), "\(error)")
         }

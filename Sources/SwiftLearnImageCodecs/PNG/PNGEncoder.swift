@@ -1,49 +1,44 @@
 import SwiftLearnCompression
 
-/// A PNG writer for 8-bit images: grayscale, RGB or RGBA (colour types 0, 2, 6; no interlace).
+/// A PNG writer for 8-bit images: gray, gray + alpha, RGB or RGBA (colour types 0, 4, 2, 6; no interlace).
 ///
 /// Each row gets the filter (None, Sub, Up, Average, Paeth) with the smallest sum of absolute filtered
 /// bytes taken as signed, libpng's heuristic; the filtered rows go through zlib (``DeflateEncoder``).
-/// Charts use it for their PNG output; it is public so image pipelines (generated datasets, Keras's
-/// `save_img`) write PNG through the same code.
+/// Charts, generated datasets and ``saveRawImage(_:to:format:quality:)`` all write PNG through it.
 ///
 /// ```swift
 /// let png = try PNGEncoder.encode(pixels: rgb, width: 112, height: 112, channels: 3)
+/// let same = PNGEncoder.encode(image)                       // a RawImage
 /// ```
 public enum PNGEncoder {
-    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-
     /// The PNG file for `pixels`: `height * width * channels` bytes, row-major, channels interleaved.
-    /// - Parameter channels: 1 (gray), 3 (RGB) or 4 (RGBA).
-    /// - Throws: ``PlotError/invalidArgument(_:)`` for a bad size, channel count or byte count, quoting the values.
+    /// - Parameter channels: 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA).
+    /// - Throws: ``ImageError`` for a bad size, channel count or byte count, quoting the values.
     public static func encode(pixels: [UInt8], width: Int, height: Int, channels: Int,
-                              level: DeflateEncoder.Level = .default) throws(PlotError) -> [UInt8] {
-        let colorType: UInt8
-        switch channels {
-        case 1: colorType = 0
-        case 3: colorType = 2
-        case 4: colorType = 6
-        default: throw PlotError.invalidArgument("PNG channels must be 1, 3 or 4, received \(channels)")
+                              level: DeflateEncoder.Level = .default) throws(ImageError) -> [UInt8] {
+        guard width <= Int(Int32.max), height <= Int(Int32.max) else {
+            throw ImageError("PNG sides must be at most 2^31 - 1, received \(width)x\(height)")
         }
-        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
-            throw PlotError.invalidArgument("PNG size must be positive, received \(width)x\(height)")
-        }
-        guard pixels.count == width * height * channels else {
-            throw PlotError.invalidArgument(
-                "a \(width)x\(height) PNG with \(channels) channel(s) needs \(width * height * channels) bytes, received \(pixels.count)")
-        }
-        return encodeUnchecked(pixels, width: width, height: height, channels: channels, colorType: colorType, level: level)
+        let image = try RawImage(width: width, height: height, channels: channels, pixels: pixels)
+        return encode(image, level: level)
+    }
+
+    /// The PNG file for `image` (any of its 1...4 channel layouts).
+    public static func encode(_ image: RawImage, level: DeflateEncoder.Level = .default) -> [UInt8] {
+        let colorType: UInt8 = [1: 0, 2: 4, 3: 2, 4: 6][image.channels] ?? 6
+        return encodeUnchecked(image.pixels, width: image.width, height: image.height, channels: image.channels,
+                               colorType: colorType, level: level)
     }
 
     /// The PNG file for a canvas's `rgba` (4 bytes per pixel), whose size the canvas already validated.
-    static func encode(rgba: [UInt8], width: Int, height: Int,
-                       level: DeflateEncoder.Level = .default) -> [UInt8] {
+    package static func encode(rgba: [UInt8], width: Int, height: Int,
+                               level: DeflateEncoder.Level = .default) -> [UInt8] {
         encodeUnchecked(rgba, width: width, height: height, channels: 4, colorType: 6, level: level)
     }
 
     private static func encodeUnchecked(_ pixels: [UInt8], width: Int, height: Int, channels: Int, colorType: UInt8,
                                         level: DeflateEncoder.Level) -> [UInt8] {
-        var out = signature
+        var out = PNGChunks.signature
         var header = [UInt8]()
         appendBigEndian(UInt32(width), to: &header)
         appendBigEndian(UInt32(height), to: &header)
@@ -53,11 +48,6 @@ public enum PNGEncoder {
         appendChunk("IDAT", DeflateEncoder.zlib(rows, level: level), to: &out)
         appendChunk("IEND", [], to: &out)
         return out
-    }
-
-    /// RGBA rows prefixed by their filter type byte (PNG spec section 9).
-    static func filteredRows(rgba: [UInt8], width: Int, height: Int) -> [UInt8] {
-        filteredRows(rgba, width: width, height: height, channels: 4)
     }
 
     /// Rows prefixed by their filter type byte; `channels` bytes per pixel.

@@ -1,5 +1,3 @@
-import SwiftLearnTensor
-
 /// A pure-Swift JPEG decoder: baseline and extended sequential (SOF0/SOF1) and progressive (SOF2) Huffman,
 /// 8-bit samples, 1 (gray), 3 (YCbCr or Adobe RGB) or 4 (Adobe CMYK/YCCK) components, any sampling factors
 /// 1...4, restart intervals. APPn (JFIF, EXIF, ICC, XMP) and COM segments are skipped.
@@ -9,25 +7,22 @@ import SwiftLearnTensor
 /// output is normally bit-identical to Pillow's.
 ///
 /// ```swift
-/// let image = try JPEGDecoder.decode(bytes, colorMode: .rgb)   // Tensor<UInt8> [height, width, 3]
+/// let image = try JPEGDecoder.decode(bytes)   // RawImage: 1 (gray) or 3 (RGB) channels
 /// ```
 public enum JPEGDecoder {
-    /// Decodes a JPEG file's bytes into `[height, width, colorMode.channels]` pixels.
+    /// Decodes a JPEG file's bytes.
     /// - Throws: ``ImageError`` with the byte offset and what was expected, for malformed or unsupported data.
-    public static func decode(_ bytes: [UInt8], colorMode: ColorMode = .rgb) throws(ImageError) -> Tensor<UInt8> {
-        try decodeRaw(bytes).tensor(colorMode)
-    }
-
-    static func decodeRaw(_ bytes: [UInt8]) throws(ImageError) -> RawImage {
+    public static func decode(_ bytes: [UInt8], options: ImageDecodingOptions = .default,
+                              file: String? = nil) throws(ImageError) -> RawImage {
         do {
             return try bytes.withUnsafeBufferPointer { buffer in
                 var state = JPEGState(bytes: buffer)
                 return try state.run()
             }
         } catch let error as ImageError {
-            throw error
+            throw error.attributed(to: file)
         } catch {
-            throw ImageError("\(error)")
+            throw ImageError(file: file, "\(error)")
         }
     }
 }

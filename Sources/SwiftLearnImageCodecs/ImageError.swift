@@ -1,4 +1,4 @@
-/// An image that cannot be read, decoded or produced.
+/// An image that cannot be read, decoded, encoded or written.
 ///
 /// The description names the file (when there is one), the byte offset in it (when the problem is
 /// at a known position) and what was expected there:
@@ -24,7 +24,7 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The same error attributed to `file` (decoders work on bytes and do not know the path).
-    func attributed(to file: String?) -> ImageError {
+    package func attributed(to file: String?) -> ImageError {
         var copy = self
         if copy.file == nil { copy.file = file }
         return copy
