@@ -86,7 +86,7 @@ do {
             start = monotonicSeconds()
             let cpuStart = threadCPUSeconds()
             var sum = 0
-            for bytes in raw { sum &+= Int(try decodeImage(bytes, colorMode: .rgb).scalars[0]) }
+            for bytes in raw { sum &+= Int(try decodeRawImage(bytes).pixels[0]) }
             let seconds = monotonicSeconds() - start, cpu = threadCPUSeconds() - cpuStart
             print("decode only: \(Int(Double(raw.count) / seconds)) images/s wall (\(fixed(seconds / Double(raw.count) * 1e6, 1)) us/image), CPU \(fixed(cpu / Double(raw.count) * 1e6, 1)) us/image \(sum)")
         }

@@ -5,10 +5,17 @@ import Synchronization
 /// on standard output.
 package enum ImageConsole {
     private static let warned = Mutex<Set<String>>([])
+    /// Lines captured by ``capture(_:)`` instead of printed (tests read what a call would print).
+    private static let captured = Mutex<[String]?>(nil)
 
     /// Prints `line` on standard output.
     package static func write(_ line: String) {
-        print(line)
+        let taken = captured.withLock { lines -> Bool in
+            guard lines != nil else { return false }
+            lines!.append(line)
+            return true
+        }
+        if !taken { print(line) }
     }
 
     /// Prints `line` the first time it occurs in the process (Python's default warning filter shows a
@@ -16,5 +23,15 @@ package enum ImageConsole {
     package static func warnOnce(_ line: String) {
         let isNew = warned.withLock { $0.insert(line).inserted }
         if isNew { write(line) }
+    }
+
+    /// Runs `body` and returns the lines it printed through this console instead of printing them
+    /// (the once-only memory of warnings is cleared first, so a repeated test sees its warning again).
+    package static func capture(_ body: () throws -> Void) rethrows -> [String] {
+        warned.withLock { $0.removeAll() }
+        captured.withLock { $0 = [] }
+        defer { captured.withLock { $0 = nil } }
+        try body()
+        return captured.withLock { $0 ?? [] }
     }
 }

@@ -78,7 +78,7 @@ final class DecoderErrorTests: XCTestCase {
         }
         let header: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC3, 0x00, 0x0B, 8, 0, 8, 0, 8, 1, 1, 0x11, 0]
         XCTAssertThrowsError(try decodeRawImage(header, file: "lossless.jpg")) { error in
-            XCTAssertTrue("\(error)".contains("lossless.jpg at byte 2: unsupported JPEG process SOF3"), "\(error)")
+            XCTAssertTrue("\(error)".contains("lossless.jpg at byte 2: lossless JPEG (SOF3) is not supported"), "\(error)")
         }
     }
 }

@@ -1,77 +1,129 @@
-/// The accurate integer inverse DCT of libjpeg (`jidctint.c`, `JDCT_ISLOW`, Loeffler-Ligtenberg-Moschytz),
-/// separable: 8 column passes with 2 extra fraction bits, then 8 row passes.
+/// The inverse DCTs of libjpeg-turbo's default decode, bit-exact: the accurate integer IDCT (`jidctint.c`,
+/// `JDCT_ISLOW`, Loeffler-Ligtenberg-Moschytz with 13-bit constants) for 8x8 output, and the reduced IDCTs of
+/// `jidctred.c` for 4x4, 2x2 and 1x1 output (DCT-domain downscaling).
 ///
-/// Bit-exact with libjpeg-turbo's default IDCT (what Pillow uses), so JPEG pixels match Pillow's
-/// except where upsampling or colour conversion differ. 13-bit fixed-point constants `FIX(x) = round(x * 8192)`.
+/// Dequantization happens here (`coefficient * quant`). Samples are level-shifted by 128 and clamped to 0...255.
 enum JPEGIDCT {
     static let constBits: Int32 = 13
     static let pass1Bits: Int32 = 2
 
+    static let fix_0_211164243: Int32 = 1730
     static let fix_0_298631336: Int32 = 2446
     static let fix_0_390180644: Int32 = 3196
+    static let fix_0_509795579: Int32 = 4176
     static let fix_0_541196100: Int32 = 4433
+    static let fix_0_601344887: Int32 = 4926
+    static let fix_0_720959822: Int32 = 5906
     static let fix_0_765366865: Int32 = 6270
+    static let fix_0_850430095: Int32 = 6967
     static let fix_0_899976223: Int32 = 7373
+    static let fix_1_061594337: Int32 = 8697
     static let fix_1_175875602: Int32 = 9633
+    static let fix_1_272758580: Int32 = 10426
+    static let fix_1_451774981: Int32 = 11893
     static let fix_1_501321110: Int32 = 12299
     static let fix_1_847759065: Int32 = 15137
     static let fix_1_961570560: Int32 = 16069
     static let fix_2_053119869: Int32 = 16819
+    static let fix_2_172734803: Int32 = 17799
     static let fix_2_562915447: Int32 = 20995
     static let fix_3_072711026: Int32 = 25172
+    static let fix_3_624509785: Int32 = 29692
 
-    /// Dequantizes `coefficients` (natural order) with `quant` and writes the 8x8 samples (+128, clamped) to `output`.
+    typealias V = SIMD8<Int32>
+
+    /// The flat block of a DC-only 8x8 block, the same at every output size: `((dc * q + 4) >> 3) + 128`
+    /// (what both libjpeg's shortcut paths and `jpeg_idct_1x1` compute).
     @inline(__always)
-    static func transform(_ coefficients: UnsafePointer<Int16>, quant: UnsafePointer<Int32>,
-                          workspace ws: UnsafeMutablePointer<Int32>,
-                          output: UnsafeMutablePointer<UInt8>, stride: Int) {
-        // A block with only a DC coefficient (frequent in smooth areas) is flat: libjpeg's two shortcut paths
-        // give ((dc << pass1Bits) + 16) >> 5 + 128 everywhere.
-        var acBits: Int16 = 0
-        for i in 1..<64 { acBits |= coefficients[i] }
-        if acBits == 0 {
-            let dc = (Int32(coefficients[0]) &* quant[0]) << pass1Bits
-            let value = clamp(((dc &+ (1 << (pass1Bits + 2))) >> (pass1Bits + 3)) &+ 128)
-            for row in 0..<8 {
-                let out = output + row * stride
-                for x in 0..<8 { out[x] = value }
-            }
+    static func dcValue(_ dc: Int16, quant: Int32) -> UInt8 {
+        clamp(((Int32(dc) &* quant &+ 4) >> 3) &+ 128)
+    }
+
+    /// Writes `size x size` samples of value `value` (a DC-only block).
+    @inline(__always)
+    static func fill(_ value: UInt8, size: Int, output: UnsafeMutablePointer<UInt8>, stride: Int) {
+        if size == 8 {
+            let word = UInt64(value) &* 0x0101_0101_0101_0101
+            for row in 0..<8 { UnsafeMutableRawPointer(output + row &* stride).storeBytes(of: word, as: UInt64.self) }
             return
         }
-        // Pass 1 (columns) on whole rows at once: lane j of each vector is column j.
-        typealias V = SIMD8<Int32>
-        @inline(__always) func row(_ r: Int) -> V {
-            let c = UnsafeRawPointer(coefficients + r * 8).loadUnaligned(as: SIMD8<Int16>.self)
-            let q = UnsafeRawPointer(quant + r * 8).loadUnaligned(as: V.self)
-            return V(truncatingIfNeeded: c) &* q
-        }
-        var rows = idct1D(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7),
-                          shift: constBits - pass1Bits)
-        // Transpose so that pass 2 (rows) also runs 8 lanes wide: lane r of vector k is workspace (r, k).
-        withUnsafeMutableBytes(of: &rows) { raw in
-            let w = raw.baseAddress!.assumingMemoryBound(to: Int32.self)
-            for r in 0..<8 { for k in 0..<8 { ws[k * 8 + r] = w[r * 8 + k] } }
-        }
-        @inline(__always) func column(_ k: Int) -> V { UnsafeRawPointer(ws + k * 8).loadUnaligned(as: V.self) }
-        var out = idct1D(column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7),
-                         shift: constBits + pass1Bits + 3)
-        // Level shift and clamp, then store: vector k holds output column k for rows 0..7.
-        withUnsafeMutableBytes(of: &out) { raw in
-            let w = raw.baseAddress!.assumingMemoryBound(to: V.self)
-            for k in 0..<8 {
-                let v = (w[k] &+ 128).clamped(lowerBound: V(repeating: 0), upperBound: V(repeating: 255))
-                for r in 0..<8 { output[r * stride + k] = UInt8(truncatingIfNeeded: v[r]) }
-            }
+        for row in 0..<size {
+            for x in 0..<size { output[row &* stride &+ x] = value }
         }
     }
 
-    /// One 8-point LLM inverse DCT on 8 lanes at once (jidctint.c's even/odd parts), descaled by `shift` with rounding.
+    /// The IDCT of one block (natural-order coefficients) to `size x size` samples (8, 4, 2 or 1).
     @inline(__always)
-    static func idct1D(_ i0: SIMD8<Int32>, _ i1: SIMD8<Int32>, _ i2: SIMD8<Int32>, _ i3: SIMD8<Int32>,
-                       _ i4: SIMD8<Int32>, _ i5: SIMD8<Int32>, _ i6: SIMD8<Int32>, _ i7: SIMD8<Int32>,
-                       shift: Int32) -> (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>,
-                                         SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>) {
-        typealias V = SIMD8<Int32>
+    static func transform(_ coefficients: UnsafePointer<Int16>, quant: UnsafePointer<Int32>, size: Int,
+                          output: UnsafeMutablePointer<UInt8>, stride: Int, workspace: UnsafeMutablePointer<Int32>) {
+        switch size {
+        case 8: islow(coefficients, quant: quant, output: output, stride: stride, workspace: workspace)
+        case 4: reduced4x4(coefficients, quant: quant, output: output, stride: stride, workspace: workspace)
+        case 2: reduced2x2(coefficients, quant: quant, output: output, stride: stride)
+        default: output[0] = dcValue(coefficients[0], quant: quant[0])
+        }
+    }
+
+    /// `jpeg_idct_islow`. Pass 1 runs the butterfly over the columns with the 8 columns in the 8 lanes (rows
+    /// are vectors, so no transpose). Pass 2 is linear in the pass-1 output until its final rounding shift, so it
+    /// runs as a product with the butterfly's integer matrix, lanes again being output columns; the integer
+    /// sums are the same, so the samples are identical to libjpeg's.
+    @inline(__always)
+    static func islow(_ coefficients: UnsafePointer<Int16>, quant: UnsafePointer<Int32>,
+                      output: UnsafeMutablePointer<UInt8>, stride: Int, workspace ws: UnsafeMutablePointer<Int32>) {
+        @inline(__always) func row(_ r: Int) -> V {
+            let c = UnsafeRawPointer(coefficients + r &* 8).loadUnaligned(as: SIMD8<Int16>.self)
+            let q = UnsafeRawPointer(quant + r &* 8).loadUnaligned(as: V.self)
+            return V(truncatingIfNeeded: c) &* q
+        }
+        let pass1 = butterfly(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
+        let shift1 = V(repeating: constBits - pass1Bits)
+        let round1 = V(repeating: 1 << (constBits - pass1Bits - 1))
+        let rows = UnsafeMutableRawPointer(ws)
+        rows.storeBytes(of: (pass1.0 &+ round1) &>> shift1, toByteOffset: 0, as: V.self)
+        rows.storeBytes(of: (pass1.1 &+ round1) &>> shift1, toByteOffset: 32, as: V.self)
+        rows.storeBytes(of: (pass1.2 &+ round1) &>> shift1, toByteOffset: 64, as: V.self)
+        rows.storeBytes(of: (pass1.3 &+ round1) &>> shift1, toByteOffset: 96, as: V.self)
+        rows.storeBytes(of: (pass1.4 &+ round1) &>> shift1, toByteOffset: 128, as: V.self)
+        rows.storeBytes(of: (pass1.5 &+ round1) &>> shift1, toByteOffset: 160, as: V.self)
+        rows.storeBytes(of: (pass1.6 &+ round1) &>> shift1, toByteOffset: 192, as: V.self)
+        rows.storeBytes(of: (pass1.7 &+ round1) &>> shift1, toByteOffset: 224, as: V.self)
+        let m = pass2Matrix
+        let m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7]
+        let round2 = V(repeating: (1 << (constBits + pass1Bits + 3 - 1)) &+ (128 << (constBits + pass1Bits + 3)))
+        let shift2 = V(repeating: constBits + pass1Bits + 3)
+        for r in 0..<8 {
+            let w = ws + r &* 8
+            var sum = round2 &+ m0 &* V(repeating: w[0])
+            sum &+= m1 &* V(repeating: w[1])
+            sum &+= m2 &* V(repeating: w[2])
+            sum &+= m3 &* V(repeating: w[3])
+            sum &+= m4 &* V(repeating: w[4])
+            sum &+= m5 &* V(repeating: w[5])
+            sum &+= m6 &* V(repeating: w[6])
+            sum &+= m7 &* V(repeating: w[7])
+            let samples = (sum &>> shift2).clamped(lowerBound: V(repeating: 0), upperBound: V(repeating: 255))
+            UnsafeMutableRawPointer(output + r &* stride).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: samples), as: SIMD8<UInt8>.self)
+        }
+    }
+
+    /// `pass2Matrix[k][x]`: the weight of pass-1 value `k` in output column `x` (the butterfly of unit vectors).
+    /// Written once at first use and only read afterwards.
+    nonisolated(unsafe) static let pass2Matrix: UnsafeMutablePointer<V> = {
+        let table = UnsafeMutablePointer<V>.allocate(capacity: 8)
+        for k in 0..<8 {
+            var unit = [V](repeating: V(repeating: 0), count: 8)
+            unit[k] = V(repeating: 1)
+            let out = butterfly(unit[0], unit[1], unit[2], unit[3], unit[4], unit[5], unit[6], unit[7])
+            table[k] = V(out.0[0], out.1[0], out.2[0], out.3[0], out.4[0], out.5[0], out.6[0], out.7[0])
+        }
+        return table
+    }()
+
+    /// One 8-point LLM inverse DCT on 8 lanes at once (jidctint.c's even and odd parts), before descaling.
+    @inline(__always)
+    static func butterfly(_ i0: V, _ i1: V, _ i2: V, _ i3: V, _ i4: V, _ i5: V, _ i6: V, _ i7: V)
+        -> (V, V, V, V, V, V, V, V) {
         let z1e = (i2 &+ i6) &* fix_0_541196100
         let tmp2e = z1e &+ i6 &* (-fix_1_847759065)
         let tmp3e = z1e &+ i2 &* fix_0_765366865
@@ -93,14 +145,73 @@ enum JPEGIDCT {
         tmp1 = tmp1 &+ z2 &+ z4
         tmp2 = tmp2 &+ z2 &+ z3
         tmp3 = tmp3 &+ z1 &+ z4
-
-        let round = V(repeating: 1 &<< (shift &- 1))
-        let s = V(repeating: shift)
-        return ((tmp10 &+ tmp3 &+ round) &>> s, (tmp11 &+ tmp2 &+ round) &>> s,
-                (tmp12 &+ tmp1 &+ round) &>> s, (tmp13 &+ tmp0 &+ round) &>> s,
-                (tmp13 &- tmp0 &+ round) &>> s, (tmp12 &- tmp1 &+ round) &>> s,
-                (tmp11 &- tmp2 &+ round) &>> s, (tmp10 &- tmp3 &+ round) &>> s)
+        return (tmp10 &+ tmp3, tmp11 &+ tmp2, tmp12 &+ tmp1, tmp13 &+ tmp0,
+                tmp13 &- tmp0, tmp12 &- tmp1, tmp11 &- tmp2, tmp10 &- tmp3)
     }
+
+    /// `jpeg_idct_4x4` (jidctred.c): 4x4 samples from the 8x8 coefficients (row and column 4 unused).
+    static func reduced4x4(_ c: UnsafePointer<Int16>, quant q: UnsafePointer<Int32>,
+                           output: UnsafeMutablePointer<UInt8>, stride: Int, workspace ws: UnsafeMutablePointer<Int32>) {
+        @inline(__always) func dq(_ i: Int) -> Int32 { Int32(c[i]) &* q[i] }
+        // Pass 1: columns 0, 1, 2, 3, 5, 6, 7 into a 4 x 8 workspace.
+        for column in 0..<8 where column != 4 {
+            let tmp0 = dq(column) &<< (constBits + 1)
+            let tmp2 = dq(16 + column) &* fix_1_847759065 &+ dq(48 + column) &* (-fix_0_765366865)
+            let tmp10 = tmp0 &+ tmp2, tmp12 = tmp0 &- tmp2
+            let z1 = dq(56 + column), z2 = dq(40 + column), z3 = dq(24 + column), z4 = dq(8 + column)
+            let odd0 = z1 &* (-fix_0_211164243) &+ z2 &* fix_1_451774981 &+ z3 &* (-fix_2_172734803) &+ z4 &* fix_1_061594337
+            let odd2 = z1 &* (-fix_0_509795579) &+ z2 &* (-fix_0_601344887) &+ z3 &* fix_0_899976223 &+ z4 &* fix_2_562915447
+            let shift = constBits - pass1Bits + 1
+            ws[column] = descale(tmp10 &+ odd2, shift)
+            ws[24 + column] = descale(tmp10 &- odd2, shift)
+            ws[8 + column] = descale(tmp12 &+ odd0, shift)
+            ws[16 + column] = descale(tmp12 &- odd0, shift)
+        }
+        // Pass 2: 4 rows.
+        for r in 0..<4 {
+            let w = ws + r &* 8
+            let tmp0 = w[0] &<< (constBits + 1)
+            let tmp2 = w[2] &* fix_1_847759065 &+ w[6] &* (-fix_0_765366865)
+            let tmp10 = tmp0 &+ tmp2, tmp12 = tmp0 &- tmp2
+            let z1 = w[7], z2 = w[5], z3 = w[3], z4 = w[1]
+            let odd0 = z1 &* (-fix_0_211164243) &+ z2 &* fix_1_451774981 &+ z3 &* (-fix_2_172734803) &+ z4 &* fix_1_061594337
+            let odd2 = z1 &* (-fix_0_509795579) &+ z2 &* (-fix_0_601344887) &+ z3 &* fix_0_899976223 &+ z4 &* fix_2_562915447
+            let shift = constBits + pass1Bits + 3 + 1
+            let out = output + r &* stride
+            out[0] = clamp(descale(tmp10 &+ odd2, shift) &+ 128)
+            out[3] = clamp(descale(tmp10 &- odd2, shift) &+ 128)
+            out[1] = clamp(descale(tmp12 &+ odd0, shift) &+ 128)
+            out[2] = clamp(descale(tmp12 &- odd0, shift) &+ 128)
+        }
+    }
+
+    /// `jpeg_idct_2x2` (jidctred.c): 2x2 samples from columns and rows 0, 1, 3, 5, 7.
+    static func reduced2x2(_ c: UnsafePointer<Int16>, quant q: UnsafePointer<Int32>,
+                           output: UnsafeMutablePointer<UInt8>, stride: Int) {
+        @inline(__always) func dq(_ i: Int) -> Int32 { Int32(c[i]) &* q[i] }
+        var ws = (SIMD8<Int32>(), SIMD8<Int32>())
+        for column in [0, 1, 3, 5, 7] {
+            let tmp10 = dq(column) &<< (constBits + 2)
+            let tmp0 = dq(56 + column) &* (-fix_0_720959822) &+ dq(40 + column) &* fix_0_850430095
+                &+ dq(24 + column) &* (-fix_1_272758580) &+ dq(8 + column) &* fix_3_624509785
+            let shift = constBits - pass1Bits + 2
+            ws.0[column] = descale(tmp10 &+ tmp0, shift)
+            ws.1[column] = descale(tmp10 &- tmp0, shift)
+        }
+        for r in 0..<2 {
+            let w = r == 0 ? ws.0 : ws.1
+            let tmp10 = w[0] &<< (constBits + 2)
+            let tmp0 = w[7] &* (-fix_0_720959822) &+ w[5] &* fix_0_850430095 &+ w[3] &* (-fix_1_272758580)
+                &+ w[1] &* fix_3_624509785
+            let shift = constBits + pass1Bits + 3 + 2
+            output[r &* stride] = clamp(descale(tmp10 &+ tmp0, shift) &+ 128)
+            output[r &* stride &+ 1] = clamp(descale(tmp10 &- tmp0, shift) &+ 128)
+        }
+    }
+
+    /// libjpeg's `DESCALE`: `x / 2^n` rounded (half up).
+    @inline(__always)
+    static func descale(_ x: Int32, _ n: Int32) -> Int32 { (x &+ (1 &<< (n &- 1))) &>> n }
 
     @inline(__always)
     static func clamp(_ value: Int32) -> UInt8 {
