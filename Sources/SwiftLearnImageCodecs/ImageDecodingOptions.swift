@@ -11,7 +11,7 @@ import Synchronization
 /// options.jpegScale = .quarter                               // like Pillow's img.draft("RGB", (w // 4, h // 4))
 /// let thumbnail = try loadRawImage(from: "photo.jpg", options: options)
 /// ```
-public struct ImageDecodingOptions: Sendable, Equatable {
+public struct ImageDecodingOptions: Sendable {
     /// Pillow's default `Image.MAX_IMAGE_PIXELS`: `1024 * 1024 * 1024 / 4 / 3` = 89,478,485 pixels.
     public static let pillowMaxImagePixels = 89_478_485
 
@@ -33,11 +33,23 @@ public struct ImageDecodingOptions: Sendable, Equatable {
     /// which skips most of the inverse DCT, upsampling and colour conversion. Ignored for PNG.
     public var jpegScale: JPEGScale
 
+    /// JPEG only: when set, each file decodes at the largest scale whose output still covers this size, chosen
+    /// from the file's own dimensions (``JPEGScale/largest(width:height:atLeast:)``, Pillow's
+    /// `img.draft(mode, size)`); overrides ``jpegScale``. Image generators set it to their target size.
+    public var jpegDraftSize: (width: Int, height: Int)?
+
     public init(allowTruncated: Bool = false, maxImagePixels: Int? = ImageDecodingOptions.pillowMaxImagePixels,
-                jpegScale: JPEGScale = .full) {
+                jpegScale: JPEGScale = .full, jpegDraftSize: (width: Int, height: Int)? = nil) {
         self.allowTruncated = allowTruncated
         self.maxImagePixels = maxImagePixels
         self.jpegScale = jpegScale
+        self.jpegDraftSize = jpegDraftSize
+    }
+
+    /// The scale a `width x height` JPEG decodes at under these options.
+    public func jpegScale(width: Int, height: Int) -> JPEGScale {
+        guard let target = jpegDraftSize else { return jpegScale }
+        return JPEGScale.largest(width: width, height: height, atLeast: target)
     }
 
     private static let storage = Mutex(ImageDecodingOptions())

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import SwiftLearnVision
+import SwiftLearnImageCodecs
 import SwiftLearnNN
 import SwiftLearnTensor
 
@@ -47,7 +48,12 @@ final class GeneratorTests: XCTestCase {
     func testDirectoryListingLabelsAndPixels() throws {
         let directory = try makeFolder()
         let generator = try ImageDataGenerator(rescale: 1.0 / 255)
-        let flow = try generator.flowFromDirectory(directory, targetSize: (9, 13), batchSize: 4, shuffle: false)
+        var printed: [String] = []
+        var flow: ImageBatchSource!
+        printed = try ImageConsole.capture {
+            flow = try generator.flowFromDirectory(directory, targetSize: (9, 13), batchSize: 4, shuffle: false, jpegDraft: .off)
+        }
+        XCTAssertEqual(printed, ["Found 10 images belonging to 2 classes."], "Keras's message")
         XCTAssertEqual(flow.classNames, ["a_dogs", "b_cats"])
         XCTAssertEqual(flow.classIndices, ["a_dogs": 0, "b_cats": 1])
         XCTAssertEqual(flow.filePaths.map { String($0.dropFirst(directory.count + 1)) }, [
@@ -77,7 +83,7 @@ final class GeneratorTests: XCTestCase {
         for (mode, interpolation) in [(ColorMode.grayscale, Interpolation.bilinear), (.rgba, .nearest), (.rgb, .bilinear)] {
             let flow = try ImageDataGenerator().flowFromDirectory(directory, targetSize: (6, 17), colorMode: mode,
                                                                   classMode: .none, batchSize: 10, shuffle: false,
-                                                                  interpolation: interpolation)
+                                                                  interpolation: interpolation, jpegDraft: .off)
             let batch = try XCTUnwrap(try collect(flow).first)
             XCTAssertEqual(batch.inputs.shape, [10, 6, 17, mode.channels])
             let per = 6 * 17 * mode.channels
@@ -86,6 +92,31 @@ final class GeneratorTests: XCTestCase {
                 XCTAssertEqual(Array(batch.inputs.scalars[(i * per)..<((i + 1) * per)]), reference.scalars.map { Float($0) },
                                "\(mode) \(interpolation) \(path)")
             }
+        }
+    }
+
+    /// With the default `jpegDraft: .automatic`, a JPEG at least twice the target decodes at a reduced DCT scale
+    /// (what the codecs test against Pillow's draft()) and is then resized; other files are unaffected.
+    func testAutomaticJPEGDraftIsTheReducedDecodeThenResize() throws {
+        let directory = try makeFolder()
+        for interpolation in Interpolation.allCases {
+            let target = (height: 5, width: 6)
+            let flow = try ImageDataGenerator().flowFromDirectory(directory, targetSize: target, classMode: .none,
+                                                                  batchSize: 10, shuffle: false, interpolation: interpolation)
+            XCTAssertEqual(flow.jpegDraft, .automatic)
+            let batch = try XCTUnwrap(try collect(flow).first)
+            var reduced = 0
+            for (i, path) in flow.filePaths.enumerated() {
+                let options = ImageDecodingOptions(jpegDraftSize: (target.width, target.height))
+                let stored = try loadRawImage(from: path)
+                let decoded = try loadRawImage(from: path, options: options)
+                if decoded.width < stored.width { reduced += 1 }
+                let expected = try resizeImage(decoded.tensor(.rgb), height: target.height, width: target.width,
+                                               interpolation: interpolation)
+                XCTAssertEqual(Array(batch.inputs.scalars[(i * 90)..<((i + 1) * 90)]), expected.scalars.map(Float.init),
+                               "\(path) \(interpolation)")
+            }
+            XCTAssertGreaterThan(reduced, 0, "some fixture JPEGs are large enough to be reduced")
         }
     }
 
@@ -177,8 +208,14 @@ final class GeneratorTests: XCTestCase {
                                                                   shuffle: false, badFilePolicy: .skip)
         var skipIterator = try skipping.makeEpoch(0) as! ImageBatchIterator
         var sizes: [Int] = []
-        while let batch = try skipIterator.next() { sizes.append(batch.inputs.shape[0]) }
+        let report = try ImageConsole.capture {
+            while let batch = try skipIterator.next() { sizes.append(batch.inputs.shape[0]) }
+        }
         XCTAssertEqual(sizes, [3, 3, 2])
+        XCTAssertEqual(skipIterator.skippedSamples.map(\.path), [bad, directory + "/b_cats/c1.jpg"])
+        XCTAssertTrue(skipIterator.skippedSamples[1].reason.contains("c1.jpg"), "\(skipIterator.skippedSamples)")
+        XCTAssertEqual(report.count, 1)
+        XCTAssertTrue(report.first?.hasPrefix("Epoch 1: skipped 2 unreadable image(s):\n  \(bad)") == true, "\(report)")
         XCTAssertEqual(skipIterator.skippedFiles.map(\.path), [bad, directory + "/b_cats/c1.jpg"])
         XCTAssertEqual(skipping.skippedFiles(epoch: 0).count, 2)
         XCTAssertTrue(skipIterator.skippedFiles[1].description.contains("c1.jpg"))
@@ -249,6 +286,59 @@ final class GeneratorTests: XCTestCase {
         XCTAssertThrowsError(try generator.flowFromDataFrame(table, xCol: "file")) { error in
             XCTAssertTrue("\(error)".contains("column \"file\" is not in the table"), "\(error)")
         }
+    }
+
+    /// A FIFO named like an image in a class folder is listed (Keras lists it too) but never opened for
+    /// reading: it is skipped, or fails the batch, without blocking the worker.
+    func testNamedPipeInAClassFolderNeverHangs() throws {
+        let directory = try makeFolder()
+        let fifo = directory + "/a_dogs/pipe.png"
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0, "mkfifo")
+        let skipping = try ImageDataGenerator().flowFromDirectory(directory, targetSize: (4, 4), batchSize: 16,
+                                                                  shuffle: false, badFilePolicy: .skip)
+        XCTAssertTrue(skipping.filePaths.contains(fifo))
+        var iterator = try skipping.makeEpoch(0) as! ImageBatchIterator
+        var count = 0
+        _ = try ImageConsole.capture { while let batch = try iterator.next() { count += batch.count } }
+        XCTAssertEqual(count, 10)
+        XCTAssertEqual(iterator.skippedSamples.map(\.path), [fifo])
+        XCTAssertTrue(iterator.skippedSamples[0].reason.contains("FIFO"), iterator.skippedSamples[0].reason)
+        let failing = try ImageDataGenerator().flowFromDirectory(directory, targetSize: (4, 4), batchSize: 16, shuffle: false)
+        var failingIterator = try failing.makeEpoch(0)
+        XCTAssertThrowsError(try failingIterator.next()) { error in
+            XCTAssertTrue("\(error)".contains("pipe.png: is a FIFO (named pipe), expected a regular file"), "\(error)")
+        }
+    }
+
+    /// Keras's `flow_from_dataframe(df, directory='')` joins like `os.path.join`, reports what it found and
+    /// says which rows it dropped and why.
+    func testDataFrameWithEmptyDirectoryJoinsLikeOSPathJoinAndReports() throws {
+        let directory = try makeFolder()
+        XCTAssertEqual(joinPath("", "a.png"), "a.png")
+        XCTAssertEqual(joinPath("d", "a.png"), "d/a.png")
+        XCTAssertEqual(joinPath("d/", "a.png"), "d/a.png")
+        XCTAssertEqual(joinPath("d", "/x/a.png"), "/x/a.png")
+        let table = try ImageTable(columns: ["filename", "class"], rows: [
+            ["a_dogs/d0.jpg", "dog"], ["b_cats/c0.png", "cat"], ["a_dogs/missing.png", "dog"], ["a_dogs/notes.txt", "dog"],
+            ["b_cats/c2.png", "cat"],
+        ])
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        var flow: ImageBatchSource!
+        let printed = try ImageConsole.capture {
+            flow = try ImageDataGenerator().flowFromDataFrame(table, directory: "", targetSize: (4, 4), batchSize: 8,
+                                                             shuffle: false)
+        }
+        XCTAssertEqual(flow.filePaths, ["a_dogs/d0.jpg", "b_cats/c0.png", "b_cats/c2.png"])
+        XCTAssertEqual(try collect(flow).first?.count, 3, "relative paths read from the working directory")
+        XCTAssertEqual(printed.first, "Found 3 validated image filenames belonging to 2 classes.")
+        XCTAssertEqual(printed.dropFirst().first,
+                       "Dropped 2 row(s) whose \"filename\" file cannot be used: 1 file not found (a_dogs/missing.png), 1 not a .png, .jpg or .jpeg name (a_dogs/notes.txt).")
+        let raw = try ImageConsole.capture {
+            _ = try ImageDataGenerator().flowFromDataFrame(table, directory: directory, targetSize: (4, 4), classMode: .input)
+        }
+        XCTAssertEqual(raw.first, "Found 3 validated image filenames.")
     }
 
     func testInvalidGeneratorArgumentsQuoteTheValue() {

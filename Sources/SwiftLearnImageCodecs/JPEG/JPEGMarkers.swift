@@ -207,7 +207,7 @@ extension JPEGDecoding {
         try options.checkPixelLimit(width: width, height: height, file: file, offset: offset + 5)
         mcusPerLine = (width + 8 * hMax - 1) / (8 * hMax)
         mcusPerColumn = (height + 8 * vMax - 1) / (8 * vMax)
-        minBlockSize = 8 / options.jpegScale.rawValue
+        minBlockSize = 8 / options.jpegScale(width: width, height: height).rawValue
         outputWidth = (width * minBlockSize + 7) / 8
         outputHeight = (height * minBlockSize + 7) / 8
         for i in components.indices {

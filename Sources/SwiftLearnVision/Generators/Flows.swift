@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftLearnSystem
 #if canImport(Glibc)
 import Glibc
@@ -21,8 +25,14 @@ extension ImageDataGenerator {
     /// let flow = try generator.flowFromDirectory("flowers/train", targetSize: (112, 112), classMode: .categorical,
     ///                                            batchSize: 32, seed: 1, subset: .training)
     /// ```
+    /// Prints Keras's `Found 2000 images belonging to 4 classes.`
+    ///
     /// - Parameters:
     ///   - classMode: `categorical`, `binary` (exactly two classes), `sparse`, `input` or `none`.
+    ///   - jpegDraft: ``JPEGDraftMode/automatic`` (default) decodes large JPEG files at a reduced DCT scale when
+    ///     the target is at most half their size; ``JPEGDraftMode/off`` gives `load_img`'s exact pixels.
+    ///   - decodingOptions: pixel limit and truncated-file policy for every file (default: the process's
+    ///     ``ImageDecodingOptions/default`` when the flow is made).
     ///   - badFilePolicy: ``BadFilePolicy/fail`` (default) throws at the batch with the unreadable file.
     ///   - workers: decoding threads; `prefetchBatches` (>= workers) bounds batches held in memory.
     /// - Throws: ``ImageError`` for a missing folder, a class folder that does not exist, or invalid arguments.
@@ -30,6 +40,7 @@ extension ImageDataGenerator {
         _ directory: String, targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
         classes: [String]? = nil, classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true,
         seed: UInt32? = nil, subset: Subset? = nil, interpolation: Interpolation = .nearest,
+        jpegDraft: JPEGDraftMode = .automatic, decodingOptions: ImageDecodingOptions? = nil,
         badFilePolicy: BadFilePolicy = .fail, followLinks: Bool = false,
         workers: Int = defaultWorkers, prefetchBatches: Int? = nil
     ) throws(ImageError) -> ImageBatchSource {
@@ -43,7 +54,7 @@ extension ImageDataGenerator {
         if let classes {
             classNames = classes
         } else {
-            classNames = try Self.sortedEntries(directory).filter { Self.isDirectory(directory + "/" + $0) }
+            classNames = try Self.sortedEntries(directory).filter { Self.isDirectory(joinPath(directory, $0)) }
         }
         if classMode == .binary && classNames.count != 2 {
             throw ImageError(file: directory, "classMode binary needs exactly 2 classes, found \(classNames.count): \(classNames)")
@@ -51,7 +62,7 @@ extension ImageDataGenerator {
         var paths: [String] = []
         var labels: [Int] = []
         for (index, name) in classNames.enumerated() {
-            let classDirectory = directory + "/" + name
+            let classDirectory = joinPath(directory, name)
             guard Self.isDirectory(classDirectory) else {
                 throw ImageError(file: classDirectory, "class folder \"\(name)\" does not exist")
             }
@@ -60,21 +71,44 @@ extension ImageDataGenerator {
             paths.append(contentsOf: files[range])
             labels.append(contentsOf: repeatElement(index, count: range.count))
         }
-        return try ImageBatchSource(
+        let source = try ImageBatchSource(
             filePaths: paths, classNames: classNames, classes: labels, values: [], targetWidth: 0, classMode: classMode,
             generator: self, targetSize: targetSize, colorMode: colorMode, interpolation: interpolation,
-            batchSize: batchSize, shuffle: shuffle, seed: seed, badFilePolicy: badFilePolicy, workers: workers,
-            prefetchBatches: prefetchBatches ?? max(2 * workers, 4))
+            jpegDraft: jpegDraft, decodingOptions: decodingOptions, batchSize: batchSize, shuffle: shuffle, seed: seed,
+            badFilePolicy: badFilePolicy, workers: workers, prefetchBatches: prefetchBatches ?? max(2 * workers, 4))
+        ImageConsole.write("Found \(paths.count) images belonging to \(classNames.count) classes.")
+        return source
+    }
+
+    /// ``flowFromDirectory(_:targetSize:colorMode:classes:classMode:batchSize:shuffle:seed:subset:interpolation:jpegDraft:decodingOptions:badFilePolicy:followLinks:workers:prefetchBatches:)``
+    /// for a folder URL.
+    public func flowFromDirectory(
+        _ directory: URL, targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
+        classes: [String]? = nil, classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true,
+        seed: UInt32? = nil, subset: Subset? = nil, interpolation: Interpolation = .nearest,
+        jpegDraft: JPEGDraftMode = .automatic, decodingOptions: ImageDecodingOptions? = nil,
+        badFilePolicy: BadFilePolicy = .fail, followLinks: Bool = false,
+        workers: Int = defaultWorkers, prefetchBatches: Int? = nil
+    ) throws(ImageError) -> ImageBatchSource {
+        try flowFromDirectory(
+            directory.path(percentEncoded: false), targetSize: targetSize, colorMode: colorMode, classes: classes,
+            classMode: classMode, batchSize: batchSize, shuffle: shuffle, seed: seed, subset: subset,
+            interpolation: interpolation, jpegDraft: jpegDraft, decodingOptions: decodingOptions,
+            badFilePolicy: badFilePolicy, followLinks: followLinks, workers: workers, prefetchBatches: prefetchBatches)
     }
 
     /// Batches from a table of file names and labels, like Keras's `flow_from_dataframe`.
     ///
-    /// `xCol` holds paths (joined to `directory` when given). `yCol` holds, per class mode: the class name
+    /// `xCol` holds paths, joined to `directory` as Python's `os.path.join` does (`""` or `nil` leaves them as
+    /// they are; an absolute path ignores the directory). `yCol` holds, per class mode: the class name
     /// (`categorical`, `binary`, `sparse`; classes are the sorted distinct values, or `classes`), or numbers
     /// (`raw`, `multiLabel` — Keras's `'other'` with several 0/1 columns, e.g. `["red", "blue", "dress"]`).
-    /// Rows whose file does not exist or is not PNG/JPEG are dropped, as with Keras's `validate_filenames`
-    /// (see ``ImageBatchSource/filePaths``). With `subset`, the first `validationSplit` fraction of the rows is
-    /// the validation part.
+    /// Rows whose file does not exist or is not a PNG/JPEG name are dropped, as with Keras's `validate_filenames`
+    /// (see ``ImageBatchSource/filePaths``), and so are rows whose class is not in `classes`. With `subset`, the
+    /// first `validationSplit` fraction of the rows is the validation part.
+    ///
+    /// Prints Keras's `Found 3000 validated image filenames belonging to 15 classes.` (without the classes
+    /// for `raw`, `input` and `none`), then, when rows were dropped, how many and why, naming the first few.
     ///
     /// ```swift
     /// let table = try ImageTable(csvFile: "styles.csv")
@@ -87,7 +121,8 @@ extension ImageDataGenerator {
         _ table: ImageTable, directory: String? = nil, xCol: String = "filename", yCol: [String] = ["class"],
         targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb, classes: [String]? = nil,
         classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true, seed: UInt32? = nil,
-        subset: Subset? = nil, interpolation: Interpolation = .nearest, badFilePolicy: BadFilePolicy = .fail,
+        subset: Subset? = nil, interpolation: Interpolation = .nearest, jpegDraft: JPEGDraftMode = .automatic,
+        decodingOptions: ImageDecodingOptions? = nil, badFilePolicy: BadFilePolicy = .fail,
         workers: Int = defaultWorkers, prefetchBatches: Int? = nil
     ) throws(ImageError) -> ImageBatchSource {
         let xIndex = try table.columnIndex(xCol)
@@ -99,13 +134,15 @@ extension ImageDataGenerator {
         if usesLabels && yIndices.isEmpty {
             throw ImageError("classMode \(classMode.rawValue) needs at least one yCol")
         }
-        // Validate file names (existence and extension), keeping row order.
+        // Validate file names (extension and existence), keeping row order.
         var rows: [(path: String, row: [String], line: Int)] = []
+        var dropped = DroppedRows()
         for (line, row) in table.rows.enumerated() {
             let name = row[xIndex]
-            let path = directory.map { $0 + "/" + name } ?? name
-            let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
-            guard Self.supportedExtensions.contains(ext), Self.fileKind(path).exists else { continue }
+            let path = joinPath(directory ?? "", name)
+            let ext = name.contains(".") ? name.split(separator: ".").last.map { $0.lowercased() } ?? "" : ""
+            guard Self.supportedExtensions.contains(ext) else { dropped.add(path, .notAnImageName); continue }
+            guard Self.fileKind(path).exists else { dropped.add(path, .missing); continue }
             rows.append((path, row, line))
         }
         var classNames: [String] = []
@@ -116,7 +153,11 @@ extension ImageDataGenerator {
             let column = yIndices[0]
             if let classes {
                 classNames = classes
-                rows = rows.filter { classes.contains($0.row[column]) }
+                rows = rows.filter { entry in
+                    if classes.contains(entry.row[column]) { return true }
+                    dropped.add(entry.path, .classNotListed(entry.row[column]))
+                    return false
+                }
             } else {
                 classNames = Set(rows.map { $0.row[column] }).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
             }
@@ -128,6 +169,7 @@ extension ImageDataGenerator {
         case .input, .none:
             break
         }
+        let validated = rows.count
         let range = try splitRange(count: rows.count, subset: subset)
         rows = Array(rows[range])
         let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
@@ -148,11 +190,22 @@ extension ImageDataGenerator {
                 break
             }
         }
-        return try ImageBatchSource(
+        let source = try ImageBatchSource(
             filePaths: rows.map(\.path), classNames: classNames, classes: labels, values: values,
             targetWidth: yIndices.count, classMode: classMode, generator: self, targetSize: targetSize,
-            colorMode: colorMode, interpolation: interpolation, batchSize: batchSize, shuffle: shuffle, seed: seed,
-            badFilePolicy: badFilePolicy, workers: workers, prefetchBatches: prefetchBatches ?? max(2 * workers, 4))
+            colorMode: colorMode, interpolation: interpolation, jpegDraft: jpegDraft, decodingOptions: decodingOptions,
+            batchSize: batchSize, shuffle: shuffle, seed: seed, badFilePolicy: badFilePolicy, workers: workers,
+            prefetchBatches: prefetchBatches ?? max(2 * workers, 4))
+        // Keras counts the validated rows of the whole table (before the subset split) and names the classes
+        // except for modes without them.
+        let found = validated
+        if [.raw, .input, .none].contains(classMode) {
+            ImageConsole.write("Found \(found) validated image filenames.")
+        } else {
+            ImageConsole.write("Found \(found) validated image filenames belonging to \(classNames.count) classes.")
+        }
+        if let report = dropped.report(column: xCol, directory: directory) { ImageConsole.write(report) }
+        return source
     }
 
     /// ``flowFromDataFrame(_:directory:xCol:yCol:targetSize:colorMode:classes:classMode:batchSize:shuffle:seed:subset:interpolation:badFilePolicy:workers:prefetchBatches:)``
@@ -161,7 +214,8 @@ extension ImageDataGenerator {
         _ csvPath: String, directory: String? = nil, xCol: String = "filename", yCol: [String] = ["class"],
         targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb, classes: [String]? = nil,
         classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true, seed: UInt32? = nil,
-        subset: Subset? = nil, interpolation: Interpolation = .nearest, badFilePolicy: BadFilePolicy = .fail,
+        subset: Subset? = nil, interpolation: Interpolation = .nearest, jpegDraft: JPEGDraftMode = .automatic,
+        decodingOptions: ImageDecodingOptions? = nil, badFilePolicy: BadFilePolicy = .fail,
         workers: Int = defaultWorkers, prefetchBatches: Int? = nil
     ) throws(ImageError) -> ImageBatchSource {
         let table = try ImageTable(csvFile: csvPath)
@@ -169,11 +223,28 @@ extension ImageDataGenerator {
             return try flowFromDataFrame(
                 table, directory: directory, xCol: xCol, yCol: yCol, targetSize: targetSize, colorMode: colorMode,
                 classes: classes, classMode: classMode, batchSize: batchSize, shuffle: shuffle, seed: seed,
-                subset: subset, interpolation: interpolation, badFilePolicy: badFilePolicy, workers: workers,
-                prefetchBatches: prefetchBatches)
+                subset: subset, interpolation: interpolation, jpegDraft: jpegDraft, decodingOptions: decodingOptions,
+                badFilePolicy: badFilePolicy, workers: workers, prefetchBatches: prefetchBatches)
         } catch {
             throw error.attributed(to: csvPath)
         }
+    }
+
+    /// ``flowFromCSV(_:directory:xCol:yCol:targetSize:colorMode:classes:classMode:batchSize:shuffle:seed:subset:interpolation:jpegDraft:decodingOptions:badFilePolicy:workers:prefetchBatches:)``
+    /// for file URLs.
+    public func flowFromCSV(
+        _ csvFile: URL, directory: URL? = nil, xCol: String = "filename", yCol: [String] = ["class"],
+        targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb, classes: [String]? = nil,
+        classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true, seed: UInt32? = nil,
+        subset: Subset? = nil, interpolation: Interpolation = .nearest, jpegDraft: JPEGDraftMode = .automatic,
+        decodingOptions: ImageDecodingOptions? = nil, badFilePolicy: BadFilePolicy = .fail,
+        workers: Int = defaultWorkers, prefetchBatches: Int? = nil
+    ) throws(ImageError) -> ImageBatchSource {
+        try flowFromCSV(
+            csvFile.path(percentEncoded: false), directory: directory?.path(percentEncoded: false), xCol: xCol, yCol: yCol,
+            targetSize: targetSize, colorMode: colorMode, classes: classes, classMode: classMode, batchSize: batchSize,
+            shuffle: shuffle, seed: seed, subset: subset, interpolation: interpolation, jpegDraft: jpegDraft,
+            decodingOptions: decodingOptions, badFilePolicy: badFilePolicy, workers: workers, prefetchBatches: prefetchBatches)
     }
 
     /// Decoding threads by default: SwiftLearn's thread count (`Parallelism.threadCount`: the processor count
@@ -208,7 +279,7 @@ extension ImageDataGenerator {
         while let current = pending.popLast() {
             var files: [String] = []
             for entry in try sortedEntries(current) {
-                let path = current + "/" + entry
+                let path = joinPath(current, entry)
                 let kind = fileKind(path)
                 guard kind.exists else { continue }
                 if kind.isDirectory {
@@ -222,5 +293,48 @@ extension ImageDataGenerator {
         }
         directories.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         return directories.flatMap(\.files)
+    }
+}
+
+/// Python's `os.path.join(directory, name)`: `name` alone when `directory` is empty or `name` is absolute,
+/// otherwise the two joined by exactly the separator they lack.
+///
+/// ```swift
+/// joinPath("", "a.png")          // "a.png"
+/// joinPath("images/", "a.png")   // "images/a.png"
+/// joinPath("images", "/a.png")   // "/a.png"
+/// ```
+func joinPath(_ directory: String, _ name: String) -> String {
+    if directory.isEmpty || name.hasPrefix("/") { return name }
+    return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+}
+
+/// Rows `flowFromDataFrame` leaves out, and why, for its report.
+struct DroppedRows {
+    enum Reason: Equatable {
+        case notAnImageName
+        case missing
+        case classNotListed(String)
+    }
+
+    var entries: [(path: String, reason: Reason)] = []
+
+    mutating func add(_ path: String, _ reason: Reason) { entries.append((path, reason)) }
+
+    /// "Dropped 2 of the table's rows: 1 file not found (data/x.png), 1 not a .png/.jpg/.jpeg name (notes.txt)."
+    func report(column: String, directory: String?) -> String? {
+        guard !entries.isEmpty else { return nil }
+        var parts: [String] = []
+        func describe(_ label: String, _ matching: [(path: String, reason: Reason)]) {
+            guard !matching.isEmpty else { return }
+            let names = matching.prefix(3).map(\.path).joined(separator: ", ") + (matching.count > 3 ? ", ..." : "")
+            parts.append("\(matching.count) \(label) (\(names))")
+        }
+        describe(entries.filter { $0.reason == .missing }.count == 1 ? "file not found" : "files not found",
+                 entries.filter { $0.reason == .missing })
+        describe("not a .png, .jpg or .jpeg name", entries.filter { $0.reason == .notAnImageName })
+        describe("with a class not in `classes`", entries.filter { if case .classNotListed = $0.reason { return true }; return false })
+        let place = directory.map { $0.isEmpty ? "" : " under \"\($0)\"" } ?? ""
+        return "Dropped \(entries.count) row(s) whose \"\(column)\" file cannot be used\(place): " + parts.joined(separator: ", ") + "."
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftLearnData
 
 /// An in-memory table of strings (a `pandas.DataFrame` of file names and labels) for
@@ -39,6 +44,11 @@ public struct ImageTable: Sendable, Equatable {
         } catch {
             throw error.attributed(to: path)
         }
+    }
+
+    /// ``init(csvFile:)-(String)`` for a file URL.
+    public init(csvFile url: URL) throws(ImageError) {
+        try self.init(csvFile: url.path(percentEncoded: false))
     }
 
     /// The index of column `name`.
