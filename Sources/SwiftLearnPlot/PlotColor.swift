@@ -91,6 +91,35 @@ public struct PlotColorMap: Sendable, Equatable {
         0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9DCAE1, 0x6AAED6, 0x4191C6, 0x2070B4, 0x08509B, 0x08306B,
     ].map { PlotColor(hex: $0) })
 
+    /// matplotlib's "gray": black at 0 to white at 1.
+    public static let gray = PlotColorMap(uncheckedAnchors: [PlotColor(hex: 0x000000), PlotColor(hex: 0xFFFFFF)])
+
+    /// matplotlib's "gray_r": white at 0 to black at 1 (dark ink on white paper, how MNIST digits are usually shown).
+    public static let grayReversed = PlotColorMap(uncheckedAnchors: [PlotColor(hex: 0xFFFFFF), PlotColor(hex: 0x000000)])
+
+    /// matplotlib's "binary", the same ramp as "gray_r" (the Hands-On ML notebooks' `cmap="binary"`).
+    public static let binary = grayReversed
+
+    /// matplotlib's "bwr": blue, white, red, for signed values such as convolution filters.
+    public static let blueWhiteRed = PlotColorMap(uncheckedAnchors: [PlotColor(hex: 0x0000FF), PlotColor(hex: 0xFFFFFF),
+                                                                    PlotColor(hex: 0xFF0000)])
+
+    /// The map matplotlib calls `name`: "gray", "gray_r", "binary", "binary_r", "viridis", "Blues", "bwr".
+    /// - Throws: ``PlotError/invalidArgument(_:)`` listing the names it knows.
+    public static func named(_ name: String) throws(PlotError) -> PlotColorMap {
+        let maps: [String: PlotColorMap] = ["gray": .gray, "grey": .gray, "gray_r": .grayReversed, "grey_r": .grayReversed,
+                                            "binary": .binary, "binary_r": .gray, "viridis": .viridis, "Blues": .blues,
+                                            "bwr": .blueWhiteRed]
+        guard let map = maps[name] else {
+            throw PlotError.invalidArgument("unknown colour map \"\(name)\"; known maps: \(maps.keys.sorted().joined(separator: ", "))")
+        }
+        return map
+    }
+
+    /// The 256-entry table matplotlib samples a map into (`LinearSegmentedColormap(N=256)`): entry `i` is the
+    /// colour at `i / 255`, and a value `t` in 0...1 takes entry `min(255, floor(t * 256))`.
+    func lookupTable() -> [PlotColor] { (0..<256).map { color(at: Double($0) / 255) } }
+
     /// The colour at `t`, clamped to 0...1 (NaN maps to 0).
     public func color(at t: Double) -> PlotColor {
         let clamped = t.isNaN ? 0 : min(1, max(0, t))
