@@ -82,8 +82,10 @@ let package = Package(
                                          "BenchmarkSupport"],
                           path: "Benchmarks/LinearBench", exclude: ["sklearn_reference.py"]),
         .executableTarget(name: "ImageBench",
-                          dependencies: ["SwiftLearnImageCodecs", "SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor", "BenchmarkSupport"],
-                          path: "Benchmarks/ImageBench", exclude: ["keras_reference.py", "make_images.py", "run_bench.py"]),
+                          dependencies: ["SwiftLearnImageCodecs", "SwiftLearnVision", "SwiftLearnNN", "SwiftLearnTensor", "SwiftLearnSystem",
+                                         "BenchmarkSupport"],
+                          path: "Benchmarks/ImageBench",
+                          exclude: ["keras_pipelines.py", "make_images.py", "pillow_decode.py", "run_bench.py"]),
 
         // MARK: - Tests
         // Shared test helpers (fixture files, SplitMix64, Python cross-checks), instead of copies per target.

@@ -1,60 +1,96 @@
-"""Runs the image-pipeline benchmark end to end (python3 + numpy + pillow):
+"""The image benchmark end to end: SwiftLearn against Pillow and Keras on the same files, alternating.
 
-  python3 Benchmarks/ImageBench/run_bench.py [--count 2000] [--rounds 3] [--tiny 50000] [--bench PATH]
+  python3 Benchmarks/ImageBench/run_bench.py [--rounds 3] [--small 2000] [--photos 200] [--skip-keras]
 
-1. Writes `count` 112x112 RGB JPEG (quality 90, 4:2:0) and PNG files with Pillow in a temp dir (4 class folders).
-2. Alternates, `rounds` times per format: keras_reference.py (Keras's flow_from_directory pipeline reproduced with
-   Pillow + numpy, single process like Keras's default) and `image-bench throughput` (workers 1 and 2); 3 epochs each,
-   batch 32, target 112x112 nearest, rescale 1/255. Prints medians of images/s (wall) and images per CPU-second.
-3. Writes `tiny` 8x8 images (half PNG, half JPEG) and runs `image-bench memory` over 3 epochs, printing RSS.
-Build first: swift build -c release -Xswiftc -target-cpu -Xswiftc native --product image-bench
+Needs numpy, Pillow and, for the Keras pipelines, TensorFlow (pip install tensorflow-cpu). Build first:
+  swift build -c release -Xswiftc -target-cpu -Xswiftc native --product image-bench
+
+1. Writes two sets with Pillow into a temporary folder (4 class folders each): `small`, 112 x 112 JPEG
+   (quality 90, 4:2:0), and `photo`, 800 x 600 JPEG (same settings, ~150 KB each) plus 800 x 600 PNG.
+2. Decoding on one thread, `rounds` alternating rounds: Pillow (`pillow_decode.py`) and `image-bench decode`,
+   for the photo JPEGs at full size and at 1/4 (Pillow's draft() against JPEGScale.quarter) and the photo PNGs.
+3. Batches of 32 at 112 x 112 with rescale 1/255, `rounds` alternating rounds on each set: Keras's
+   ImageDataGenerator.flow_from_directory, keras.utils.image_dataset_from_directory (tf.data), and
+   `image-bench throughput` with 2 workers, JPEG draft decoding on (default) and off.
+Each measured command runs under `flock -x LOCK` (default /tmp/swiftlearn-cpu.lock when it exists), so the
+machine is otherwise quiet while it runs. Prints medians (images per second; per CPU-second for decoding)
+and ratios, plus the date and load average.
 """
-import argparse, os, re, shutil, statistics, subprocess, sys, tempfile
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
-parser.add_argument("--count", type=int, default=2000)
 parser.add_argument("--rounds", type=int, default=3)
-parser.add_argument("--tiny", type=int, default=50000)
+parser.add_argument("--small", type=int, default=2000)
+parser.add_argument("--photos", type=int, default=200)
+parser.add_argument("--epochs", type=int, default=3)
+parser.add_argument("--skip-keras", action="store_true")
 parser.add_argument("--bench", default=os.path.join(here, "..", "..", ".build", "release", "image-bench"))
+parser.add_argument("--lock", default="/tmp/swiftlearn-cpu.lock" if os.path.exists("/tmp/swiftlearn-cpu.lock") else "")
 args = parser.parse_args()
+
+
+def run(command):
+    """The RESULT json of one measured command (under the exclusive lock when given)."""
+    if args.lock:
+        command = ["flock", "-x", args.lock] + command
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    lines = [line for line in output.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        raise SystemExit(f"no RESULT line from {' '.join(command)}:\n{output}")
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def median_of(results, key):
+    return statistics.median(r[key] for r in results)
+
 
 root = tempfile.mkdtemp(prefix="image-bench-")
 try:
-    for fmt in ("jpg", "png"):
-        subprocess.run([sys.executable, os.path.join(here, "make_images.py"), os.path.join(root, fmt), fmt,
-                        str(args.count), "112"], check=True)
+    make = [sys.executable, os.path.join(here, "make_images.py")]
+    small, photo, photo_png = (os.path.join(root, name) for name in ("small", "photo", "photo_png"))
+    subprocess.run(make + [small, "jpg", str(args.small), "112", "112"], check=True)
+    subprocess.run(make + [photo, "jpg", str(args.photos), "800", "600"], check=True)
+    subprocess.run(make + [photo_png, "png", str(max(20, args.photos // 4)), "800", "600"], check=True)
+    print(f"date {time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
-    def result(cmd):
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        line = [l for l in out.splitlines() if l.startswith("RESULT")][-1]
-        return int(re.search(r"median_images_per_s=(\d+)", line).group(1)), \
-            int(re.search(r"median_images_per_cpu_s=(\d+)", line).group(1))
-
-    print(f"{'format':6} {'pipeline':28} {'images/s (wall)':>16} {'images/CPU-s':>14}")
-    for fmt in ("jpg", "png"):
-        folder = os.path.join(root, fmt)
-        runs = {"keras-equivalent (Pillow)": [], "swift workers=1": [], "swift workers=2": []}
+    # 2. Decoding, one thread.
+    decode_cases = [("800x600 JPEG q90 4:2:0, full size", photo, 1), ("800x600 JPEG, 1/4 scale (draft)", photo, 4),
+                    ("800x600 PNG RGB", photo_png, 1)]
+    print(f"\n{'decode on one thread':38} {'Pillow img/s':>13} {'SwiftLearn img/s':>17} {'ratio':>7}")
+    for label, folder, scale in decode_cases:
+        pillow, swift = [], []
         for _ in range(args.rounds):
-            runs["keras-equivalent (Pillow)"].append(result([sys.executable, os.path.join(here, "keras_reference.py"), folder, "112", "32", "3"]))
-            runs["swift workers=1"].append(result([args.bench, "throughput", folder, "--workers", "1"]))
-            runs["swift workers=2"].append(result([args.bench, "throughput", folder, "--workers", "2"]))
-        base_wall = statistics.median(r[0] for r in runs["keras-equivalent (Pillow)"])
-        base_cpu = statistics.median(r[1] for r in runs["keras-equivalent (Pillow)"])
-        for name, values in runs.items():
-            wall = statistics.median(r[0] for r in values)
-            cpu = statistics.median(r[1] for r in values)
-            print(f"{fmt:6} {name:28} {wall:>10.0f} ({wall / base_wall:4.2f}x) {cpu:>8.0f} ({cpu / base_cpu:4.2f}x)")
+            pillow.append(run([sys.executable, os.path.join(here, "pillow_decode.py"), folder, "--rounds", "1",
+                               "--scale", str(scale)]))
+            swift.append(run([args.bench, "decode", folder, "--rounds", "1", "--scale", str(scale)]))
+        p, s = median_of(pillow, "median_images_per_cpu_s"), median_of(swift, "median_images_per_cpu_s")
+        print(f"{label:38} {p:13.0f} {s:17.0f} {s / p:6.2f}x")
 
-    if args.tiny > 0:
-        tiny = os.path.join(root, "tiny")
-        subprocess.run([sys.executable, os.path.join(here, "make_images.py"), tiny, "png", str(args.tiny // 2), "8", "10"], check=True)
-        subprocess.run([sys.executable, os.path.join(here, "make_images.py"), tiny + "_jpg", "jpg", str(args.tiny - args.tiny // 2), "8", "10"], check=True)
-        for c in os.listdir(tiny + "_jpg"):
-            for f in os.listdir(os.path.join(tiny + "_jpg", c)):
-                os.rename(os.path.join(tiny + "_jpg", c, f), os.path.join(tiny, c, f))
-        out = subprocess.run([args.bench, "memory", tiny, "--epochs", "3", "--target", "8"], check=True,
-                             capture_output=True, text=True).stdout
-        print(out)
+    # 3. Generators.
+    for label, folder in (("112x112 JPEG", small), ("800x600 JPEG", photo)):
+        pipelines = {}
+        if not args.skip_keras:
+            pipelines["Keras flow_from_directory"] = [sys.executable, os.path.join(here, "keras_pipelines.py"), "flow",
+                                                      folder, "--epochs", str(args.epochs)]
+            pipelines["tf.data image_dataset_from_directory"] = [sys.executable, os.path.join(here, "keras_pipelines.py"),
+                                                                 "dataset", folder, "--epochs", str(args.epochs)]
+        pipelines["SwiftLearn, 2 workers"] = [args.bench, "throughput", folder, "--workers", "2", "--epochs", str(args.epochs)]
+        pipelines["SwiftLearn, 2 workers, draft off"] = [args.bench, "throughput", folder, "--workers", "2", "--epochs",
+                                                         str(args.epochs), "--jpeg-draft", "off"]
+        results = {name: [] for name in pipelines}
+        for _ in range(args.rounds):
+            for name, command in pipelines.items():
+                results[name].append(run(command))
+        medians = {name: median_of(values, "median_images_per_s") for name, values in results.items()}
+        print(f"\n{label}, batches of 32 at 112x112, rescale 1/255: images/s (median of {args.rounds} alternating rounds)")
+        reference = medians.get("tf.data image_dataset_from_directory")
+        keras = medians.get("Keras flow_from_directory")
+        for name, value in medians.items():
+            ratios = []
+            if reference: ratios.append(f"{value / reference:.2f}x tf.data")
+            if keras: ratios.append(f"{value / keras:.2f}x Keras flow")
+            print(f"  {name:38} {value:8.0f}   {', '.join(ratios)}")
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
 finally:
     shutil.rmtree(root, ignore_errors=True)

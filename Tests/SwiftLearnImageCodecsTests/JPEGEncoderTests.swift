@@ -66,6 +66,27 @@ final class JPEGEncoderTests: XCTestCase {
         }
     }
 
+    /// Noise at quality 100 fills blocks up to the last zig-zag position (no EOB), long codes and large
+    /// magnitudes: the decoder's paths for those agree with Pillow's libjpeg.
+    func testNoiseAtQuality100DecodesLikePillow() throws {
+        let python = try CrossCheck.python(modules: ["PIL"])
+        var random = SplitMix64(seed: 9)
+        let (width, height) = (45, 29)
+        let image = try RawImage(width: width, height: height, channels: 3,
+                                 pixels: (0..<(width * height * 3)).map { _ in UInt8.random(in: 0...255, using: &random) })
+        let directory = try TestFiles.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for subsampling in JPEGEncoder.Subsampling.allCases {
+            let jpeg = try JPEGEncoder.encode(image, quality: 100, subsampling: subsampling)
+            let url = directory.appendingPathComponent("noise-\(subsampling.rawValue).jpg")
+            try Data(jpeg).write(to: url)
+            let hex = try CrossCheck.run(python, script: "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1]); im.load()\nprint(im.tobytes().hex())",
+                                         arguments: [url.path])
+            let ours = try JPEGDecoder.decode(jpeg)
+            XCTAssertEqual(pixelDifference(ours.pixels, hexBytes(Substring(hex))).max, 0, "\(subsampling): decoder vs Pillow")
+        }
+    }
+
     func testQualityTradesSizeForError() throws {
         let pixels = gradient(width: 16, height: 9, channels: 1)
         let image = try RawImage(width: 16, height: 9, channels: 1, pixels: pixels)

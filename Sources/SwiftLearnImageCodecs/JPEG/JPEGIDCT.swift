@@ -149,25 +149,29 @@ enum JPEGIDCT {
                 tmp13 &- tmp0, tmp12 &- tmp1, tmp11 &- tmp2, tmp10 &- tmp3)
     }
 
-    /// `jpeg_idct_4x4` (jidctred.c): 4x4 samples from the 8x8 coefficients (row and column 4 unused).
+    /// `jpeg_idct_4x4` (jidctred.c): 4x4 samples from the 8x8 coefficients (row and column 4 unused). Pass 1 runs
+    /// on all 8 columns at once (lanes = columns); libjpeg's column shortcuts give the same integers.
+    @inline(__always)
     static func reduced4x4(_ c: UnsafePointer<Int16>, quant q: UnsafePointer<Int32>,
                            output: UnsafeMutablePointer<UInt8>, stride: Int, workspace ws: UnsafeMutablePointer<Int32>) {
-        @inline(__always) func dq(_ i: Int) -> Int32 { Int32(c[i]) &* q[i] }
-        // Pass 1: columns 0, 1, 2, 3, 5, 6, 7 into a 4 x 8 workspace.
-        for column in 0..<8 where column != 4 {
-            let tmp0 = dq(column) &<< (constBits + 1)
-            let tmp2 = dq(16 + column) &* fix_1_847759065 &+ dq(48 + column) &* (-fix_0_765366865)
-            let tmp10 = tmp0 &+ tmp2, tmp12 = tmp0 &- tmp2
-            let z1 = dq(56 + column), z2 = dq(40 + column), z3 = dq(24 + column), z4 = dq(8 + column)
-            let odd0 = z1 &* (-fix_0_211164243) &+ z2 &* fix_1_451774981 &+ z3 &* (-fix_2_172734803) &+ z4 &* fix_1_061594337
-            let odd2 = z1 &* (-fix_0_509795579) &+ z2 &* (-fix_0_601344887) &+ z3 &* fix_0_899976223 &+ z4 &* fix_2_562915447
-            let shift = constBits - pass1Bits + 1
-            ws[column] = descale(tmp10 &+ odd2, shift)
-            ws[24 + column] = descale(tmp10 &- odd2, shift)
-            ws[8 + column] = descale(tmp12 &+ odd0, shift)
-            ws[16 + column] = descale(tmp12 &- odd0, shift)
+        @inline(__always) func row(_ r: Int) -> V {
+            V(truncatingIfNeeded: UnsafeRawPointer(c + r &* 8).loadUnaligned(as: SIMD8<Int16>.self))
+                &* UnsafeRawPointer(q + r &* 8).loadUnaligned(as: V.self)
         }
-        // Pass 2: 4 rows.
+        let tmp0 = row(0) &<< (constBits + 1)
+        let tmp2 = row(2) &* fix_1_847759065 &+ row(6) &* (-fix_0_765366865)
+        let tmp10 = tmp0 &+ tmp2, tmp12 = tmp0 &- tmp2
+        let z1 = row(7), z2 = row(5), z3 = row(3), z4 = row(1)
+        let odd0 = z1 &* (-fix_0_211164243) &+ z2 &* fix_1_451774981 &+ z3 &* (-fix_2_172734803) &+ z4 &* fix_1_061594337
+        let odd2 = z1 &* (-fix_0_509795579) &+ z2 &* (-fix_0_601344887) &+ z3 &* fix_0_899976223 &+ z4 &* fix_2_562915447
+        let shift1 = V(repeating: constBits - pass1Bits + 1)
+        let round1 = V(repeating: 1 << (constBits - pass1Bits))
+        let rows = UnsafeMutableRawPointer(ws)
+        rows.storeBytes(of: (tmp10 &+ odd2 &+ round1) &>> shift1, toByteOffset: 0, as: V.self)
+        rows.storeBytes(of: (tmp12 &+ odd0 &+ round1) &>> shift1, toByteOffset: 32, as: V.self)
+        rows.storeBytes(of: (tmp12 &- odd0 &+ round1) &>> shift1, toByteOffset: 64, as: V.self)
+        rows.storeBytes(of: (tmp10 &- odd2 &+ round1) &>> shift1, toByteOffset: 96, as: V.self)
+        let shift2 = constBits + pass1Bits + 3 + 1
         for r in 0..<4 {
             let w = ws + r &* 8
             let tmp0 = w[0] &<< (constBits + 1)
@@ -176,37 +180,38 @@ enum JPEGIDCT {
             let z1 = w[7], z2 = w[5], z3 = w[3], z4 = w[1]
             let odd0 = z1 &* (-fix_0_211164243) &+ z2 &* fix_1_451774981 &+ z3 &* (-fix_2_172734803) &+ z4 &* fix_1_061594337
             let odd2 = z1 &* (-fix_0_509795579) &+ z2 &* (-fix_0_601344887) &+ z3 &* fix_0_899976223 &+ z4 &* fix_2_562915447
-            let shift = constBits + pass1Bits + 3 + 1
             let out = output + r &* stride
-            out[0] = clamp(descale(tmp10 &+ odd2, shift) &+ 128)
-            out[3] = clamp(descale(tmp10 &- odd2, shift) &+ 128)
-            out[1] = clamp(descale(tmp12 &+ odd0, shift) &+ 128)
-            out[2] = clamp(descale(tmp12 &- odd0, shift) &+ 128)
+            out[0] = clamp(descale(tmp10 &+ odd2, shift2) &+ 128)
+            out[1] = clamp(descale(tmp12 &+ odd0, shift2) &+ 128)
+            out[2] = clamp(descale(tmp12 &- odd0, shift2) &+ 128)
+            out[3] = clamp(descale(tmp10 &- odd2, shift2) &+ 128)
         }
     }
 
-    /// `jpeg_idct_2x2` (jidctred.c): 2x2 samples from columns and rows 0, 1, 3, 5, 7.
+    /// `jpeg_idct_2x2` (jidctred.c): 2x2 samples from columns and rows 0, 1, 3, 5, 7; pass 1 on all columns at once.
+    @inline(__always)
     static func reduced2x2(_ c: UnsafePointer<Int16>, quant q: UnsafePointer<Int32>,
                            output: UnsafeMutablePointer<UInt8>, stride: Int) {
-        @inline(__always) func dq(_ i: Int) -> Int32 { Int32(c[i]) &* q[i] }
-        var ws = (SIMD8<Int32>(), SIMD8<Int32>())
-        for column in [0, 1, 3, 5, 7] {
-            let tmp10 = dq(column) &<< (constBits + 2)
-            let tmp0 = dq(56 + column) &* (-fix_0_720959822) &+ dq(40 + column) &* fix_0_850430095
-                &+ dq(24 + column) &* (-fix_1_272758580) &+ dq(8 + column) &* fix_3_624509785
-            let shift = constBits - pass1Bits + 2
-            ws.0[column] = descale(tmp10 &+ tmp0, shift)
-            ws.1[column] = descale(tmp10 &- tmp0, shift)
+        @inline(__always) func row(_ r: Int) -> V {
+            V(truncatingIfNeeded: UnsafeRawPointer(c + r &* 8).loadUnaligned(as: SIMD8<Int16>.self))
+                &* UnsafeRawPointer(q + r &* 8).loadUnaligned(as: V.self)
         }
-        for r in 0..<2 {
-            let w = r == 0 ? ws.0 : ws.1
+        let tmp10 = row(0) &<< (constBits + 2)
+        let tmp0 = row(7) &* (-fix_0_720959822) &+ row(5) &* fix_0_850430095 &+ row(3) &* (-fix_1_272758580)
+            &+ row(1) &* fix_3_624509785
+        let shift1 = V(repeating: constBits - pass1Bits + 2)
+        let round1 = V(repeating: 1 << (constBits - pass1Bits + 1))
+        let top = (tmp10 &+ tmp0 &+ round1) &>> shift1, bottom = (tmp10 &- tmp0 &+ round1) &>> shift1
+        let shift2 = constBits + pass1Bits + 3 + 2
+        @inline(__always) func pass2(_ w: V, _ out: UnsafeMutablePointer<UInt8>) {
             let tmp10 = w[0] &<< (constBits + 2)
             let tmp0 = w[7] &* (-fix_0_720959822) &+ w[5] &* fix_0_850430095 &+ w[3] &* (-fix_1_272758580)
                 &+ w[1] &* fix_3_624509785
-            let shift = constBits + pass1Bits + 3 + 2
-            output[r &* stride] = clamp(descale(tmp10 &+ tmp0, shift) &+ 128)
-            output[r &* stride &+ 1] = clamp(descale(tmp10 &- tmp0, shift) &+ 128)
+            out[0] = clamp(descale(tmp10 &+ tmp0, shift2) &+ 128)
+            out[1] = clamp(descale(tmp10 &- tmp0, shift2) &+ 128)
         }
+        pass2(top, output)
+        pass2(bottom, output + stride)
     }
 
     /// libjpeg's `DESCALE`: `x / 2^n` rounded (half up).

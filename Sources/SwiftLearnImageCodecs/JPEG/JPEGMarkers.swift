@@ -156,7 +156,7 @@ extension JPEGDecoding {
             let symbols = Array(bytes[(position + 17)..<(position + 17 + total)])
             let table: JPEGHuffmanTable
             do throws(ImageError) {
-                table = try JPEGHuffmanTable(counts: counts, symbols: symbols)
+                table = try JPEGHuffmanTable.cached(isAC: tableClass == 1, counts: counts, symbols: symbols)
             } catch {
                 throw fail(position, error.message)
             }
@@ -272,13 +272,13 @@ extension JPEGDecoding {
                 guard c.dcTable < 2 else {
                     throw fail(offset, "scan uses DC Huffman table \(c.dcTable), which no DHT segment defined (only tables 0 and 1 have standard defaults)")
                 }
-                dcTables[c.dcTable] = .standard(c.dcTable == 0 ? JPEGStandardTables.dcLuminance : JPEGStandardTables.dcChrominance)
+                dcTables[c.dcTable] = .standard(c.dcTable == 0 ? JPEGStandardTables.dcLuminance : JPEGStandardTables.dcChrominance, isAC: false)
             }
             if se > 0 && acTables[c.acTable] == nil {
                 guard c.acTable < 2 else {
                     throw fail(offset, "scan uses AC Huffman table \(c.acTable), which no DHT segment defined (only tables 0 and 1 have standard defaults)")
                 }
-                acTables[c.acTable] = .standard(c.acTable == 0 ? JPEGStandardTables.acLuminance : JPEGStandardTables.acChrominance)
+                acTables[c.acTable] = .standard(c.acTable == 0 ? JPEGStandardTables.acLuminance : JPEGStandardTables.acChrominance, isAC: true)
             }
             guard quantTables[c.quantIndex].count == 64 else {
                 throw fail(offset, "component \(c.id) uses quantization table \(c.quantIndex), which no DQT segment defined")

@@ -35,6 +35,10 @@ extension JPEGDecoding {
         let rowHeight = single ? components[header.components[0]].v : 1
         var predictions = [Int32](repeating: 0, count: parts.count)
         var eobRun = 0
+        // Sequential blocks decode into a scratch block with the spare slot the decoder needs, then move to the store.
+        let scratch = UnsafeMutablePointer<Int16>.allocate(capacity: 80)
+        scratch.initialize(repeating: 0, count: 80)
+        defer { scratch.deallocate() }
         var unit = 0
         for uy in 0..<units.y {
             for ux in 0..<units.x {
@@ -51,8 +55,11 @@ extension JPEGDecoding {
                             let block = part.base + (by * part.blocksPerLine + bx) * 64
                             if sequential {
                                 // Each block of a sequential scan is written once, into zeroed storage.
-                                _ = JPEGBlockSource.decodeSequential(&reader, block, dc: part.dc.unsafelyUnwrapped,
-                                                                     ac: part.ac.unsafelyUnwrapped, prediction: &predictions[k])
+                                _ = JPEGBlockSource.decodeSequential(&reader, scratch, dc: JPEGTableReference(part.dc.unsafelyUnwrapped),
+                                                                     ac: JPEGTableReference(part.ac.unsafelyUnwrapped),
+                                                                     prediction: &predictions[k])
+                                block.update(from: scratch, count: 64)
+                                scratch.update(repeating: 0, count: 65)
                             } else if ss == 0 {
                                 if ah != 0 {
                                     if reader.bit() { block[0] |= Int16(truncatingIfNeeded: 1 << al) }

@@ -127,16 +127,19 @@ extension JPEGDecoding {
         block.initialize(repeating: 0, count: 80)
         let idctWorkspace = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
         defer { block.deallocate(); idctWorkspace.deallocate() }
-        var predictions = [Int32](repeating: 0, count: parts.count)
+        let predictions = UnsafeMutablePointer<Int32>.allocate(capacity: parts.count)
+        predictions.initialize(repeating: 0, count: parts.count)
+        defer { predictions.deallocate() }
         var exhausted = false
         var unit = 0
         for uy in 0..<units.y {
             for ux in 0..<units.x {
                 if restartInterval > 0 && unit > 0 && unit % restartInterval == 0 && !exhausted {
                     try restart(&reader, data: data, segment: &segment, header: header)
-                    for k in predictions.indices { predictions[k] = 0 }
+                    predictions.update(repeating: 0, count: parts.count)
                 }
-                for (k, part) in parts.enumerated() {
+                for k in 0..<parts.count {
+                    let part = parts[k]
                     for v in 0..<part.v {
                         for h in 0..<part.h {
                             let bx = ux * part.h + h, by = uy * part.v + v
@@ -211,9 +214,11 @@ extension JPEGDecoding {
 }
 
 /// One component's part of an MCU in a streaming scan: its tables and where its blocks go.
+/// The tables are held as ``JPEGTableReference`` (the decoding's table arrays keep them alive), so iterating the
+/// parts of every MCU costs no reference counting.
 struct JPEGBlockSource {
-    let dc: JPEGHuffmanTable
-    let ac: JPEGHuffmanTable
+    let dc: JPEGTableReference
+    let ac: JPEGTableReference
     let h: Int
     let v: Int
     let size: Int
@@ -221,8 +226,8 @@ struct JPEGBlockSource {
     let stride: Int
 
     init(dc: JPEGHuffmanTable, ac: JPEGHuffmanTable, h: Int, v: Int, size: Int, plane: UnsafeMutablePointer<UInt8>, stride: Int) {
-        self.dc = dc
-        self.ac = ac
+        self.dc = JPEGTableReference(dc)
+        self.ac = JPEGTableReference(ac)
         self.h = h
         self.v = v
         self.size = size
@@ -238,13 +243,22 @@ struct JPEGBlockSource {
         return table
     }()
 
-    /// Decodes one baseline block into `out` (zeroed, natural order, not dequantized) and returns the zig-zag
+    /// Zig-zag to natural order with entries 64...79 pointing at a spare slot 64 past the block: the pair
+    /// decoder writes absent second coefficients there (see ``decodeSequential(_:_:dc:ac:prediction:)``).
+    nonisolated(unsafe) static let naturalOrderWithSpare: UnsafeMutablePointer<Int> = {
+        let table = UnsafeMutablePointer<Int>.allocate(capacity: 80)
+        for k in 0..<80 { table[k] = k < 64 ? JPEGStandardTables.zigzag[k] : 64 }
+        return table
+    }()
+
+    /// Decodes one baseline block into `out` (zeroed, natural order, not dequantized; at least 65 elements, the
+    /// last a spare slot that may receive a 0) and returns the zig-zag
     /// index of the last coefficient written (0: only DC). The bit buffer lives in locals for the whole block and
     /// is refilled before every symbol without a branch. Invalid data is decoded as libjpeg does (an unknown code
     /// reads as symbol 0, a run past the block ends it) and flagged in `reader.sawInvalidCode`.
     @inline(__always)
     static func decodeSequential(_ reader: inout JPEGBitReader, _ out: UnsafeMutablePointer<Int16>,
-                                 dc: JPEGHuffmanTable, ac: JPEGHuffmanTable, prediction: inout Int32) -> Int {
+                                 dc: JPEGTableReference, ac: JPEGTableReference, prediction: inout Int32) -> Int {
         var buffer = reader.buffer, count = reader.count, pointer = reader.pointer
         let limit = reader.limit
         var invalid = false
@@ -264,7 +278,7 @@ struct JPEGBlockSource {
         }
         @inline(__always) func peek(_ n: Int) -> Int32 { Int32(truncatingIfNeeded: buffer &>> UInt64(64 &- n)) }
         /// The canonical-code path: symbol and code length, or symbol 0 after 16 bits for an unknown pattern.
-        @inline(__always) func slowSymbol(_ table: JPEGHuffmanTable) -> Int {
+        @inline(__always) func slowSymbol(_ table: JPEGTableReference) -> Int {
             guard let (symbol, length) = table.decodeSymbol(peek(16)) else {
                 invalid = true
                 consume(16)
@@ -287,22 +301,23 @@ struct JPEGBlockSource {
             }
         }
         out[0] = Int16(truncatingIfNeeded: prediction)
-        let natural = naturalOrder
-        let lookup = ac.acLookup
+        let natural = naturalOrderWithSpare
+        let pairs = ac.pairLookup
         var k = 1
         var last = 0
+        /// A run past the block end (corrupt data): libjpeg's padded table stores the value at 63 and the block
+        /// ends (harmless for a ZRL, whose value is 0).
+        @inline(__always) func overrun(_ value: Int16) {
+            if value != 0 { invalid = true; out[63] = value; last = 63 }
+        }
+        // One pair lookup decodes one or two coefficients. A refill leaves at least 56 bits, enough for a pair
+        // (at most 11 bits) or one slow symbol (16 code + 11 magnitude bits).
         while k < 64 {
             refill()
-            let entry = lookup[Int(truncatingIfNeeded: buffer &>> UInt64(64 - JPEGHuffmanTable.acLookaheadBits))]
-            let length = Int(entry & 0xFF)
-            var value: Int16
-            if length != 0 {
-                consume(length)
-                let run = Int((entry &>> 8) & 0xFF)
-                if run == Int(JPEGHuffmanTable.endOfBlockRun) { break }
-                k &+= run
-                value = Int16(truncatingIfNeeded: entry &>> 16)
-            } else {
+            let entry = pairs[Int(truncatingIfNeeded: buffer &>> UInt64(64 - JPEGHuffmanTable.acLookaheadBits))]
+            let length = Int(truncatingIfNeeded: entry & 0xFF)
+            if length == 0 {
+                // A long code or a large magnitude: the canonical-code path.
                 let symbol = slowSymbol(ac)
                 let run = symbol >> 4, size = symbol & 15
                 if size == 0 {
@@ -311,18 +326,41 @@ struct JPEGBlockSource {
                     continue
                 }
                 k &+= run
-                value = Int16(truncatingIfNeeded: JPEGHuffmanTable.extend(peek(size), size))
+                let value = Int16(truncatingIfNeeded: JPEGHuffmanTable.extend(peek(size), size))
                 consume(size)
+                guard k < 64 else { overrun(value); break }
+                out[natural[k]] = value
+                last = k
+                k &+= 1
+                continue
             }
-            if k > 63 {
-                // A run past the block: libjpeg's padded table writes the value at 63 and the block ends
-                // (harmless for a ZRL, whose value is 0).
-                if value != 0 { invalid = true; out[63] = value; last = 63 }
-                break
+            let savedBuffer = buffer, savedCount = count
+            consume(length)
+            if entry & JPEGHuffmanTable.Pair.onlyEndOfBlock != 0 { break }
+            k &+= Int(truncatingIfNeeded: (entry &>> JPEGHuffmanTable.Pair.run1Shift) & 0xFF)
+            let value1 = Int16(truncatingIfNeeded: entry &>> JPEGHuffmanTable.Pair.value1Shift)
+            let length1 = Int(truncatingIfNeeded: (entry &>> JPEGHuffmanTable.Pair.length1Shift) & 0xF)
+            guard k < 64 else {
+                buffer = savedBuffer &<< UInt64(length1); count = savedCount &- length1
+                overrun(value1); break
             }
-            out[natural[k]] = value
+            out[natural[k]] = value1
             last = k
             k &+= 1
+            if k == 64 {
+                // A coefficient at 63 ends the block without EOB: the second symbol's bits are the next block's.
+                buffer = savedBuffer &<< UInt64(length1); count = savedCount &- length1
+                break
+            }
+            // The second coefficient without a branch: absent, it writes 0 to the spare slot 64.
+            let second = entry & JPEGHuffmanTable.Pair.hasSecond != 0
+            let position2 = second ? k &+ Int(truncatingIfNeeded: (entry &>> JPEGHuffmanTable.Pair.run2Shift) & 0xFF) : 64
+            let value2 = Int16(truncatingIfNeeded: entry &>> JPEGHuffmanTable.Pair.value2Shift)
+            guard position2 <= 64 else { overrun(value2); break }
+            out[natural[position2]] = value2
+            last = second ? position2 : last
+            k = second ? position2 &+ 1 : k
+            if entry & JPEGHuffmanTable.Pair.endsBlock != 0 { break }
         }
         return last
     }
