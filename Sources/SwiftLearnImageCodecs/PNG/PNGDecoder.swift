@@ -25,10 +25,8 @@ public enum PNGDecoder {
                 try PNGChunks.read(b, options: options, file: file)
             }
             let stage = try PNGPixels(chunks)
-            let filtered = try inflate(chunks, expectedSize: stage.filteredSize)
-            let pixels = try filtered.withUnsafeBufferPointer { (b) throws(ImageError) in
-                try stage.decode(b, idatOffset: chunks.idatOffset)
-            }
+            var filtered = try inflate(chunks, expectedSize: stage.filteredSize)
+            let pixels = try stage.decode(&filtered, idatOffset: chunks.idatOffset)
             return RawImage(unchecked: chunks.header.width, height: chunks.header.height,
                             channels: stage.outputChannels, pixels: pixels)
         } catch {

@@ -2,18 +2,29 @@
 /// the already reconstructed previous row (zeros for the first row of a pass) and writes the reconstructed row.
 enum PNGFilters {
     /// Reverses filter `filter` (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth) of one row of `count` bytes whose
-    /// pixels are `bpp` bytes apart. `row` and `previous` may not overlap; `source` may be anywhere else.
+    /// pixels are `bpp` bytes apart. `row` and `previous` may not overlap. `source` may be elsewhere or start
+    /// after `row` in the same buffer (unfiltering in place, with rows moving down by their filter bytes): every
+    /// path reads a source byte before writing the row byte that could overlap it.
     static func unfilter(filter: Int, source: UnsafePointer<UInt8>, row: UnsafeMutablePointer<UInt8>,
                          previous: UnsafePointer<UInt8>, count: Int, bpp: Int) {
         switch filter {
         case 0:
-            row.update(from: source, count: count)
+            UnsafeMutableRawPointer(row).copyMemory(from: source, byteCount: count)  // memmove
         case 1:
             for i in 0..<min(bpp, count) { row[i] = source[i] }
             var i = bpp
             while i < count { row[i] = source[i] &+ row[i &- bpp]; i &+= 1 }
         case 2:
-            for i in 0..<count { row[i] = source[i] &+ previous[i] }
+            // Explicit vectors: each chunk is loaded before it is stored, which the in-place use needs and an
+            // auto-vectorised loop would not assume (it falls back to bytes when the ranges overlap).
+            var i = 0
+            while i + 32 <= count {
+                let a = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD32<UInt8>.self)
+                let b = UnsafeRawPointer(previous + i).loadUnaligned(as: SIMD32<UInt8>.self)
+                UnsafeMutableRawPointer(row + i).storeBytes(of: a &+ b, as: SIMD32<UInt8>.self)
+                i += 32
+            }
+            while i < count { row[i] = source[i] &+ previous[i]; i &+= 1 }
         case 3:
             for i in 0..<min(bpp, count) { row[i] = source[i] &+ (previous[i] >> 1) }
             var i = bpp

@@ -64,40 +64,44 @@ struct PNGPixels {
         header.bitDepth == 8 && header.colorType != 3 && transparentKey == nil && !header.interlaced
     }
 
-    /// Unfilters `filtered` (``filteredSize`` bytes) into the 8-bit output pixels.
+    /// Unfilters `filtered` (``filteredSize`` bytes) into the 8-bit output pixels. Images stored as they are
+    /// output (8-bit, no palette or key, not interlaced) are unfiltered in place, and the inflated buffer becomes
+    /// the pixels: no second image-sized allocation.
     /// - Throws: ``ImageError`` at `idatOffset` for a row whose filter type is not 0...4.
-    func decode(_ filtered: UnsafeBufferPointer<UInt8>, idatOffset: Int) throws(ImageError) -> [UInt8] {
+    func decode(_ filtered: inout [UInt8], idatOffset: Int) throws(ImageError) -> [UInt8] {
         let total = header.width * header.height * outputChannels
+        if isDirect {
+            let failure = filtered.withUnsafeMutableBufferPointer { unfilterInPlace($0.baseAddress!, idatOffset: idatOffset) }
+            if let failure { throw failure }
+            filtered.removeLast(filtered.count - total)
+            return filtered
+        }
         var failure: ImageError?
         let pixels = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = buffer.baseAddress!
-            if isDirect {
-                failure = unfilterDirect(filtered, into: out, idatOffset: idatOffset)
-            } else {
-                out.initialize(repeating: 0, count: total)
-                failure = unfilterPasses(filtered, into: out, idatOffset: idatOffset)
-            }
+            out.initialize(repeating: 0, count: total)
+            failure = filtered.withUnsafeBufferPointer { unfilterPasses($0, into: out, idatOffset: idatOffset) }
             initialized = total
         }
         if let failure { throw failure }
         return pixels
     }
 
-    /// 8-bit gray, gray+alpha, RGB or RGBA: each row is unfiltered into its place in the output, the previous
-    /// output row serving as the filter's prior row.
-    func unfilterDirect(_ src: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, idatOffset: Int) -> ImageError? {
+    /// 8-bit gray, gray+alpha, RGB or RGBA, in place: row `y` (after its filter-type byte at `y * (rowBytes + 1)`)
+    /// is unfiltered to `y * rowBytes`, the row before it, already final, serving as the prior row.
+    func unfilterInPlace(_ buffer: UnsafeMutablePointer<UInt8>, idatOffset: Int) -> ImageError? {
         let rowBytes = header.rowBytes(header.width)
-        let zeros = [UInt8](repeating: 0, count: rowBytes)
+        let zeros = [UInt8](repeating: 0, count: rowBytes + 32)
         return zeros.withUnsafeBufferPointer { zero -> ImageError? in
             for y in 0..<header.height {
                 let offset = y * (rowBytes + 1)
-                let filter = src[offset]
+                let filter = buffer[offset]
                 guard filter <= 4 else {
                     return ImageError(offset: idatOffset, "row \(y) uses filter type \(filter), expected 0...4 (inflated byte \(offset))")
                 }
-                let row = out + y * rowBytes
+                let row = buffer + y * rowBytes
                 let prior = y == 0 ? zero.baseAddress! : UnsafePointer(row - rowBytes)
-                PNGFilters.unfilter(filter: Int(filter), source: src.baseAddress! + offset + 1, row: row, previous: prior,
+                PNGFilters.unfilter(filter: Int(filter), source: UnsafePointer(buffer + offset + 1), row: row, previous: prior,
                                     count: rowBytes, bpp: header.filterStride)
             }
             return nil
