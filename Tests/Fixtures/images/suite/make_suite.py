@@ -1,9 +1,10 @@
-"""Writes the extra PNG/JPEG fixtures for SwiftLearnVisionTests and the pixels Pillow decodes from them.
+"""Writes the PNG/JPEG suite (Tests/Fixtures/images/suite, read by the codecs and Vision tests) and the pixels
+Pillow decodes from them.
 
 PNGs are encoded by hand here (zlib + every filter type + Adam7) so that all colour types and bit depths occur;
 JPEGs are written by Pillow/libjpeg-turbo. `expected.json` holds, per file, Pillow's decoding converted with
 `Image.convert` to L, RGB and RGBA (16-bit samples by their high byte), and for resize checks Pillow's
-`resize(..., NEAREST/BILINEAR)` of one RGB image. Run: python3 make_fixtures.py (pillow + numpy).
+`resize(..., NEAREST/BILINEAR)` of one RGB image. Run: python3 make_suite.py (pillow + numpy).
 """
 import io, json, os, struct, zlib
 import numpy as np
