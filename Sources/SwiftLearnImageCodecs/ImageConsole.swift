@@ -1,21 +1,21 @@
-import Synchronization
+import SwiftLearnSystem
 
-/// The one place the image modules (codecs, generators, charts) print: messages a Keras or Pillow user
-/// expects to see ("Found 2000 images belonging to 4 classes.", decompression-bomb warnings, skipped files),
-/// on standard output.
+/// What the image modules (codecs, generators, charts) print: messages a Keras or Pillow user expects to see
+/// ("Found 2000 images belonging to 4 classes.", decompression-bomb warnings), written through SwiftLearn's one
+/// output path (`Console`, standard output), with a capture hook for tests.
 package enum ImageConsole {
-    private static let warned = Mutex<Set<String>>([])
+    private static let warned = Locked<Set<String>>([])
     /// Lines captured by ``capture(_:)`` instead of printed (tests read what a call would print).
-    private static let captured = Mutex<[String]?>(nil)
+    private static let captured = Locked<[String]?>(nil)
 
-    /// Prints `line` on standard output.
+    /// Prints `line` and a newline through `Console`.
     package static func write(_ line: String) {
         let taken = captured.withLock { lines -> Bool in
             guard lines != nil else { return false }
             lines!.append(line)
             return true
         }
-        if !taken { print(line) }
+        if !taken { Console.write(line + "\n") }
     }
 
     /// Prints `line` the first time it occurs in the process (Python's default warning filter shows a

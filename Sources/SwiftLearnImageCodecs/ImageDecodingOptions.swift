@@ -1,4 +1,4 @@
-import Synchronization
+import SwiftLearnSystem
 
 /// How the decoders treat cut-off files, very large images and JPEG size reduction; the process-wide
 /// ``default`` plays the part of Pillow's module settings (`ImageFile.LOAD_TRUNCATED_IMAGES`,
@@ -52,7 +52,7 @@ public struct ImageDecodingOptions: Sendable {
         return JPEGScale.largest(width: width, height: height, atLeast: target)
     }
 
-    private static let storage = Mutex(ImageDecodingOptions())
+    private static let storage = Locked(ImageDecodingOptions())
 
     /// The options every decoding call uses unless it is given its own; starts as
     /// `ImageDecodingOptions()` (truncated files refused, Pillow's pixel limit, full-size JPEG).

@@ -208,14 +208,13 @@ final class GeneratorTests: XCTestCase {
                                                                   shuffle: false, badFilePolicy: .skip)
         var skipIterator = try skipping.makeEpoch(0) as! ImageBatchIterator
         var sizes: [Int] = []
-        let report = try ImageConsole.capture {
+        let printed = try ImageConsole.capture {
             while let batch = try skipIterator.next() { sizes.append(batch.inputs.shape[0]) }
         }
         XCTAssertEqual(sizes, [3, 3, 2])
         XCTAssertEqual(skipIterator.skippedSamples.map(\.path), [bad, directory + "/b_cats/c1.jpg"])
         XCTAssertTrue(skipIterator.skippedSamples[1].reason.contains("c1.jpg"), "\(skipIterator.skippedSamples)")
-        XCTAssertEqual(report.count, 1)
-        XCTAssertTrue(report.first?.hasPrefix("Epoch 1: skipped 2 unreadable image(s):\n  \(bad)") == true, "\(report)")
+        XCTAssertEqual(printed, [], "the epoch report is fit's (History.skippedSamples), not the flow's")
         XCTAssertEqual(skipIterator.skippedFiles.map(\.path), [bad, directory + "/b_cats/c1.jpg"])
         XCTAssertEqual(skipping.skippedFiles(epoch: 0).count, 2)
         XCTAssertTrue(skipIterator.skippedFiles[1].description.contains("c1.jpg"))
@@ -299,7 +298,7 @@ final class GeneratorTests: XCTestCase {
         XCTAssertTrue(skipping.filePaths.contains(fifo))
         var iterator = try skipping.makeEpoch(0) as! ImageBatchIterator
         var count = 0
-        _ = try ImageConsole.capture { while let batch = try iterator.next() { count += batch.count } }
+        while let batch = try iterator.next() { count += batch.count }
         XCTAssertEqual(count, 10)
         XCTAssertEqual(iterator.skippedSamples.map(\.path), [fifo])
         XCTAssertTrue(iterator.skippedSamples[0].reason.contains("FIFO"), iterator.skippedSamples[0].reason)

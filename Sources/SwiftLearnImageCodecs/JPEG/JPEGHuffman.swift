@@ -1,4 +1,4 @@
-import Synchronization
+import SwiftLearnSystem
 
 /// A JPEG Huffman table (ITU T.81 Annex C) with lookahead tables that decode whole coefficients in one load.
 ///
@@ -139,7 +139,7 @@ final class JPEGHuffmanTable: @unchecked Sendable {
         }
     }
 
-    private static let cache = Mutex<[[UInt8]: JPEGHuffmanTable]>([:])
+    private static let cache = Locked<[[UInt8]: JPEGHuffmanTable]>([:])
     private static let cacheLimit = 64
 
     /// The table for this DHT content, built once per process: files of a dataset almost always share a

@@ -1,4 +1,4 @@
-import Synchronization
+import SwiftLearnSystem
 
 /// Uninitialized memory that grows on demand and is kept between uses.
 final class ScratchBuffer<Element> {
@@ -43,7 +43,7 @@ final class JPEGWorkspace: @unchecked Sendable {
 
     static let keptBytes = 64 << 20
     static let pooled = 16
-    private static let pool = Mutex<[JPEGWorkspace]>([])
+    private static let pool = Locked<[JPEGWorkspace]>([])
 
     /// Runs `body` with a pooled workspace.
     static func with<Result>(_ body: (JPEGWorkspace) throws(ImageError) -> Result) throws(ImageError) -> Result {

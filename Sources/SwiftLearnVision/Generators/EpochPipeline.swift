@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import SwiftLearnSystem
 
 /// The producer side of one epoch: workers claim batch numbers in increasing order, decode them, and park the
 /// results until the consumer takes them in order. `slots` bounds decoded-or-decoding batches.
@@ -16,7 +16,7 @@ final class EpochPipeline: Sendable {
     let batchCount: Int
     let slots: DispatchSemaphore
     let completed = DispatchSemaphore(value: 0)
-    let state = Mutex(State())
+    let state = Locked(State())
 
     init(source: ImageBatchSource, epoch: Int) {
         self.source = source

@@ -6,11 +6,11 @@ public struct ImageBatchIterator: BatchIterator {
     var nextIndex = 0
     /// Files skipped so far in this epoch (``BadFilePolicy/skip``); complete once `next()` returned `nil`.
     public private(set) var skippedFiles: [SkippedFile] = []
-    /// ``skippedFiles`` in the form every batch source reports them (`fit` lists them after each epoch).
+    /// ``skippedFiles`` in the form every batch source reports them: `fit` prints them after each epoch and
+    /// keeps them in `History.skippedSamples`.
     public var skippedSamples: [SkippedSample] {
         skippedFiles.map { SkippedSample(path: $0.path, reason: $0.error.description) }
     }
-    var reported = false
 
     init(pipeline: EpochPipeline) {
         handle = PipelineHandle(pipeline)
@@ -34,19 +34,6 @@ public struct ImageBatchIterator: BatchIterator {
             // A batch whose every file was skipped is dropped rather than returned empty.
             if let batch = outcome.batch, batch.inputs.shape[0] > 0 { return batch }
         }
-        if !reported && !skippedFiles.isEmpty {
-            reported = true
-            // Until `fit` prints every source's skipped samples in its epoch report, the flow says it here.
-            ImageConsole.write(ImageBatchIterator.skipReport(epoch: pipeline.epoch, skipped: skippedFiles))
-        }
         return nil
-    }
-
-    /// "Epoch 3: skipped 2 unreadable image(s):" and one line per file (the first 10).
-    static func skipReport(epoch: Int, skipped: [SkippedFile]) -> String {
-        var lines = ["Epoch \(epoch + 1): skipped \(skipped.count) unreadable image(s):"]
-        for file in skipped.prefix(10) { lines.append("  \(file)") }
-        if skipped.count > 10 { lines.append("  ... and \(skipped.count - 10) more") }
-        return lines.joined(separator: "\n")
     }
 }

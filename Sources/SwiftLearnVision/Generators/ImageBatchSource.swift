@@ -1,4 +1,4 @@
-import Synchronization
+import SwiftLearnSystem
 @_exported import SwiftLearnBatches
 import SwiftLearnRandom
 import SwiftLearnTensor
@@ -65,13 +65,13 @@ public final class ImageBatchSource: BatchSource, Sendable {
     /// Row-major numeric targets for `raw` / `multiLabel`, `targetWidth` per sample.
     let values: [Float]
     let targetWidth: Int
-    let skipped = Mutex<[Int: [SkippedFile]]>([:])
+    let skipped = Locked<[Int: [SkippedFile]]>([:])
     /// Input arrays of recent batches, kept for reuse. A batch's tensor shares its array with this pool; once the
     /// consumer has dropped the batch the array is uniquely referenced again and the next batch is written into
     /// the same, already-mapped memory. (Fresh multi-megabyte arrays cost a page fault per 4 KiB on first touch,
     /// which with several workers and glibc's per-thread arenas cost as much as decoding.) A batch still held
     /// by the consumer is never overwritten: writing goes through copy-on-write.
-    let recycledInputs = Mutex<[[Float]]>([])
+    let recycledInputs = Locked<[[Float]]>([])
 
     init(filePaths: [String], classNames: [String], classes: [Int], values: [Float], targetWidth: Int,
          classMode: ClassMode, generator: ImageDataGenerator, targetSize: (height: Int, width: Int), colorMode: ColorMode,
