@@ -21,17 +21,7 @@ final class DecoderFixtureTests: XCTestCase {
                 XCTFail("malformed entry \(name)"); continue
             }
             let bytes = try ImageFixtures.bytes(ImageFixtures.shared.appendingPathComponent(name))
-            let image = try decodeRawImage(bytes, file: name).converted(to: mode)
-            XCTAssertEqual([image.height, image.width, image.channels], [size[1], size[0], mode.channels], name)
-            XCTAssertEqual(image.pixels.count, pixels.count, name)
-            let diff = pixelDifference(image.pixels, pixels)
-            if name.hasSuffix(".png") {
-                XCTAssertEqual(diff.max, 0, "\(name): PNG must match Pillow exactly")
-            } else {
-                print("JPEG \(name) as \(layout): max abs diff \(diff.max), mean \(diff.mean)")
-                XCTAssertLessThanOrEqual(diff.max, Self.jpegMaxTolerance, "\(name) max abs diff")
-                XCTAssertLessThanOrEqual(diff.mean, Self.jpegMeanTolerance, "\(name) mean abs diff")
-            }
+            check(try decodeRawImage(bytes, file: name).converted(to: mode), against: pixels, size: size, name: name, layout: layout)
         }
     }
 
@@ -51,18 +41,25 @@ final class DecoderFixtureTests: XCTestCase {
                 } catch {
                     XCTFail("\(name) as \(layout): \(error)"); continue
                 }
-                XCTAssertEqual([image.height, image.width, image.channels], [size[1], size[0], mode.channels], "\(name) \(layout)")
-                let diff = pixelDifference(image.pixels, pixels)
-                if name.hasSuffix(".png") {
-                    XCTAssertEqual(diff.max, 0, "\(name) as \(layout) must match Pillow exactly")
-                } else {
-                    print("JPEG \(name) as \(layout): max abs diff \(diff.max), mean \(diff.mean)")
-                    XCTAssertLessThanOrEqual(diff.max, Self.jpegMaxTolerance, "\(name) as \(layout) max abs diff")
-                    XCTAssertLessThanOrEqual(diff.mean, Self.jpegMeanTolerance, "\(name) as \(layout) mean abs diff")
-                }
+                check(image, against: pixels, size: size, name: name, layout: layout)
                 checked += 1
             }
         }
         XCTAssertGreaterThan(checked, 100)
+    }
+
+    /// Shape and pixels against Pillow's: PNG exactly, JPEG within the stated tolerance.
+    func check(_ image: RawImage, against pixels: [Int], size: [Int], name: String, layout: String,
+               file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual([image.height, image.width, image.channels], [size[1], size[0], colorMode(layout: layout)?.channels ?? 0],
+                       "\(name) as \(layout)", file: file, line: line)
+        XCTAssertEqual(image.pixels.count, pixels.count, "\(name) as \(layout)", file: file, line: line)
+        let diff = pixelDifference(image.pixels, pixels)
+        if name.hasSuffix(".png") {
+            XCTAssertEqual(diff.max, 0, "\(name) as \(layout) must match Pillow exactly", file: file, line: line)
+        } else {
+            XCTAssertLessThanOrEqual(diff.max, Self.jpegMaxTolerance, "\(name) as \(layout) max abs diff", file: file, line: line)
+            XCTAssertLessThanOrEqual(diff.mean, Self.jpegMeanTolerance, "\(name) as \(layout) mean abs diff", file: file, line: line)
+        }
     }
 }

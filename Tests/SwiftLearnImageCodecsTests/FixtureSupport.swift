@@ -12,18 +12,8 @@ enum ImageFixtures {
     /// `Tests/Fixtures/images/jpeg`: tiny sizes, Motion-JPEG, cut progressive files, reduced-size decodes.
     static let jpeg = shared.appendingPathComponent("jpeg")
 
-    /// Parsed JSON at `url`; fails the test (no skip) with a clear message when the file is absent.
     static func json(_ url: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("fixture \(url.path) is missing", file: file, line: line)
-            throw CocoaError(.fileNoSuchFile)
-        }
-        let data = try Data(contentsOf: url)
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            XCTFail("fixture \(url.path) is not a JSON object", file: file, line: line)
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        return object
+        try ImageComparison.json(url, file: file, line: line)
     }
 
     static func bytes(_ url: URL) throws -> [UInt8] {
@@ -33,21 +23,8 @@ enum ImageFixtures {
     static func suiteBytes(_ name: String) throws -> [UInt8] { try bytes(suite.appendingPathComponent(name)) }
 }
 
-/// Max and mean absolute difference between two equally long pixel arrays.
-func pixelDifference(_ a: [UInt8], _ b: [Int]) -> (max: Int, mean: Double) {
-    var maxDiff = 0
-    var total = 0
-    for i in 0..<min(a.count, b.count) {
-        let d = abs(Int(a[i]) - b[i])
-        maxDiff = max(maxDiff, d)
-        total += d
-    }
-    return (maxDiff, a.isEmpty ? 0 : Double(total) / Double(a.count))
-}
-
-func pixelDifference(_ a: [UInt8], _ b: [UInt8]) -> (max: Int, mean: Double) {
-    pixelDifference(a, b.map(Int.init))
-}
+func pixelDifference(_ a: [UInt8], _ b: [Int]) -> (max: Int, mean: Double) { ImageComparison.difference(a, b) }
+func pixelDifference(_ a: [UInt8], _ b: [UInt8]) -> (max: Int, mean: Double) { ImageComparison.difference(a, b) }
 
 /// Pillow's mode names for the comparison layouts.
 func colorMode(layout: String) -> ColorMode? {

@@ -54,7 +54,7 @@ final class JPEGEncoderTests: XCTestCase {
                 let expected = ["chroma444": 0, "chroma422": 1, "chroma420": 2][subsampling.rawValue]
                 XCTAssertEqual(Int(fields[3]), expected, "\(name): Pillow's view of the subsampling")
             }
-            let pillow = hexBytes(fields[4])
+            let pillow = ImageComparison.bytes(hex: fields[4])
             XCTAssertEqual(pillow.count, image.pixels.count, name)
             // Close to the source (JPEG is lossy; the edge costs a little more) ...
             let error = pixelDifference(pillow, image.pixels)
@@ -83,7 +83,7 @@ final class JPEGEncoderTests: XCTestCase {
             let hex = try CrossCheck.run(python, script: "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1]); im.load()\nprint(im.tobytes().hex())",
                                          arguments: [url.path])
             let ours = try JPEGDecoder.decode(jpeg)
-            XCTAssertEqual(pixelDifference(ours.pixels, hexBytes(Substring(hex))).max, 0, "\(subsampling): decoder vs Pillow")
+            XCTAssertEqual(pixelDifference(ours.pixels, ImageComparison.bytes(hex: hex)).max, 0, "\(subsampling): decoder vs Pillow")
         }
     }
 
@@ -132,17 +132,5 @@ final class JPEGEncoderTests: XCTestCase {
         XCTAssertThrowsError(try loadRawImage(from: directory.appendingPathComponent("missing.png"))) {
             XCTAssertTrue("\($0)".contains("missing.png: cannot open"), "\($0)")
         }
-    }
-
-    private func hexBytes(_ text: Substring) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count / 2)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            bytes.append(UInt8(text[index..<next], radix: 16)!)
-            index = next
-        }
-        return bytes
     }
 }

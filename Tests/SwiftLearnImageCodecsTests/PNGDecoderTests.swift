@@ -35,7 +35,7 @@ final class PNGDecoderTests: XCTestCase {
             let mode = String(fields[0])
             let image = try loadRawImage(from: directory.appendingPathComponent("\(mode).png")).converted(to: .rgba)
             XCTAssertEqual([image.width, image.height], [131, 37], mode)
-            XCTAssertEqual(image.pixels, hexBytes(fields[1]), "\(mode) must match Pillow exactly")
+            XCTAssertEqual(image.pixels, ImageComparison.bytes(hex: fields[1]), "\(mode) must match Pillow exactly")
         }
     }
 
@@ -59,16 +59,5 @@ final class PNGDecoderTests: XCTestCase {
             let png = try PNGEncoder.encode(pixels: pixels, width: width, height: height, channels: channels)
             XCTAssertEqual(try PNGDecoder.decode(png).pixels, pixels, "channels \(channels)")
         }
-    }
-
-    private func hexBytes(_ text: Substring) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            bytes.append(UInt8(text[index..<next], radix: 16)!)
-            index = next
-        }
-        return bytes
     }
 }
