@@ -18,10 +18,11 @@ package enum ImageConsole {
         if !taken { Console.write(line + "\n") }
     }
 
-    /// Prints `line` the first time it occurs in the process (Python's default warning filter shows a
-    /// warning once per distinct message), so a folder of equally large photos warns once.
-    package static func warnOnce(_ line: String) {
-        let isNew = warned.withLock { $0.insert(line).inserted }
+    /// Prints `line` the first time `key` occurs in the process (Python's default warning filter shows a
+    /// warning once per distinct message; Pillow's bomb warning names the size, not the file), so a folder of
+    /// equally large photos warns once.
+    package static func warnOnce(_ line: String, key: String) {
+        let isNew = warned.withLock { $0.insert(key).inserted }
         if isNew { write(line) }
     }
 

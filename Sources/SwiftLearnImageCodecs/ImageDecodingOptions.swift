@@ -24,7 +24,7 @@ public struct ImageDecodingOptions: Sendable {
     public var allowTruncated: Bool
 
     /// The decompression-bomb limit (Pillow's `MAX_IMAGE_PIXELS`): an image of more pixels than this prints a
-    /// warning (once per image size), one of more than twice this many is refused with an ``ImageError``
+    /// warning (once per image size and limit, naming the first file), one of more than twice this many is refused with an ``ImageError``
     /// before any pixel memory is allocated. `nil` removes the limit (the formats' own limits remain:
     /// 65535 x 65535 for JPEG, 2^31 - 1 per side for PNG).
     public var maxImagePixels: Int?
@@ -73,7 +73,8 @@ public struct ImageDecodingOptions: Sendable {
         }
         if pixels > limit {
             ImageConsole.warnOnce(
-                "warning: \(file ?? "<in-memory image>"): image size \(width)x\(height) (\(pixels) pixels) exceeds maxImagePixels (\(limit) pixels), could be a decompression bomb; images above \(refusalOverflow ? "Int.max" : String(refusal)) pixels are refused")
+                "warning: \(file ?? "<in-memory image>"): image size \(width)x\(height) (\(pixels) pixels) exceeds maxImagePixels (\(limit) pixels), could be a decompression bomb; images above \(refusalOverflow ? "Int.max" : String(refusal)) pixels are refused",
+                key: "\(width)x\(height) \(limit)")
         }
     }
 }
