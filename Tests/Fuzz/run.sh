@@ -51,7 +51,7 @@ build_module() {
         return 0
     fi
     echo "build  $name (${#sources[@]} files)"
-    "$swiftc" -parse-as-library -swift-version 6 -module-name "$name" -wmo "$opt" -g \
+    "$swiftc" -parse-as-library -swift-version 6 -module-name "$name" -package-name swiftlearn -wmo "$opt" -g \
         -sanitize=fuzzer,address -I "$build/modules" \
         -emit-module -emit-module-path "$build/modules/$name.swiftmodule" \
         -c "${sources[@]}" -o "$object" > "$build/logs/$name.build.log" 2>&1 || {
@@ -97,7 +97,7 @@ for target in "${targets[@]}"; do
     if [ ! -x "$binary" ] || [ "$source_file" -nt "$binary" ] || [ -n "${rebuilt_dependency:-}" ] \
         || [ -n "$(find "$here/Support" -name '*.swift' -newer "$binary" | head -1)" ]; then
         echo "build  fuzz target $target"
-        "$swiftc" -parse-as-library -swift-version 6 "$opt" -g -sanitize=fuzzer,address -I "$build/modules" \
+        "$swiftc" -parse-as-library -swift-version 6 -package-name swiftlearn "$opt" -g -sanitize=fuzzer,address -I "$build/modules" \
             "$source_file" "$here"/Support/*.swift "${objects[@]}" -o "$binary" > "$build/logs/$target.build.log" 2>&1 || {
                 grep -v 'Cannot export local symbol' "$build/logs/$target.build.log"; echo "FAILED to build $target"; exit 2; }
     fi
