@@ -11,15 +11,17 @@ extension JPEGDecoding {
         let units = scanUnits(header)
         let total = units.x * units.y
         let store = workspace.coefficients.pointer
+        // Tables by unretained reference (the decoding's table arrays keep them alive): no reference counting per block.
         struct Part {
             var h: Int, v: Int, blocksPerLine: Int, base: UnsafeMutablePointer<Int16>, id: Int
-            var dc: JPEGHuffmanTable?
-            var ac: JPEGHuffmanTable?
+            var dc: JPEGTableReference?
+            var ac: JPEGTableReference?
         }
         let parts = header.components.map { index -> Part in
             let c = components[index]
             return Part(h: single ? 1 : c.h, v: single ? 1 : c.v, blocksPerLine: c.blocksPerLine,
-                        base: store + c.coefficientOffset, id: c.id, dc: dcTables[c.dcTable], ac: acTables[c.acTable])
+                        base: store + c.coefficientOffset, id: c.id, dc: dcTables[c.dcTable].map(JPEGTableReference.init),
+                        ac: acTables[c.acTable].map(JPEGTableReference.init))
         }
         let (ss, se, ah, al) = (header.ss, header.se, header.ah, header.al)
         let sequential = !progressive
@@ -55,9 +57,8 @@ extension JPEGDecoding {
                             let block = part.base + (by * part.blocksPerLine + bx) * 64
                             if sequential {
                                 // Each block of a sequential scan is written once, into zeroed storage.
-                                _ = JPEGBlockSource.decodeSequential(&reader, scratch, dc: JPEGTableReference(part.dc.unsafelyUnwrapped),
-                                                                     ac: JPEGTableReference(part.ac.unsafelyUnwrapped),
-                                                                     prediction: &predictions[k])
+                                _ = JPEGBlockSource.decodeSequential(&reader, scratch, dc: part.dc.unsafelyUnwrapped,
+                                                                     ac: part.ac.unsafelyUnwrapped, prediction: &predictions[k])
                                 block.update(from: scratch, count: 64)
                                 scratch.update(repeating: 0, count: 65)
                             } else if ss == 0 {
@@ -98,9 +99,12 @@ extension JPEGDecoding {
     /// First AC scan of a spectral band: coefficients `ss...se` scaled by `2^al`, with end-of-band runs.
     /// Invalid data decodes as in libjpeg's `decode_mcu_AC_first` and sets `reader.sawInvalidCode`.
     @inline(__always)
-    static func decodeACFirst(_ reader: inout JPEGBitReader, _ out: UnsafeMutablePointer<Int16>, table: JPEGHuffmanTable,
+    static func decodeACFirst(_ bitReader: inout JPEGBitReader, _ out: UnsafeMutablePointer<Int16>, table: JPEGTableReference,
                               ss: Int, se: Int, al: Int, eobRun: inout Int) {
         if eobRun > 0 { eobRun -= 1; return }
+        // A local copy the optimizer keeps in registers, written back on return.
+        var reader = bitReader
+        defer { bitReader = reader }
         let natural = JPEGBlockSource.naturalOrder
         var k = ss
         while k <= se {
@@ -140,11 +144,21 @@ extension JPEGDecoding {
     /// Successive-approximation refinement of AC coefficients (T.81 G.1.2.3), as libjpeg's `decode_mcu_AC_refine`
     /// (including how it reads invalid data, which sets `reader.sawInvalidCode`).
     @inline(__always)
-    static func decodeACRefine(_ reader: inout JPEGBitReader, _ out: UnsafeMutablePointer<Int16>, table: JPEGHuffmanTable,
+    static func decodeACRefine(_ bitReader: inout JPEGBitReader, _ out: UnsafeMutablePointer<Int16>, table: JPEGTableReference,
                                ss: Int, se: Int, al: Int, eobRun: inout Int) {
+        // A local copy the optimizer keeps in registers, written back on return.
+        var reader = bitReader
+        defer { bitReader = reader }
         let natural = JPEGBlockSource.naturalOrder
         let p1 = Int16(truncatingIfNeeded: 1 << al)
         let m1 = Int16(truncatingIfNeeded: -1 << al)
+        /// A nonzero coefficient's correction bit: when set and the coefficient lacks this bit, its magnitude grows
+        /// by `2^al`. Without branches on the data.
+        @inline(__always) func correct(_ z: Int) {
+            let v = out[z]
+            let grow = reader.bit() && (v & p1) == 0
+            out[z] = v &+ (grow ? (v >= 0 ? p1 : m1) : 0)
+        }
         var k = ss
         if eobRun == 0 {
             while k <= se {
@@ -163,9 +177,7 @@ extension JPEGDecoding {
                 repeat {
                     let z = natural[k]
                     if out[z] != 0 {
-                        if reader.bit() && (out[z] & p1) == 0 {
-                            out[z] = out[z] >= 0 ? out[z] &+ p1 : out[z] &+ m1
-                        }
+                        correct(z)
                     } else {
                         r -= 1
                         if r < 0 { break }
@@ -179,9 +191,7 @@ extension JPEGDecoding {
         if eobRun > 0 {
             while k <= se {
                 let z = natural[k]
-                if out[z] != 0 && reader.bit() && (out[z] & p1) == 0 {
-                    out[z] = out[z] >= 0 ? out[z] &+ p1 : out[z] &+ m1
-                }
+                if out[z] != 0 { correct(z) }
                 k += 1
             }
             eobRun -= 1
@@ -197,24 +207,24 @@ extension JPEGDecoding {
         }
         let store = workspace.coefficients.pointer
         let idctWorkspace = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
-        defer { idctWorkspace.deallocate() }
+        let quant = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
+        defer { idctWorkspace.deallocate(); quant.deallocate() }
         for (index, c) in components.enumerated() {
             // A component no scan reached has no latched table: its coefficients are all zero (gray).
-            let quantTable = c.quant.isEmpty ? [Int32](repeating: 1, count: 64) : c.quant
+            for i in 0..<64 { quant[i] = c.quant.isEmpty ? 1 : c.quant[i] }
             let plane = planes[index]
-            quantTable.withUnsafeBufferPointer { quant in
-                for by in 0..<c.blocksPerColumn {
-                    for bx in 0..<c.blocksPerLine {
-                        let block = UnsafePointer(store + c.coefficientOffset + (by * c.blocksPerLine + bx) * 64)
-                        let out = plane.samples + by * c.blockSize * c.planeStride + bx * c.blockSize
-                        if JPEGDecoding.isDCOnly(block) {
-                            JPEGIDCT.fill(JPEGIDCT.dcValue(block[0], quant: quant[0]), size: c.blockSize, output: out,
-                                          stride: c.planeStride)
-                        } else {
-                            JPEGIDCT.transform(block, quant: quant.baseAddress!, size: c.blockSize, output: out,
-                                               stride: c.planeStride, workspace: idctWorkspace)
-                        }
+            let (size, stride) = (c.blockSize, c.planeStride)
+            for by in 0..<c.blocksPerColumn {
+                var block = UnsafePointer(store + c.coefficientOffset + by * c.blocksPerLine * 64)
+                var out = plane.samples + by * size * stride
+                for _ in 0..<c.blocksPerLine {
+                    if JPEGDecoding.isDCOnly(block) {
+                        JPEGIDCT.fill(JPEGIDCT.dcValue(block[0], quant: quant[0]), size: size, output: out, stride: stride)
+                    } else {
+                        JPEGIDCT.transform(block, quant: quant, size: size, output: out, stride: stride, workspace: idctWorkspace)
                     }
+                    block += 64
+                    out += size
                 }
             }
         }

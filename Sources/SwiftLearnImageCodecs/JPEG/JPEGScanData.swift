@@ -170,6 +170,19 @@ struct JPEGBitReader {
         return symbol
     }
 
+    /// ``symbol(_:)-(JPEGHuffmanTable)`` through an unretained table reference.
+    @inline(__always)
+    mutating func symbol(_ table: JPEGTableReference) -> Int {
+        if count < 16 { refill() }
+        guard let (symbol, length) = table.decodeSymbol(peek(16)) else {
+            sawInvalidCode = true
+            skip(16)
+            return 0
+        }
+        skip(length)
+        return symbol
+    }
+
     /// `n` magnitude bits read as the signed value of category `n` (T.81 F.2.2.1 EXTEND); 0 for `n == 0`.
     @inline(__always)
     mutating func receiveExtend(_ n: Int) -> Int32 {
