@@ -6,8 +6,9 @@ n_jobs=threads runs the one-vs-rest problems on joblib threads (scikit-learn's f
 prints one JSON line, and threadpoolctl's view of the BLAS (SGD's inner loops do not call it).
 """
 import argparse
-import gzip
 import json
+import os
+import sys
 import time
 import warnings
 
@@ -17,14 +18,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 
 warnings.simplefilter("ignore", ConvergenceWarning)
-
-
-def read_idx(path):
-    with gzip.open(path) as handle:
-        data = handle.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+# The IDX reader of the fixture generator, so both read Fashion-MNIST the same way.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "Fixtures", "linear_models"))
+from make_reference import read_idx  # noqa: E402
 
 
 parser = argparse.ArgumentParser()

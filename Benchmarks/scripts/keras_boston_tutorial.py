@@ -20,16 +20,10 @@ import keras  # noqa: E402
 from sklearn.model_selection import KFold, train_test_split  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-rows = np.loadtxt(os.path.join(HERE, "..", "..", "Tests", "Fixtures", "datasets", "boston_housing.csv"), delimiter=",")
-x, y = rows[:, :13], rows[:, 13]
-indices = np.arange(len(x))
-np.random.RandomState(777).shuffle(indices)
-x, y = x[indices], y[indices]
-cut = int(len(x) * (1 - 0.2))
-x_train, y_train, x_test, y_test = x[:cut], y[:cut], x[cut:], y[cut:]
-mean, std = np.mean(x_train, axis=0), np.std(x_train, axis=0)
-x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+sys.path.insert(0, os.path.join(HERE, "..", "..", "Tests", "Fixtures", "examples"))
+from boston_split import standardized_split  # noqa: E402
 
+x_train, y_train, x_test, y_test, _, _ = standardized_split()
 
 def get_model():
     model = keras.Sequential([keras.Input(shape=(13,)), keras.layers.Dense(64, activation="relu"),

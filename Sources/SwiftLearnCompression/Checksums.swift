@@ -1,9 +1,33 @@
+/// A checksum fed in pieces: CRC-32 and Adler-32 share the byte-sequence conveniences below.
+public protocol RunningChecksum: Sendable {
+    init()
+    /// The checksum of everything fed so far.
+    var value: UInt32 { get }
+    /// Feeds more bytes.
+    mutating func update(_ bytes: UnsafeRawBufferPointer)
+}
+
+extension RunningChecksum {
+    /// Feeds more bytes.
+    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        let array = Array(bytes)
+        array.withUnsafeBytes { update($0) }
+    }
+
+    /// The checksum of `bytes` in one call.
+    public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
+        var running = Self()
+        running.update(bytes)
+        return running.value
+    }
+}
+
 /// CRC-32 (ISO-HDLC / IEEE 802.3, reflected polynomial 0xEDB88320), as used by gzip, zip and PNG.
 ///
 /// ```swift
 /// CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926
 /// ```
-public struct CRC32: Sendable {
+public struct CRC32: RunningChecksum {
     /// Eight 256-entry tables for slicing-by-8: table[k][b] is the CRC of byte b followed by k zero bytes.
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
@@ -55,22 +79,10 @@ public struct CRC32: Sendable {
         value = ~crc
     }
 
-    /// Feeds more bytes.
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        let array = Array(bytes)
-        array.withUnsafeBytes { update($0) }
-    }
-
-    /// The CRC-32 of `bytes`.
-    public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
-        var crc = CRC32()
-        crc.update(bytes)
-        return crc.value
-    }
 }
 
 /// Adler-32 (RFC 1950), the zlib stream checksum.
-public struct Adler32: Sendable {
+public struct Adler32: RunningChecksum {
     private var a: UInt32 = 1
     private var b: UInt32 = 0
 
@@ -95,16 +107,4 @@ public struct Adler32: Sendable {
         }
     }
 
-    /// Feeds more bytes.
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        let array = Array(bytes)
-        array.withUnsafeBytes { update($0) }
-    }
-
-    /// The Adler-32 of `bytes`.
-    public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
-        var adler = Adler32()
-        adler.update(bytes)
-        return adler.value
-    }
 }

@@ -135,30 +135,30 @@ struct Canvas {
 
     /// Fills a disc; edge pixels get coverage from the distance of their centre to the circle.
     mutating func fillCircle(center: ScenePoint, radius: Double, color: PlotColor) {
-        let x0 = max(0, Int(floor(center.x - radius - 1))), x1 = min(width - 1, Int(ceil(center.x + radius + 1)))
-        let y0 = max(0, Int(floor(center.y - radius - 1))), y1 = min(height - 1, Int(ceil(center.y + radius + 1)))
-        guard x1 >= x0, y1 >= y0 else { return }
-        for y in y0...y1 {
-            for x in x0...x1 {
-                let dx = Double(x) + 0.5 - center.x, dy = Double(y) + 0.5 - center.y
-                let coverage = min(1, max(0, radius + 0.5 - (dx * dx + dy * dy).squareRoot()))
-                blend(x: x, y: y, color: color, coverage: coverage)
-            }
+        blendAround(center: center, reach: radius, color: color) { distance in
+            min(1, max(0, radius + 0.5 - distance))
         }
     }
 
     /// Strokes a circle outline of `lineWidth` centred on the radius.
     mutating func strokeCircle(center: ScenePoint, radius: Double, color: PlotColor, lineWidth: Double) {
         let outer = radius + lineWidth / 2, inner = radius - lineWidth / 2
-        let x0 = max(0, Int(floor(center.x - outer - 1))), x1 = min(width - 1, Int(ceil(center.x + outer + 1)))
-        let y0 = max(0, Int(floor(center.y - outer - 1))), y1 = min(height - 1, Int(ceil(center.y + outer + 1)))
+        blendAround(center: center, reach: outer, color: color) { distance in
+            min(1, max(0, outer + 0.5 - distance)) * min(1, max(0, distance - inner + 0.5))
+        }
+    }
+
+    /// Blends every pixel within `reach + 1` of `center` (clipped to the canvas) with the coverage that
+    /// `coverage` gives for the distance of the pixel's centre to `center`.
+    private mutating func blendAround(center: ScenePoint, reach: Double, color: PlotColor,
+                                      coverage: (Double) -> Double) {
+        let x0 = max(0, Int(floor(center.x - reach - 1))), x1 = min(width - 1, Int(ceil(center.x + reach + 1)))
+        let y0 = max(0, Int(floor(center.y - reach - 1))), y1 = min(height - 1, Int(ceil(center.y + reach + 1)))
         guard x1 >= x0, y1 >= y0 else { return }
         for y in y0...y1 {
             for x in x0...x1 {
                 let dx = Double(x) + 0.5 - center.x, dy = Double(y) + 0.5 - center.y
-                let d = (dx * dx + dy * dy).squareRoot()
-                let coverage = min(1, max(0, outer + 0.5 - d)) * min(1, max(0, d - inner + 0.5))
-                blend(x: x, y: y, color: color, coverage: coverage)
+                blend(x: x, y: y, color: color, coverage: coverage((dx * dx + dy * dy).squareRoot()))
             }
         }
     }

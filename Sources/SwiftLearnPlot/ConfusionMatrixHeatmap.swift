@@ -159,13 +159,7 @@ public struct ConfusionMatrixHeatmap: Chart {
         }
         // Frame, ticks and class names.
         let right = left + gridSize, bottom = top + gridSize
-        scene.add(.rect(x: left - lineWidth, y: top - lineWidth, width: gridSize + 2 * lineWidth, height: lineWidth,
-                        fill: .ink, stroke: nil, strokeWidth: 0))
-        scene.add(.rect(x: left - lineWidth, y: bottom, width: gridSize + 2 * lineWidth, height: lineWidth,
-                        fill: .ink, stroke: nil, strokeWidth: 0))
-        scene.add(.rect(x: left - lineWidth, y: top, width: lineWidth, height: gridSize, fill: .ink, stroke: nil,
-                        strokeWidth: 0))
-        scene.add(.rect(x: right, y: top, width: lineWidth, height: gridSize, fill: .ink, stroke: nil, strokeWidth: 0))
+        scene.frame(left: left, top: top, width: gridSize, height: gridSize, lineWidth: lineWidth)
         for (index, name) in classNames.enumerated() {
             let center = (Double(index) * cell + cell / 2 - lineWidth / 2).rounded()
             scene.add(.rect(x: left + center, y: bottom + lineWidth, width: lineWidth, height: tickLength, fill: .ink,

@@ -267,14 +267,7 @@ public struct LineChart: Chart {
         }
 
         // Frame (spines) outside the plot area, then ticks and labels.
-        scene.add(.rect(x: left - lineWidth, y: top - lineWidth, width: plotWidth + 2 * lineWidth, height: lineWidth,
-                        fill: .ink, stroke: nil, strokeWidth: 0))
-        scene.add(.rect(x: left - lineWidth, y: bottom, width: plotWidth + 2 * lineWidth, height: lineWidth,
-                        fill: .ink, stroke: nil, strokeWidth: 0))
-        scene.add(.rect(x: left - lineWidth, y: top, width: lineWidth, height: plotHeight, fill: .ink, stroke: nil,
-                        strokeWidth: 0))
-        scene.add(.rect(x: right, y: top, width: lineWidth, height: plotHeight, fill: .ink, stroke: nil,
-                        strokeWidth: 0))
+        scene.frame(left: left, top: top, width: plotWidth, height: plotHeight, lineWidth: lineWidth)
         for (tick, label) in zip(xAxis.ticks, xAxis.labels) {
             let x = snapped(px(tick))
             scene.add(.rect(x: x, y: bottom + lineWidth, width: lineWidth, height: tickLength, fill: .ink, stroke: nil,

@@ -45,6 +45,18 @@ public struct Scene: Sendable {
 
     mutating func add(_ item: ScenePrimitive) { items.append(item) }
 
+    /// Four ink bars of `lineWidth` just outside the area `left..<left+width`, `top..<top+height` (matplotlib's
+    /// spines), so data drawn up to the area's edge is never covered.
+    mutating func frame(left: Double, top: Double, width: Double, height: Double, lineWidth: Double) {
+        let bar = { (x: Double, y: Double, w: Double, h: Double) in
+            ScenePrimitive.rect(x: x, y: y, width: w, height: h, fill: .ink, stroke: nil, strokeWidth: 0)
+        }
+        add(bar(left - lineWidth, top - lineWidth, width + 2 * lineWidth, lineWidth))
+        add(bar(left - lineWidth, top + height, width + 2 * lineWidth, lineWidth))
+        add(bar(left - lineWidth, top, lineWidth, height))
+        add(bar(left + width, top, lineWidth, height))
+    }
+
     mutating func text(_ string: String, x: Double, y: Double, size: Int, anchor: TextAnchor = .middle,
                        color: PlotColor = .ink, bold: Bool = false, vertical: Bool = false) {
         items.append(.text(string, at: ScenePoint(x: x, y: y),

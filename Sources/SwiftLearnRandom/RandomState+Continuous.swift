@@ -23,11 +23,7 @@ extension RandomState {
 
     /// `count` successive values of `standardNormal()` (`standard_normal(count)`).
     public mutating func standardNormal(_ count: Int) -> [Double] {
-        precondition(count >= 0, "standardNormal: count must be >= 0, got \(count)")
-        var result = [Double]()
-        result.reserveCapacity(count)
-        for _ in 0..<count { result.append(standardNormal()) }
-        return result
+        draws(count, of: "standardNormal") { $0.standardNormal() }
     }
 
     /// `low + (high - low) * randomSample()`, identical to `RandomState.uniform(low, high)`.
@@ -37,11 +33,7 @@ extension RandomState {
 
     /// `count` values of `uniform(low, high)` (`uniform(low, high, size=count)`).
     public mutating func uniform(_ low: Double, _ high: Double, count: Int) -> [Double] {
-        precondition(count >= 0, "uniform: count must be >= 0, got \(count)")
-        var result = [Double]()
-        result.reserveCapacity(count)
-        for _ in 0..<count { result.append(uniform(low, high)) }
-        return result
+        draws(count, of: "uniform") { $0.uniform(low, high) }
     }
 
     /// `mean + std * standardNormal()`, identical to `RandomState.normal(mean, std)`.
@@ -51,10 +43,6 @@ extension RandomState {
 
     /// `count` values of `normal(mean, std)` (`normal(mean, std, size=count)`).
     public mutating func normal(_ mean: Double, _ std: Double, count: Int) -> [Double] {
-        precondition(count >= 0, "normal: count must be >= 0, got \(count)")
-        var result = [Double]()
-        result.reserveCapacity(count)
-        for _ in 0..<count { result.append(normal(mean, std)) }
-        return result
+        draws(count, of: "normal") { $0.normal(mean, std) }
     }
 }

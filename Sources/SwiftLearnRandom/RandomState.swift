@@ -95,10 +95,18 @@ public struct RandomState: RandomNumberGenerator, Sendable {
 
     /// `count` successive values of `randomSample()` (numpy's `random_sample(count)`).
     public mutating func randomSample(_ count: Int) -> [Double] {
-        precondition(count >= 0, "randomSample: count must be >= 0, got \(count)")
+        draws(count, of: "randomSample") { $0.randomSample() }
+    }
+}
+
+extension RandomState {
+    /// `count` successive values of `draw`, in stream order (numpy's `size=count`); traps on a negative count,
+    /// naming the sampler.
+    mutating func draws(_ count: Int, of sampler: String, _ draw: (inout RandomState) -> Double) -> [Double] {
+        precondition(count >= 0, "\(sampler): count must be >= 0, got \(count)")
         var result = [Double]()
         result.reserveCapacity(count)
-        for _ in 0..<count { result.append(randomSample()) }
+        for _ in 0..<count { result.append(draw(&self)) }
         return result
     }
 }

@@ -40,8 +40,7 @@ final class InflateTests: XCTestCase {
     func testHandBuiltFixedBlockWithOverlappingMatch() throws {
         // "ab" then a match of length 10 at distance 2 ("ababababab"), then end of block.
         var packer = BitPacker()
-        packer.bits(1, 1)  // BFINAL
-        packer.bits(1, 2)  // fixed Huffman
+        packer.finalFixedBlock()
         packer.code(0x30 + Int(UInt8(ascii: "a")), 8)  // literals 0...143: 8-bit codes from 0x30
         packer.code(0x30 + Int(UInt8(ascii: "b")), 8)
         packer.code(264 - 256, 7)  // length symbol 264 = length 10, 7-bit code
@@ -113,8 +112,7 @@ final class InflateTests: XCTestCase {
 
     func testDistanceTooFarBack() {
         var packer = BitPacker()
-        packer.bits(1, 1)
-        packer.bits(1, 2)
+        packer.finalFixedBlock()
         packer.code(0x30 + 65, 8)  // one literal
         packer.code(257 - 256, 7)  // length 3
         packer.code(1, 5)  // distance 2 > 1 byte decoded
@@ -127,15 +125,13 @@ final class InflateTests: XCTestCase {
     func testInvalidFixedSymbols() {
         // Literal/length symbol 286 (8-bit fixed code 0xC6) and distance symbol 30 are invalid in data.
         var packer = BitPacker()
-        packer.bits(1, 1)
-        packer.bits(1, 2)
+        packer.finalFixedBlock()
         packer.code(0xC0 + (286 - 280), 8)
         packer.code(0, 7)
         assertCompressionError(.corrupt, containing: ["invalid literal/length code"]) { try Inflate.decompress(packer.finish()) }
 
         var distance = BitPacker()
-        distance.bits(1, 1)
-        distance.bits(1, 2)
+        distance.finalFixedBlock()
         distance.code(0x30 + 65, 8)
         distance.code(1, 7)
         distance.code(30, 5)
@@ -146,11 +142,7 @@ final class InflateTests: XCTestCase {
     func testDynamicHeaderErrors() {
         // Over-subscribed code-length code: all 19 code-length codes of length 1.
         var oversubscribed = BitPacker()
-        oversubscribed.bits(1, 1)
-        oversubscribed.bits(2, 2)
-        oversubscribed.bits(0, 5)
-        oversubscribed.bits(0, 5)
-        oversubscribed.bits(15, 4)
+        oversubscribed.finalDynamicBlock(hlit: 0, hdist: 0, hclen: 15)
         for _ in 0..<19 { oversubscribed.bits(1, 3) }
         oversubscribed.bits(0, 32)
         assertCompressionError(.corrupt, containing: ["over-subscribed code-length Huffman code"]) {
@@ -159,11 +151,7 @@ final class InflateTests: XCTestCase {
 
         // HLIT = 30 -> 287 literal/length codes (at most 286 allowed).
         var tooMany = BitPacker()
-        tooMany.bits(1, 1)
-        tooMany.bits(2, 2)
-        tooMany.bits(30, 5)
-        tooMany.bits(0, 5)
-        tooMany.bits(0, 4)
+        tooMany.finalDynamicBlock(hlit: 30, hdist: 0, hclen: 0)
         tooMany.bits(0, 16)
         assertCompressionError(.corrupt, containing: ["287 literal/length", "at most 286"]) {
             try Inflate.decompress(tooMany.finish())
@@ -171,11 +159,7 @@ final class InflateTests: XCTestCase {
 
         // Code-length symbol 16 (repeat previous) as the very first length.
         var repeatFirst = BitPacker()
-        repeatFirst.bits(1, 1)
-        repeatFirst.bits(2, 2)
-        repeatFirst.bits(0, 5)
-        repeatFirst.bits(0, 5)
-        repeatFirst.bits(0, 4)  // 4 code-length codes: for 16, 17, 18, 0
+        repeatFirst.finalDynamicBlock(hlit: 0, hdist: 0, hclen: 0)  // 4 code-length codes: for 16, 17, 18, 0
         for _ in 0..<4 { repeatFirst.bits(2, 3) }  // all length 2, canonical by symbol: 0 -> 00, 16 -> 01, 17 -> 10, 18 -> 11
         repeatFirst.code(0b01, 2)  // symbol 16
         repeatFirst.bits(0, 16)
@@ -188,11 +172,8 @@ final class InflateTests: XCTestCase {
         // Dynamic block whose literal/length code gives symbol 256 no code: 257 literal/length lengths,
         // all zero except symbols 0 and 1 (length 1); one distance length of 1.
         var packer = BitPacker()
-        packer.bits(1, 1)
-        packer.bits(2, 2)
-        packer.bits(0, 5)  // HLIT: 257
-        packer.bits(0, 5)  // HDIST: 1
-        packer.bits(14, 4)  // HCLEN: 18 code-length codes (up to symbol 1 in the permuted order)
+        // 257 literal/length codes, 1 distance code, 18 code-length codes (up to symbol 1 in the permuted order).
+        packer.finalDynamicBlock(hlit: 0, hdist: 0, hclen: 14)
         // Order: 16 17 18 0 8 7 9 6 10 5 11 4 12 3 13 2 14 1. Give 18 and 1 and 0 codes: 18 -> 2 bits,
         // 1 -> 2 bits, 0 -> 1 bit (complete: 1/2 + 1/4 + 1/4).
         let lengths: [Int] = [0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]

@@ -3,6 +3,7 @@ import Foundation
 @testable import SwiftLearnData
 import SwiftLearnCompression
 import SwiftLearnTensor
+import SwiftLearnTestSupport
 
 final class DatasetsTests: XCTestCase {
     /// The real Fashion-MNIST from Debian's dataset-fashion-mnist (CI installs it). Reference values from
@@ -47,20 +48,13 @@ final class DatasetsTests: XCTestCase {
         // Nothing anywhere: the error lists every default place and how to get the files.
         let system = root.appendingPathComponent("usr-share-datasets")
         let empty = DatasetLocator(directory: nil, environment: [:], home: home, systemRoot: system)
-        do {
-            _ = try FashionMNIST.dataset.load(empty)
-            XCTFail("expected not found")
-        } catch {
-            XCTAssertEqual(error.kind, .notFound)
-            let message = error.description
-            for fragment in [home.path + "/.cache/swiftlearn/datasets/fashion-mnist  (user cache)",
-                             home.path + "/.keras/datasets/fashion-mnist  (Keras cache)",
-                             system.path + "/fashion-mnist  (system datasets)", "$SWIFTLEARN_DATASETS is not set",
-                             "apt-get install dataset-fashion-mnist", "curl -fLO http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/$f.gz",
-                             "train-images-idx3-ubyte[.gz]"] {
-                XCTAssertTrue(message.contains(fragment), "message should mention '\(fragment)':\n\(message)")
-            }
-        }
+        assertCodecsFormatError(.notFound, containing: [
+            home.path + "/.cache/swiftlearn/datasets/fashion-mnist  (user cache)",
+            home.path + "/.keras/datasets/fashion-mnist  (Keras cache)",
+            system.path + "/fashion-mnist  (system datasets)", "$SWIFTLEARN_DATASETS is not set",
+            "apt-get install dataset-fashion-mnist", "curl -fLO http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/$f.gz",
+            "train-images-idx3-ubyte[.gz]",
+        ]) { try FashionMNIST.dataset.load(empty) }
 
         // Tiny IDX sets in two places: the environment folder (files directly) and the Keras cache (subfolder).
         func writeSet(in directory: URL, count: Int, firstLabel: UInt8, gzip: Bool) throws {
@@ -94,18 +88,13 @@ final class DatasetsTests: XCTestCase {
         // folder and the Keras cache both hold a copy, and the message lists that directory alone.
         let explicitOnly = DatasetLocator(directory: explicit, environment: ["SWIFTLEARN_DATASETS": environmentRoot.path],
                                           home: home, systemRoot: system)
-        do {
-            _ = try FashionMNIST.dataset.load(explicitOnly)
-            XCTFail("expected not found: an explicit directory must not fall back to other places")
-        } catch {
+        assertThrows(FormatError.self, containing: [
+            explicit.path + "/fashion-mnist  (directory argument)", explicit.path + "  (directory argument)",
+            "the directory argument is the only place looked",
+        ]) { try FashionMNIST.dataset.load(explicitOnly) } check: { error in
             XCTAssertEqual(error.kind, .notFound)
-            let message = error.description
-            for fragment in [explicit.path + "/fashion-mnist  (directory argument)", explicit.path + "  (directory argument)",
-                             "the directory argument is the only place looked"] {
-                XCTAssertTrue(message.contains(fragment), "message should mention '\(fragment)':\n\(message)")
-            }
             for absent in [environmentRoot.path, home.path + "/.keras", system.path] {
-                XCTAssertFalse(message.contains(absent), "message should not list '\(absent)':\n\(message)")
+                XCTAssertFalse(error.description.contains(absent), "message should not list '\(absent)':\n\(error)")
             }
         }
         let explicitWithFiles = DatasetLocator(directory: environmentRoot, environment: [:], home: home, systemRoot: system)

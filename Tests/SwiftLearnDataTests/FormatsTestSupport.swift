@@ -66,16 +66,8 @@ func assertCodecsFormatError<T>(
     _ kind: FormatError.Kind, containing fragments: [String] = [], file: StaticString = #filePath, line: UInt = #line,
     _ body: () throws -> T
 ) {
-    do {
-        _ = try body()
-        XCTFail("expected a \(kind) error, got success", file: file, line: line)
-    } catch let error as FormatError {
-        XCTAssertEqual(error.kind, kind, "\(error)", file: file, line: line)
-        for fragment in fragments {
-            XCTAssertTrue(error.description.contains(fragment), "'\(error)' should mention '\(fragment)'", file: file, line: line)
-        }
-    } catch {
-        XCTFail("expected FormatError, got \(error)", file: file, line: line)
+    assertThrows(FormatError.self, containing: fragments, file: file, line: line, body) {
+        XCTAssertEqual($0.kind, kind, "\($0)", file: file, line: line)
     }
 }
 

@@ -88,33 +88,12 @@ final class GradientTests: XCTestCase {
     private func checkLoss(_ loss: StandardLoss, predictions: [Float], targets: [Float], rows: Int, width: Int,
                            fusion: StandardLoss.Fusion, step: Float = 1e-3, tolerance: Double = 2e-3,
                            file: StaticString = #filePath, line: UInt = #line) {
-        var p = predictions
-        var gradient = [Float](repeating: .nan, count: p.count)
-        func mean(_ values: inout [Float]) -> Double {
-            var copy = values
-            var scratch = [Float](repeating: 0, count: values.count)
-            let sum = copy.withUnsafeMutableBufferPointer { pb in
-                targets.withUnsafeBufferPointer { tb in
-                    scratch.withUnsafeMutableBufferPointer { g in
-                        loss.sumAndGradient(predictions: pb, targets: tb, rows: rows, width: width, fusion: fusion, gradient: g)
-                    }
-                }
-            }
-            return sum / Double(rows)
-        }
-        _ = p.withUnsafeMutableBufferPointer { pb in
-            targets.withUnsafeBufferPointer { tb in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    loss.sumAndGradient(predictions: pb, targets: tb, rows: rows, width: width, fusion: fusion, gradient: g)
-                }
-            }
-        }
+        let gradient = evaluateLoss(loss, predictions, targets, rows: rows, width: width, fusion: fusion).gradient
         var values = predictions
         for index in 0..<values.count {
             let numeric = values.withUnsafeMutableBufferPointer { buffer in
                 centralDifference(buffer.baseAddress!, index, step: step) {
-                    var current = Array(buffer)
-                    return mean(&current)
+                    evaluateLoss(loss, Array(buffer), targets, rows: rows, width: width, fusion: fusion).mean
                 }
             }
             if abs(Double(gradient[index]) - numeric) > tolerance * max(1, abs(numeric)) {

@@ -4,49 +4,35 @@ import XCTest
 /// Loss values against Keras 3.15's numpy-backend formulas evaluated by numpy in float32
 /// (Fixtures/make_references.py), including the 1e-7 clipping of probabilities.
 final class LossTests: XCTestCase {
-    private func meanLoss(_ loss: StandardLoss, _ predictions: [Float], _ targets: [Float], rows: Int, width: Int,
-                          fusion: StandardLoss.Fusion = .none) -> (Double, [Float]) {
-        var p = predictions
-        var gradient = [Float](repeating: 0, count: p.count)
-        let sum = p.withUnsafeMutableBufferPointer { pb in
-            targets.withUnsafeBufferPointer { tb in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    loss.sumAndGradient(predictions: pb, targets: tb, rows: rows, width: width, fusion: fusion, gradient: g)
-                }
-            }
-        }
-        return (sum / Double(rows), p)
-    }
-
     private let probabilities: [Float] = [0.2, 0.7, 0.1, 0.5, 0.25, 0.25, 1e-9, 0.9999999, 1e-9, 0.3, 0.3, 0.6]
 
     func testCategoricalCrossEntropyWithClipping() {
         let oneHot: [Float] = [0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1]
-        XCTAssertEqual(meanLoss(.categoricalCrossentropy, probabilities, oneHot, rows: 4, width: 3).0, 4.465266227722168, accuracy: 2e-6)
-        XCTAssertEqual(meanLoss(.sparseCategoricalCrossentropy, probabilities, [1, 0, 0, 2], rows: 4, width: 3).0, 4.465266227722168, accuracy: 2e-6)
+        XCTAssertEqual(evaluateLoss(.categoricalCrossentropy, probabilities, oneHot, rows: 4, width: 3).0, 4.465266227722168, accuracy: 2e-6)
+        XCTAssertEqual(evaluateLoss(.sparseCategoricalCrossentropy, probabilities, [1, 0, 0, 2], rows: 4, width: 3).0, 4.465266227722168, accuracy: 2e-6)
     }
 
     func testBinaryCrossEntropyWithClipping() {
         let targets: [Float] = [0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1]
-        XCTAssertEqual(meanLoss(.binaryCrossentropy, probabilities, targets, rows: 4, width: 3).0, 0.4269813895225525, accuracy: 2e-6)
+        XCTAssertEqual(evaluateLoss(.binaryCrossentropy, probabilities, targets, rows: 4, width: 3).0, 0.4269813895225525, accuracy: 2e-6)
     }
 
     func testRegressionLosses() {
         let p: [Float] = [1.5, -0.5, 0.2, 3.0, -2.0, 0.1]
         let y: [Float] = [1.0, 0.0, 0.0, 0.5, 0.5, 0.1]
-        XCTAssertEqual(meanLoss(.mse, p, y, rows: 3, width: 2).0, 2.1733334064483643, accuracy: 1e-6)
-        XCTAssertEqual(meanLoss(.mae, p, y, rows: 3, width: 2).0, 1.0333333015441895, accuracy: 1e-6)
-        XCTAssertEqual(meanLoss(.huber, p, y, rows: 3, width: 2).0, 0.7116666436195374, accuracy: 1e-6)
+        XCTAssertEqual(evaluateLoss(.mse, p, y, rows: 3, width: 2).0, 2.1733334064483643, accuracy: 1e-6)
+        XCTAssertEqual(evaluateLoss(.mae, p, y, rows: 3, width: 2).0, 1.0333333015441895, accuracy: 1e-6)
+        XCTAssertEqual(evaluateLoss(.huber, p, y, rows: 3, width: 2).0, 0.7116666436195374, accuracy: 1e-6)
     }
 
     /// Stable from logits even where softmax underflows (row 3: logits 100, -50, 3).
     func testSparseCrossEntropyFromLogits() {
         let logits: [Float] = [2, -1, 0.5, 0, 0, 0, 100, -50, 3, -3, 1, 4]
-        let (value, unchanged) = meanLoss(.sparseCategoricalCrossentropy(fromLogits: true), logits, [0, 2, 1, 2], rows: 4, width: 3, fusion: .logits)
+        let (value, unchanged, _) = evaluateLoss(.sparseCategoricalCrossentropy(fromLogits: true), logits, [0, 2, 1, 2], rows: 4, width: 3, fusion: .logits)
         XCTAssertEqual(value, 37.84734344482422, accuracy: 1e-4)
         XCTAssertEqual(unchanged, logits, "fromLogits keeps the predictions as given")
         // Fused with a softmax layer: same value, and the predictions become probabilities.
-        let (fused, probabilities) = meanLoss(.sparseCategoricalCrossentropy, logits, [0, 2, 1, 2], rows: 4, width: 3, fusion: .activation)
+        let (fused, probabilities, _) = evaluateLoss(.sparseCategoricalCrossentropy, logits, [0, 2, 1, 2], rows: 4, width: 3, fusion: .activation)
         XCTAssertEqual(fused, 37.84734344482422, accuracy: 1e-4)
         XCTAssertEqual(probabilities[3], 1 / 3, accuracy: 1e-6)
         XCTAssertEqual(probabilities[0] + probabilities[1] + probabilities[2], 1, accuracy: 1e-6)

@@ -101,3 +101,19 @@ func checkLayerGradients(_ layer: Layer, inputShape: [Int], batch: Int, input: [
         }
     }
 }
+
+/// One call of the loss kernel on copies of the inputs: the mean loss over `rows`, the gradient it wrote, and the
+/// predictions buffer afterwards (fused modes rewrite it in place).
+func evaluateLoss(_ loss: StandardLoss, _ predictions: [Float], _ targets: [Float], rows: Int, width: Int,
+                  fusion: StandardLoss.Fusion = .none) -> (mean: Double, predictionsAfter: [Float], gradient: [Float]) {
+    var p = predictions
+    var gradient = [Float](repeating: 0, count: p.count)
+    let sum = p.withUnsafeMutableBufferPointer { pb in
+        targets.withUnsafeBufferPointer { tb in
+            gradient.withUnsafeMutableBufferPointer { g in
+                loss.sumAndGradient(predictions: pb, targets: tb, rows: rows, width: width, fusion: fusion, gradient: g)
+            }
+        }
+    }
+    return (sum / Double(rows), p, gradient)
+}

@@ -28,6 +28,7 @@ extension ImageDataGenerator {
     /// Prints Keras's `Found 2000 images belonging to 4 classes.`
     ///
     /// - Parameters:
+    ///   - location: the folder, as a path `String` or a file `URL`.
     ///   - classMode: `categorical`, `binary` (exactly two classes), `sparse`, `input` or `none`.
     ///   - jpegDraft: ``JPEGDraftMode/automatic`` (default) decodes large JPEG files at a reduced DCT scale when
     ///     the target is at most half their size; ``JPEGDraftMode/off`` gives `load_img`'s exact pixels.
@@ -37,13 +38,14 @@ extension ImageDataGenerator {
     ///   - workers: decoding threads; `prefetchBatches` (>= workers) bounds batches held in memory.
     /// - Throws: ``ImageError`` for a missing folder, a class folder that does not exist, or invalid arguments.
     public func flowFromDirectory(
-        _ directory: String, targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
+        _ location: some FileLocation, targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
         classes: [String]? = nil, classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true,
         seed: UInt32? = nil, subset: Subset? = nil, interpolation: Interpolation = .nearest,
         jpegDraft: JPEGDraftMode = .automatic, decodingOptions: ImageDecodingOptions? = nil,
         badFilePolicy: BadFilePolicy = .fail, followLinks: Bool = false,
         workers: Int = defaultWorkers, prefetchBatches: Int? = nil
     ) throws(ImageError) -> ImageBatchSource {
+        let directory = location.fileSystemPath
         guard [.categorical, .binary, .sparse, .input, .none].contains(classMode) else {
             throw ImageError("flowFromDirectory classMode must be categorical, binary, sparse, input or none, received \(classMode.rawValue)")
         }
@@ -78,23 +80,6 @@ extension ImageDataGenerator {
             badFilePolicy: badFilePolicy, workers: workers, prefetchBatches: prefetchBatches ?? max(2 * workers, 4))
         ImageConsole.write("Found \(paths.count) images belonging to \(classNames.count) classes.")
         return source
-    }
-
-    /// ``flowFromDirectory(_:targetSize:colorMode:classes:classMode:batchSize:shuffle:seed:subset:interpolation:jpegDraft:decodingOptions:badFilePolicy:followLinks:workers:prefetchBatches:)``
-    /// for a folder URL.
-    public func flowFromDirectory(
-        _ directory: URL, targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
-        classes: [String]? = nil, classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true,
-        seed: UInt32? = nil, subset: Subset? = nil, interpolation: Interpolation = .nearest,
-        jpegDraft: JPEGDraftMode = .automatic, decodingOptions: ImageDecodingOptions? = nil,
-        badFilePolicy: BadFilePolicy = .fail, followLinks: Bool = false,
-        workers: Int = defaultWorkers, prefetchBatches: Int? = nil
-    ) throws(ImageError) -> ImageBatchSource {
-        try flowFromDirectory(
-            directory.path(percentEncoded: false), targetSize: targetSize, colorMode: colorMode, classes: classes,
-            classMode: classMode, batchSize: batchSize, shuffle: shuffle, seed: seed, subset: subset,
-            interpolation: interpolation, jpegDraft: jpegDraft, decodingOptions: decodingOptions,
-            badFilePolicy: badFilePolicy, followLinks: followLinks, workers: workers, prefetchBatches: prefetchBatches)
     }
 
     /// Batches from a table of file names and labels, like Keras's `flow_from_dataframe`.
@@ -209,42 +194,27 @@ extension ImageDataGenerator {
     }
 
     /// ``flowFromDataFrame(_:directory:xCol:yCol:targetSize:colorMode:classes:classMode:batchSize:shuffle:seed:subset:interpolation:badFilePolicy:workers:prefetchBatches:)``
-    /// over a CSV file with a header line (see ``ImageTable/init(csvFile:)``).
+    /// over a CSV file with a header line (see ``ImageTable/init(csvFile:)``); the file and `directory` are path
+    /// `String`s or file `URL`s.
     public func flowFromCSV(
-        _ csvPath: String, directory: String? = nil, xCol: String = "filename", yCol: [String] = ["class"],
+        _ csvFile: some FileLocation, directory: (any FileLocation)? = nil, xCol: String = "filename", yCol: [String] = ["class"],
         targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb, classes: [String]? = nil,
         classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true, seed: UInt32? = nil,
         subset: Subset? = nil, interpolation: Interpolation = .nearest, jpegDraft: JPEGDraftMode = .automatic,
         decodingOptions: ImageDecodingOptions? = nil, badFilePolicy: BadFilePolicy = .fail,
         workers: Int = defaultWorkers, prefetchBatches: Int? = nil
     ) throws(ImageError) -> ImageBatchSource {
+        let csvPath = csvFile.fileSystemPath
         let table = try ImageTable(csvFile: csvPath)
         do throws(ImageError) {
             return try flowFromDataFrame(
-                table, directory: directory, xCol: xCol, yCol: yCol, targetSize: targetSize, colorMode: colorMode,
+                table, directory: directory?.fileSystemPath, xCol: xCol, yCol: yCol, targetSize: targetSize, colorMode: colorMode,
                 classes: classes, classMode: classMode, batchSize: batchSize, shuffle: shuffle, seed: seed,
                 subset: subset, interpolation: interpolation, jpegDraft: jpegDraft, decodingOptions: decodingOptions,
                 badFilePolicy: badFilePolicy, workers: workers, prefetchBatches: prefetchBatches)
         } catch {
             throw error.attributed(to: csvPath)
         }
-    }
-
-    /// ``flowFromCSV(_:directory:xCol:yCol:targetSize:colorMode:classes:classMode:batchSize:shuffle:seed:subset:interpolation:jpegDraft:decodingOptions:badFilePolicy:workers:prefetchBatches:)``
-    /// for file URLs.
-    public func flowFromCSV(
-        _ csvFile: URL, directory: URL? = nil, xCol: String = "filename", yCol: [String] = ["class"],
-        targetSize: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb, classes: [String]? = nil,
-        classMode: ClassMode = .categorical, batchSize: Int = 32, shuffle: Bool = true, seed: UInt32? = nil,
-        subset: Subset? = nil, interpolation: Interpolation = .nearest, jpegDraft: JPEGDraftMode = .automatic,
-        decodingOptions: ImageDecodingOptions? = nil, badFilePolicy: BadFilePolicy = .fail,
-        workers: Int = defaultWorkers, prefetchBatches: Int? = nil
-    ) throws(ImageError) -> ImageBatchSource {
-        try flowFromCSV(
-            csvFile.path(percentEncoded: false), directory: directory?.path(percentEncoded: false), xCol: xCol, yCol: yCol,
-            targetSize: targetSize, colorMode: colorMode, classes: classes, classMode: classMode, batchSize: batchSize,
-            shuffle: shuffle, seed: seed, subset: subset, interpolation: interpolation, jpegDraft: jpegDraft,
-            decodingOptions: decodingOptions, badFilePolicy: badFilePolicy, workers: workers, prefetchBatches: prefetchBatches)
     }
 
     /// Decoding threads by default: SwiftLearn's thread count (`Parallelism.threadCount`: the processor count

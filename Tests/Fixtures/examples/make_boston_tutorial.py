@@ -19,16 +19,10 @@ import numpy as np
 import sklearn
 from sklearn.model_selection import KFold, train_test_split
 
+from boston_split import standardized_split
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-rows = np.loadtxt(os.path.join(HERE, "..", "datasets", "boston_housing.csv"), delimiter=",")
-x, y = rows[:, :13], rows[:, 13]
-indices = np.arange(len(x))
-np.random.RandomState(777).shuffle(indices)
-x, y = x[indices], y[indices]
-cut = int(len(x) * (1 - 0.2))
-x_train, y_train, x_test, y_test = x[:cut], y[:cut], x[cut:], y[cut:]
-mean, std = np.mean(x_train, axis=0), np.std(x_train, axis=0)
-x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+x_train, y_train, x_test, y_test, mean, std = standardized_split()
 x_fit, x_val, y_fit, y_val = train_test_split(x_train, y_train, test_size=0.33, random_state=777)
 folds = list(KFold(n_splits=3).split(x_train))
 reference = {
