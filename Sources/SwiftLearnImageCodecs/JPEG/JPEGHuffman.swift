@@ -267,10 +267,6 @@ struct JPEGTableReference {
 
     /// ``JPEGHuffmanTable/decodeSymbol(_:)`` without retaining the table.
     @inline(__always)
-    func symbolEntry(_ window: Int32) -> (symbol: Int, length: Int)? { decodeSymbol(window) }
-
-    /// ``JPEGHuffmanTable/decodeSymbol(_:)`` without retaining the table.
-    @inline(__always)
     func decodeSymbol(_ window: Int32) -> (symbol: Int, length: Int)? {
         table._withUnsafeGuaranteedRef { $0.decodeSymbol(window) }
     }

@@ -159,19 +159,6 @@ struct JPEGBitReader {
     /// Decodes one symbol of `table`; a pattern that is no code reads as symbol 0 after 16 bits, as libjpeg's
     /// `jpeg_huff_decode` does, and sets ``sawInvalidCode``.
     @inline(__always)
-    mutating func symbol(_ table: JPEGHuffmanTable) -> Int {
-        if count < 16 { refill() }
-        guard let (symbol, length) = table.decodeSymbol(peek(16)) else {
-            sawInvalidCode = true
-            skip(16)
-            return 0
-        }
-        skip(length)
-        return symbol
-    }
-
-    /// ``symbol(_:)-(JPEGHuffmanTable)`` through an unretained table reference.
-    @inline(__always)
     mutating func symbol(_ table: JPEGTableReference) -> Int {
         if count < 16 { refill() }
         guard let (symbol, length) = table.decodeSymbol(peek(16)) else {
