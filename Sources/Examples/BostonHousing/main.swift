@@ -29,10 +29,8 @@ let spec = CommandLineSpec(
         CommandLineOption("split-seed", value: "N", help: "seed of load_data's split and of train_test_split",
                           default: "777"),
         CommandLineOption("seed", value: "N", help: "seed of weight initialization and shuffling", default: "42"),
-        CommandLineOption("verbose", value: "0|1|2", help: "fit output: 0 silent, 1 progress bar, 2 one line per epoch",
-                          default: "0", choices: ["0", "1", "2"]),
-        CommandLineOption("output-dir", value: "DIR", help: "where the training curves are written",
-                          default: "./boston-housing-output"),
+        .verbose(default: 0),
+        .outputDirectory(for: "the training curves", default: "./boston-housing-output"),
     ],
     examples: [
         "swift run -c release boston-housing",

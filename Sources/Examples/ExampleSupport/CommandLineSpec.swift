@@ -5,6 +5,17 @@
 /// CommandLineOption("json", help: "print one JSON result object as the last line")   // a flag
 /// ```
 public struct CommandLineOption: Sendable, Equatable {
+    /// `--verbose 0|1|2`, passed to `fit` as Keras's `verbose`.
+    public static func verbose(default value: Int) -> CommandLineOption {
+        CommandLineOption("verbose", value: "0|1|2", help: "fit output: 0 silent, 1 progress bar, 2 one line per epoch",
+                          default: String(value), choices: ["0", "1", "2"])
+    }
+
+    /// `--output-dir DIR`: where the example writes `what`.
+    public static func outputDirectory(for what: String, default path: String) -> CommandLineOption {
+        CommandLineOption("output-dir", value: "DIR", help: "where \(what) are written", default: path)
+    }
+
     /// The long name without dashes: `epochs` for `--epochs`.
     public let name: String
     /// The placeholder shown in help (`N`, `PATH`); `nil` makes the option a flag that takes no value.

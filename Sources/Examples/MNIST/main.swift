@@ -30,10 +30,8 @@ let spec = CommandLineSpec(
                           default: "adam", choices: OptimizerChoice.names),
         CommandLineOption("learning-rate", value: "LR", help: "override the optimizer's default step size"),
         CommandLineOption("seed", value: "N", help: "seed of weights, shuffling and the CSV split", default: "42"),
-        CommandLineOption("verbose", value: "0|1|2", help: "fit output: 0 silent, 1 progress bar, 2 one line per epoch",
-                          default: "1", choices: ["0", "1", "2"]),
-        CommandLineOption("output-dir", value: "DIR", help: "where the training curves are written",
-                          default: "./mnist-output"),
+        .verbose(default: 1),
+        .outputDirectory(for: "the training curves", default: "./mnist-output"),
     ],
     examples: [
         "swift run -c release mnist",
