@@ -71,9 +71,11 @@ func snakeCase(_ name: String) -> String {
     let characters = Array(name)
     for (index, character) in characters.enumerated() {
         if character.isUppercase, index > 0 {
-            let previousIsLower = characters[index - 1].isLowercase || characters[index - 1].isNumber
+            // Keras's two rules: before a capital that starts a lowercase word, and between a lowercase
+            // letter and a capital; a digit before a lone capital joins it (`Conv2D` → `conv2d`).
+            let previousIsLower = characters[index - 1].isLowercase
             let nextIsLower = index + 1 < characters.count && characters[index + 1].isLowercase
-            if previousIsLower || (nextIsLower && characters[index - 1].isUppercase) { result.append("_") }
+            if previousIsLower || nextIsLower { result.append("_") }
         }
         result.append(contentsOf: character.lowercased())
     }

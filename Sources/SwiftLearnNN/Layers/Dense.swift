@@ -44,9 +44,7 @@ public final class Dense: Layer, KernelLayer {
         guard units > 0 else {
             throw NNError.invalidArgument("Dense '\(name)': units must be a positive integer, received \(units)")
         }
-        try activation.validate(owner: "Dense '\(name)'")
-        try kernelInitializer.validate(owner: "Dense '\(name)' kernelInitializer")
-        try biasInitializer.validate(owner: "Dense '\(name)' biasInitializer")
+        try affineArguments.validate(owner: "Dense '\(name)'")
     }
 
     public override func computeOutputShape(inputShape: [Int]) throws -> [Int] {
@@ -116,16 +114,12 @@ public final class Dense: Layer, KernelLayer {
         }
     }
 
+    private var affineArguments: AffineArguments {
+        AffineArguments(activation: activation, useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer)
+    }
+
     public override var config: [String: JSONValue] {
-        var config: [String: JSONValue] = [
-            "units": .number(Double(units)),
-            "activation": .string(activation.name),
-            "use_bias": .bool(useBias),
-            "kernel_initializer": kernelInitializer.json,
-            "bias_initializer": biasInitializer.json,
-        ]
-        if let parameter = activation.parameter { config["activation_parameter"] = .number(Double(parameter)) }
-        return config
+        affineArguments.config.merging(["units": .number(Double(units))]) { $1 }
     }
 }
 

@@ -16,12 +16,4 @@ public final class Flatten: Layer {
     public override func computeOutputShape(inputShape: [Int]) throws -> [Int] {
         [inputShape.reduce(1, *)]
     }
-
-    public override func call(_ inputs: Tensor<Float>, training: Bool) throws -> Tensor<Float> {
-        try inputs.reshaped([inputs.shape[0]] + outputShape!)
-    }
-
-    public override func backward(inputs: Tensor<Float>, outputs: Tensor<Float>, outputGradient: Tensor<Float>) throws -> Tensor<Float> {
-        try outputGradient.reshaped(inputs.shape)
-    }
 }

@@ -112,7 +112,9 @@ open class Layer {
     /// Override it to write a layer on tensors; the built-in layers compute on the model's buffers
     /// instead and need not.
     open func call(_ inputs: Tensor<Float>, training: Bool) throws -> Tensor<Float> {
-        guard let kernels = self as? KernelLayer else { return inputs }
+        guard let kernels = self as? KernelLayer else {
+            return sharesInputStorage ? try inputs.reshaped([inputs.shape[0]] + outputShape!) : inputs
+        }
         let batch = inputs.shape[0]
         let pass = LayerPass(batchSize: batch, training: training, activationLeftToLoss: false)
         return inputs.withUnsafeBufferPointer { source in
@@ -126,9 +128,12 @@ open class Layer {
     /// (the values ``call(_:training:)`` returned for `inputs` in the same step). Stores every weight's
     /// gradient with ``Weight/assignGradient(_:)``; a trainable weight left unassigned gets a zero gradient.
     ///
-    /// The default passes `outputGradient` through unchanged (right for shape-only layers).
+    /// The default passes `outputGradient` through unchanged (reshaped to the input's shape for a layer
+    /// that ``sharesInputStorage``).
     open func backward(inputs: Tensor<Float>, outputs: Tensor<Float>, outputGradient: Tensor<Float>) throws -> Tensor<Float> {
-        guard let kernels = self as? KernelLayer else { return outputGradient }
+        guard let kernels = self as? KernelLayer else {
+            return sharesInputStorage ? try outputGradient.reshaped(inputs.shape) : outputGradient
+        }
         let batch = inputs.shape[0]
         let pass = LayerPass(batchSize: batch, training: true, activationLeftToLoss: false)
         var upstream = outputGradient

@@ -217,6 +217,24 @@ public final class Sequential {
         }
     }
 
+    /// The output of layer `index` (0-based) for a batch, computed by the layers up to it in inference
+    /// mode: what Keras gets from `keras.Model(model.inputs, model.layers[index].output).predict(x)`, e.g.
+    /// a convolution's feature maps `[batch, height, width, filters]`.
+    ///
+    /// ```swift
+    /// let maps = try model.intermediateOutput(layer: 0, for: images[0..<1])   // (1, 28, 28, 32)
+    /// ```
+    /// - Throws: ``NNError/invalidArgument(_:)`` when `index` is out of range, ``NNError/shapeMismatch(_:)``
+    ///   when `input` does not fit the model.
+    public func intermediateOutput(layer index: Int, for input: Tensor<Float>) throws -> Tensor<Float> {
+        _ = try getLayer(index: index)
+        try buildIfPossible()
+        try checkInput(input.shape, role: "input")
+        var values = input
+        for layer in layers[...index] { values = try layer(values, training: false) }
+        return values
+    }
+
     /// Checks that `shape` is a batch of the model's input shape, building the model from it if needed.
     func checkInput(_ shape: [Int], role: String) throws {
         guard shape.count >= 2 || (shape.count == 1 && inputShape == []) else {

@@ -216,4 +216,57 @@ func builtInLayerFactories() -> [(Layer.Type, (LayerConfig) throws -> Layer)] { 
     (Flatten.self, { c in Flatten(inputShape: c.inputShape, name: c.name) }),
     (Dropout.self, { c in Dropout(try c.double("rate"), inputShape: c.inputShape, name: c.name) }),
     (Activation.self, { c in Activation(try c.activation(), inputShape: c.inputShape, name: c.name) }),
+    (Conv2D.self, { c in
+        Conv2D(try c.int("filters", in: 1...Int(Int32.max)), kernelSize: try c.size2D("kernel_size"),
+               strides: try c.size2D("strides", default: 1), activation: try c.activation(), padding: try c.padding(),
+               dilationRate: try c.size2D("dilation_rate", default: 1),
+               useBias: try c.bool("use_bias", default: true),
+               kernelInitializer: try c.initializer("kernel_initializer", default: .glorotUniform),
+               biasInitializer: try c.initializer("bias_initializer", default: .zeros),
+               inputShape: c.inputShape, name: c.name)
+    }),
+    (MaxPooling2D.self, { c in
+        MaxPooling2D(try c.size2D("pool_size", default: 2), strides: try c.optionalSize2D("strides"), padding: try c.padding(),
+                     inputShape: c.inputShape, name: c.name)
+    }),
+    (AveragePooling2D.self, { c in
+        AveragePooling2D(try c.size2D("pool_size", default: 2), strides: try c.optionalSize2D("strides"), padding: try c.padding(),
+                         inputShape: c.inputShape, name: c.name)
+    }),
+    (GlobalAveragePooling2D.self, { c in
+        GlobalAveragePooling2D(keepDims: try c.bool("keepdims", default: false), inputShape: c.inputShape, name: c.name)
+    }),
+    (GlobalMaxPooling2D.self, { c in
+        GlobalMaxPooling2D(keepDims: try c.bool("keepdims", default: false), inputShape: c.inputShape, name: c.name)
+    }),
+    (BatchNormalization.self, { c in
+        BatchNormalization(momentum: try c.double("momentum", default: 0.99), epsilon: try c.double("epsilon", default: 1e-3),
+                           inputShape: c.inputShape, name: c.name)
+    }),
+    (Reshape.self, { c in Reshape(try c.ints("target_shape", in: -1...Int(Int32.max)), inputShape: c.inputShape, name: c.name) }),
 ] }
+
+extension LayerConfig {
+    /// A window argument saved as a list of two integers (or one integer).
+    func size2D(_ key: String, default fallback: Size2D? = nil) throws -> Size2D {
+        if let number = values[key]?.doubleValue, number == number.rounded(), number >= 1, number <= Double(Int32.max) {
+            return Size2D(Int(number))
+        }
+        return Size2D(try ints(key, default: fallback?.values))
+    }
+
+    /// A window argument that may be absent or null (pooling strides default to the pool size).
+    func optionalSize2D(_ key: String) throws -> Size2D? {
+        guard let value = values[key], value != .null else { return nil }
+        return try size2D(key)
+    }
+
+    /// Keras's `padding` string, `valid` when absent.
+    func padding(_ key: String = "padding") throws -> Padding {
+        let text = try string(key, default: "valid")
+        guard let padding = Padding(rawValue: text.lowercased()) else {
+            throw NNError.invalidArgument("layer '\(name)': config '\(key)' must be 'valid' or 'same', received '\(text)'")
+        }
+        return padding
+    }
+}

@@ -1,0 +1,182 @@
+import SwiftLearnSystem
+
+/// Two integers (height, width), written as one integer for both or as a list of two, the way Keras's
+/// `kernel_size`, `strides`, `pool_size` and `dilation_rate` take them.
+///
+/// ```swift
+/// Conv2D(32, kernelSize: 3)            // 3 x 3
+/// Conv2D(32, kernelSize: [5, 3])       // 5 rows by 3 columns
+/// ```
+public struct Size2D: Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+    /// The values as given (two when valid; anything else is reported when the layer validates).
+    public let values: [Int]
+
+    public init(_ both: Int) { values = [both, both] }
+    public init(_ height: Int, _ width: Int) { values = [height, width] }
+    public init(integerLiteral value: Int) { self.init(value) }
+    public init(arrayLiteral elements: Int...) { values = elements }
+    /// A list of two integers (or one, used for both axes).
+    public init(_ list: [Int]) { values = list.count == 1 ? [list[0], list[0]] : list }
+
+    public var height: Int { values[0] }
+    public var width: Int { values[1] }
+
+    public var description: String { "(" + values.map(String.init).joined(separator: ", ") + ")" }
+
+    /// Throws unless there are two positive values; `what` names the argument in the message.
+    func validate(_ what: String, owner: String) throws {
+        guard values.count == 2, values.allSatisfy({ $0 > 0 }) else {
+            throw NNError.invalidArgument("\(owner): \(what) must be a positive integer or two positive integers, received \(values)")
+        }
+    }
+
+    var json: JSONValue { .array(values.map { .number(Double($0)) }) }
+}
+
+/// How a sliding window treats the border, as Keras's `padding`.
+///
+/// - `valid`: no padding; the window stays inside, `out = floor((in - window) / stride) + 1`.
+/// - `same`: `out = ceil(in / stride)`, zeros (or, for max pooling, nothing) added around the input, the
+///   odd one at the bottom/right as TensorFlow does.
+public enum Padding: String, Sendable {
+    case valid
+    case same
+}
+
+/// The sliding-window arithmetic of one spatial axis.
+struct WindowAxis: Equatable {
+    let input: Int
+    let window: Int
+    let stride: Int
+    let dilation: Int
+    let output: Int
+    /// Padding rows (or columns) before the first input element.
+    let padBefore: Int
+
+    /// The axis for `input` positions, or `nil` when a valid window does not fit in the input.
+    static func make(input: Int, window: Int, stride: Int, dilation: Int, padding: Padding) -> WindowAxis? {
+        let span = dilation * (window - 1) + 1
+        if padding == .valid {
+            guard input >= span else { return nil }
+            return WindowAxis(input: input, window: window, stride: stride, dilation: dilation,
+                              output: (input - span) / stride + 1, padBefore: 0)
+        }
+        let output = (input + stride - 1) / stride
+        return WindowAxis(input: input, window: window, stride: stride, dilation: dilation, output: output,
+                          padBefore: Swift.max((output - 1) * stride + span - input, 0) / 2)
+    }
+
+    /// The input position of output `o`, window tap `t` (may fall outside `0..<input`).
+    @inline(__always) func position(output o: Int, tap t: Int) -> Int { o * stride - padBefore + t * dilation }
+}
+
+/// The geometry of a 2-D sliding window over channels-last samples `[height, width, channels]`.
+struct WindowGeometry: Equatable {
+    let rows: WindowAxis
+    let columns: WindowAxis
+    let channels: Int
+
+    init(inputShape: [Int], window: Size2D, strides: Size2D, dilation: Size2D, padding: Padding,
+         owner: String) throws {
+        guard inputShape.count == 3 else {
+            throw NNError.shapeMismatch("\(owner) expects inputs of shape (None, height, width, channels), received input of shape \(kerasShape(inputShape))")
+        }
+        guard let rows = WindowAxis.make(input: inputShape[0], window: window.height, stride: strides.height,
+                                    dilation: dilation.height, padding: padding),
+              let columns = WindowAxis.make(input: inputShape[1], window: window.width, stride: strides.width,
+                                       dilation: dilation.width, padding: padding) else {
+            throw NNError.shapeMismatch("\(owner): a \(window) window (dilation \(dilation)) does not fit input of shape \(kerasShape(inputShape)) with padding 'valid'")
+        }
+        self.rows = rows
+        self.columns = columns
+        self.channels = inputShape[2]
+    }
+
+    var inputCount: Int { rows.input * columns.input * channels }
+    var outputPixels: Int { rows.output * columns.output }
+    /// Values in one im2col row: the window's taps times the channels.
+    var patchSize: Int { rows.window * columns.window * channels }
+    /// A 1 x 1 window with stride 1: the input already is its own im2col matrix.
+    var isPointwise: Bool { patchSize == channels && rows.stride == 1 && columns.stride == 1 }
+
+    /// The (row, column) taps of output pixel (`oh`, `ow`), with `body(tapIndex, inputPixel)` called for
+    /// those inside the input (`inputPixel = ih * width + iw`) in row-major tap order.
+    @inline(__always)
+    func forEachTap(_ oh: Int, _ ow: Int, _ body: (_ tap: Int, _ inputPixel: Int?) -> Void) {
+        for i in 0..<rows.window {
+            let ih = rows.position(output: oh, tap: i)
+            let rowInside = ih >= 0 && ih < rows.input
+            for j in 0..<columns.window {
+                let iw = columns.position(output: ow, tap: j)
+                let inside = rowInside && iw >= 0 && iw < columns.input
+                body(i * columns.window + j, inside ? ih * columns.input + iw : nil)
+            }
+        }
+    }
+
+    /// Writes the im2col matrix of one sample: row `oh * outWidth + ow` holds the window's taps in
+    /// (row, column, channel) order, zeros where the window leaves the input, matching a kernel laid out
+    /// `[kh, kw, channels, filters]` read as a `[kh·kw·channels, filters]` matrix.
+    func im2col(_ sample: UnsafePointer<Float>, into columnsOut: UnsafeMutablePointer<Float>) {
+        let c = channels, patch = patchSize
+        for oh in 0..<rows.output {
+            for ow in 0..<columns.output {
+                let row = columnsOut + (oh * columns.output + ow) * patch
+                forEachTap(oh, ow) { tap, pixel in
+                    let destination = row + tap * c
+                    if let pixel {
+                        destination.update(from: sample + pixel * c, count: c)
+                    } else {
+                        destination.update(repeating: 0, count: c)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of ``im2col(_:into:)``: adds every im2col row back onto the sample it came from
+    /// (`sample` is overwritten). Taps are visited in a fixed order, so the sums are reproducible.
+    func col2im(_ columnsIn: UnsafePointer<Float>, into sample: UnsafeMutablePointer<Float>) {
+        let c = channels, patch = patchSize
+        sample.update(repeating: 0, count: inputCount)
+        for oh in 0..<rows.output {
+            for ow in 0..<columns.output {
+                let row = columnsIn + (oh * columns.output + ow) * patch
+                forEachTap(oh, ow) { tap, pixel in
+                    guard let pixel else { return }
+                    let source = row + tap * c, destination = sample + pixel * c
+                    for k in 0..<c { destination[k] += source[k] }
+                }
+            }
+        }
+    }
+}
+
+/// Runs `body(range)` over disjoint ranges of `0..<count` samples on up to ``Parallelism/threadCount``
+/// threads. Each sample's result depends on that sample alone, so the split never changes a bit.
+func forEachSampleRange(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let parts = Swift.max(1, Swift.min(Parallelism.threadCount, count))
+    Parallelism.run(parts) { part in
+        let start = count * part / parts, end = count * (part + 1) / parts
+        if start < end { body(start..<end) }
+    }
+}
+
+/// Adds a per-channel bias to `rows` rows of `width` and applies `activation` (relu fused with the bias).
+func addBias(_ bias: UnsafePointer<Float>?, andActivate activation: ActivationFunction,
+             _ values: UnsafeMutableBufferPointer<Float>, rows: Int, width: Int) {
+    guard let base = values.baseAddress else { return }
+    let fuseRelu = activation == .relu
+    if let bias {
+        for row in 0..<rows {
+            let v = base + row * width
+            if fuseRelu {
+                for j in 0..<width { v[j] = Swift.max(v[j] + bias[j], 0) }
+            } else {
+                for j in 0..<width { v[j] += bias[j] }
+            }
+        }
+        if fuseRelu { return }
+    }
+    activation.apply(values, rows: rows, width: width)
+}
