@@ -98,17 +98,11 @@ final class LogisticRegressionTests: XCTestCase {
             return total / Double(n) + w.reduce(0) { $0 + $1 * $1 } / (2 * 0.5 * Double(n))
         }
         // Parameters: the k·d weights, then the k intercepts.
-        var parameters = coef.scalars + intercept.scalars
-        func value() -> Double { objective(Array(parameters[..<(k * d)]), Array(parameters[(k * d)...])) }
-        let h = 1e-6
+        let parameters = coef.scalars + intercept.scalars
         for index in parameters.indices {
-            let saved = parameters[index]
-            parameters[index] = saved + h
-            let up = value()
-            parameters[index] = saved - h
-            let down = value()
-            parameters[index] = saved
-            XCTAssertEqual((up - down) / (2 * h), 0, accuracy: 1e-7, "∂f/∂parameter[\(index)]")
+            let derivative = centralDifference(of: { objective(Array($0[..<(k * d)]), Array($0[(k * d)...])) },
+                                               at: parameters, index: index, step: 1e-6)
+            XCTAssertEqual(derivative, 0, accuracy: 1e-7, "∂f/∂parameter[\(index)]")
         }
         let b = intercept.scalars
         // The intercepts of the over-parametrized softmax keep the zero sum they start from.

@@ -1,4 +1,5 @@
 import XCTest
+import SwiftLearnTestSupport
 import SwiftLearnRandom
 import SwiftLearnTensor
 @testable import SwiftLearnNN
@@ -52,13 +53,7 @@ func assertClose(_ actual: [Float], _ expected: [Float], tolerance: Float, _ mes
 
 /// Central finite differences of `objective` (evaluated in Double) with respect to `values[index]`.
 func centralDifference(_ values: UnsafeMutablePointer<Float>, _ index: Int, step: Float, _ objective: () -> Double) -> Double {
-    let saved = values[index]
-    values[index] = saved + step
-    let plus = objective()
-    values[index] = saved - step
-    let minus = objective()
-    values[index] = saved
-    return (plus - minus) / Double(2 * step)
+    SwiftLearnTestSupport.centralDifference(values, index, step: step, objective)
 }
 
 /// Checks a layer's input and weight gradients against central differences of `L = Σ y ⊙ R`, through the

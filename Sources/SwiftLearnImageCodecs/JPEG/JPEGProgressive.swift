@@ -7,9 +7,7 @@ extension JPEGDecoding {
         var reader = start
         var segment = 0
         reader.start(data.segments[0])
-        let single = header.components.count == 1
-        let units = scanUnits(header)
-        let total = units.x * units.y
+        let (single, units, total) = scanLayout(header)
         let store = workspace.coefficients.pointer
         // Tables by unretained reference (the decoding's table arrays keep them alive): no reference counting per block.
         struct Part {

@@ -66,11 +66,13 @@ extension JPEGDecoding {
         }
     }
 
-    /// What a scan iterates over: MCUs of the interleaved components, or the blocks of its one component.
-    func scanUnits(_ header: JPEGScanHeader) -> (x: Int, y: Int) {
-        if header.components.count > 1 { return (mcusPerLine, mcusPerColumn) }
+    /// What a scan iterates over: MCUs of the interleaved components, or the blocks of its one component (a
+    /// non-interleaved scan, `single`); `units` per row and column and `total` units.
+    func scanLayout(_ header: JPEGScanHeader) -> (single: Bool, units: (x: Int, y: Int), total: Int) {
+        if header.components.count > 1 { return (false, (mcusPerLine, mcusPerColumn), mcusPerLine * mcusPerColumn) }
         let c = components[header.components[0]]
-        return ((c.width + 7) / 8, (c.height + 7) / 8)
+        let units = ((c.width + 7) / 8, (c.height + 7) / 8)
+        return (true, units, units.0 * units.1)
     }
 
     /// Moves `reader` to the next restart interval, checking the marker's number.
@@ -110,9 +112,7 @@ extension JPEGDecoding {
         var reader = start
         var segment = 0
         reader.start(data.segments[0])
-        let single = header.components.count == 1
-        let units = scanUnits(header)
-        let total = units.x * units.y
+        let (single, units, total) = scanLayout(header)
         let parts = header.components.map { index -> JPEGBlockSource in
             let c = components[index]
             return JPEGBlockSource(dc: dcTables[c.dcTable]!, ac: acTables[c.acTable]!, h: single ? 1 : c.h, v: single ? 1 : c.v,
