@@ -21,48 +21,28 @@ final class RandomStateTests: XCTestCase {
     }
 
     func testRandomSampleIsBitExact() {
-        for stream in numpyStreams {
-            var rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.randomSample(stream.randomSample6.count), stream.randomSample6, "seed \(stream.seed)")
-            var single = RandomState(seed: stream.seed)
-            XCTAssertEqual(single.randomSample(), stream.randomSample6[0], "seed \(stream.seed)")
-        }
+        assertFromEverySeed(\.randomSample6) { $0.randomSample(6) }
+        assertFromEverySeed(\.randomSample6[0]) { $0.randomSample() }
     }
 
     func testRandintSmallAndOddRanges() {
-        for stream in numpyStreams {
-            var rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.randint(-5, 5, count: 10), stream.randintMinus5To5, "seed \(stream.seed)")
-            rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.randint(0, 1_000_003, count: 6), stream.randint0To1000003, "seed \(stream.seed)")
-            rng = RandomState(seed: stream.seed)
-            let scalars = (0..<3).map { _ in rng.randint(0, 7) }
-            XCTAssertEqual(scalars, stream.randintScalar0To7, "seed \(stream.seed)")
-        }
+        assertFromEverySeed(\.randintMinus5To5) { $0.randint(-5, 5, count: 10) }
+        assertFromEverySeed(\.randint0To1000003) { $0.randint(0, 1_000_003, count: 6) }
+        assertFromEverySeed(\.randintScalar0To7) { rng in (0..<3).map { _ in rng.randint(0, 7) } }
     }
 
     func testRandintLargeRangesUse32And64BitPathsLikeNumpy() {
-        for stream in numpyStreams {
-            var rng = RandomState(seed: stream.seed)
-            // range 2**32 - 1: the unmasked full 32-bit path.
-            XCTAssertEqual(rng.randint(0, 1 << 32, count: 5), stream.randint0To2p32, "seed \(stream.seed)")
-            rng = RandomState(seed: stream.seed)
-            // range 2**32: just over 32 bits, masked 64-bit draws.
-            XCTAssertEqual(rng.randint(0, (1 << 32) + 1, count: 5), stream.randint0To2p32Plus1, "seed \(stream.seed)")
-            rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.randint(-(1 << 40), 1 << 41, count: 5), stream.randintMinus2p40To2p41, "seed \(stream.seed)")
-            rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.randint(Int.min, Int.max, count: 4), stream.randintInt64MinToMax, "seed \(stream.seed)")
-        }
+        // range 2**32 - 1: the unmasked full 32-bit path.
+        assertFromEverySeed(\.randint0To2p32) { $0.randint(0, 1 << 32, count: 5) }
+        // range 2**32: just over 32 bits, masked 64-bit draws.
+        assertFromEverySeed(\.randint0To2p32Plus1) { $0.randint(0, (1 << 32) + 1, count: 5) }
+        assertFromEverySeed(\.randintMinus2p40To2p41) { $0.randint(-(1 << 40), 1 << 41, count: 5) }
+        assertFromEverySeed(\.randintInt64MinToMax) { $0.randint(Int.min, Int.max, count: 4) }
     }
 
     func testPermutationNotPowerOfTwo() {
-        for stream in numpyStreams {
-            var rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.permutation(37), stream.permutation37, "seed \(stream.seed)")
-            rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(Array(rng.permutation(1000).prefix(12)), stream.permutation1000Head, "seed \(stream.seed)")
-        }
+        assertFromEverySeed(\.permutation37) { $0.permutation(37) }
+        assertFromEverySeed(\.permutation1000Head) { Array($0.permutation(1000).prefix(12)) }
     }
 
     func testShuffleMatchesKerasBostonRowOrder() {
@@ -90,19 +70,12 @@ final class RandomStateTests: XCTestCase {
     }
 
     func testStandardNormalPolarBoxMullerWithCachedSecondValue() {
-        for stream in numpyStreams {
-            var rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.standardNormal(stream.standardNormal5.count), stream.standardNormal5, "seed \(stream.seed)")
-        }
+        assertFromEverySeed(\.standardNormal5) { $0.standardNormal(5) }
     }
 
     func testUniformAndNormalConveniences() {
-        for stream in numpyStreams {
-            var rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.uniform(-2, 3, count: 3), stream.uniformMinus2To3, "seed \(stream.seed)")
-            rng = RandomState(seed: stream.seed)
-            XCTAssertEqual(rng.normal(10, 2, count: 3), stream.normal10Std2, "seed \(stream.seed)")
-        }
+        assertFromEverySeed(\.uniformMinus2To3) { $0.uniform(-2, 3, count: 3) }
+        assertFromEverySeed(\.normal10Std2) { $0.normal(10, 2, count: 3) }
     }
 
     func testInterleavedCallsKeepTheGaussianCacheLikeNumpy() {
@@ -169,6 +142,18 @@ final class RandomStateTests: XCTestCase {
             XCTAssertEqual(rng.randint(0, 10, count: 8), entry.randint_0_10_8, "seed \(entry.seed)")
             rng = RandomState(seed: entry.seed)
             XCTAssertEqual(rng.permutation(20), entry.permutation_20, "seed \(entry.seed)")
+        }
+    }
+
+    /// Asserts, for every numpy reference stream, that `draw` on a fresh `RandomState(seed:)` gives the stream's
+    /// recorded values.
+    private func assertFromEverySeed<Value: Equatable>(
+        _ expected: KeyPath<NumpyStream, Value>, file: StaticString = #filePath, line: UInt = #line,
+        _ draw: (inout RandomState) -> Value
+    ) {
+        for stream in numpyStreams {
+            var rng = RandomState(seed: stream.seed)
+            XCTAssertEqual(draw(&rng), stream[keyPath: expected], "seed \(stream.seed)", file: file, line: line)
         }
     }
 }
