@@ -18,9 +18,7 @@ public final class ZipWriter {
         var flags: UInt16
         var method: UInt16
         var crc: UInt32
-        var compressedSize: Int
-        var uncompressedSize: Int
-        var offset: Int
+        var compressedSize, uncompressedSize, offset: Int
     }
 
     private let sink: Sink

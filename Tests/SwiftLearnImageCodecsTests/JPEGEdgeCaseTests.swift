@@ -13,9 +13,7 @@ final class JPEGEdgeCaseTests: XCTestCase {
         var jpeg: [UInt8]
         var scale: JPEGScale
         var allowTruncated: Bool
-        var width: Int
-        var height: Int
-        var channels: Int
+        var width, height, channels: Int
         var pixels: [UInt8]
     }
 

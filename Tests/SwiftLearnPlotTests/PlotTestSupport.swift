@@ -5,11 +5,8 @@ import SwiftLearnCompression
 
 /// A decoded PNG for assertions: RGBA pixels plus the header fields.
 struct DecodedPNG {
-    var width: Int
-    var height: Int
-    var bitDepth: UInt8
-    var colorType: UInt8
-    var interlace: UInt8
+    var width, height: Int
+    var bitDepth, colorType, interlace: UInt8
     var chunkTypes: [String]
     var rgba: [UInt8]
 

@@ -23,8 +23,8 @@ struct SafeTensors {
         let name: String
         let dtype: String
         let shape: [Int]
-        let begin: Int
-        let end: Int
+        /// Byte range of the data in the buffer that follows the header.
+        let begin, end: Int
     }
 
     var metadata: [String: String] = [:]
