@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 import Glibc
 
@@ -31,19 +30,21 @@ public enum Parallelism {
 
     /// Runs `body(t)` for `t` in `0..<count`, concurrently when `count > 1`, and returns when all are done.
     ///
+    /// At most `threadCount` threads run the iterations: the calling thread and the persistent workers
+    /// of a pool (`WorkerPool`), which hand a job off in about a microsecond, so even work of tens of
+    /// microseconds can be split. A call made from inside another `run` (or while another thread's
+    /// `run` holds the pool) runs its iterations on the calling thread, in order.
+    ///
     /// `body` may capture non-Sendable state such as pointers: each iteration must write only its own
     /// part of the output, which is what every caller's split guarantees.
     public static func run(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             body(0)
-        } else {
-            withoutActuallyEscaping(body) { body in
-                // concurrentPerform returns only after every iteration has run, so `body` does not escape;
-                // callers hand each iteration disjoint output, which is what makes this sharing sound.
-                let shared = UncheckedSendable(body)
-                DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
-            }
+            return
         }
+        let threads = Swift.min(count, threadCount)
+        if threads > 1 && WorkerPool.shared.run(count, helpers: threads - 1, body) { return }
+        for index in 0..<count { body(index) }
     }
 }
 
