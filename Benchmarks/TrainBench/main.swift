@@ -108,6 +108,7 @@ func timePerCall(repetitions: Int, _ body: () throws -> Void) rethrows -> Double
     return median(samples)
 }
 
+if let cnn = CNNBenchOptions.parse(CommandLine.arguments) { try runCNNBenchmark(cnn); exit(0) }  // CNNBench.swift
 let options = parseOptions()
 // sklearn's train_test_split(test_size=0.2, random_state=42): a permutation, test rows first.
 var splitter = RandomState(seed: 42)

@@ -134,16 +134,16 @@ final class ConvTests: XCTestCase {
     /// names wrap inside their column as TensorFlow 2's Keras prints them).
     func testChapterModelSummary() throws {
         clearSession()
-        let model = Sequential {
-            Conv2D(32, kernelSize: 3, activation: .relu, padding: .same, inputShape: [28, 28, 1])
-            MaxPooling2D(2)
-            Conv2D(64, kernelSize: [3, 3], activation: .relu, padding: .same)
-            MaxPooling2D(2)
-            Flatten()
-            Dense(100, activation: .relu)
-            Dropout(0.4)
-            Dense(10, activation: .softmax)
-        }
+        // The chapter's cell, one model.add per line.
+        let model = Sequential()
+        model.add(Conv2D(32, kernelSize: 3, activation: .relu, padding: .same, inputShape: [28, 28, 1]))
+        model.add(MaxPooling2D(2))
+        model.add(Conv2D(64, kernelSize: [3, 3], activation: .relu, padding: .same))
+        model.add(MaxPooling2D(2))
+        model.add(Flatten())
+        model.add(Dense(100, activation: .relu))
+        model.add(Dropout(0.4))
+        model.add(Dense(10, activation: .softmax))
         let text = try model.summaryText()
         let expectedRows = [
             " conv2d (Conv2D)             (None, 28, 28, 32)        320       ",

@@ -5,7 +5,9 @@
 //   2. one hidden layer Dense(100, sigmoid), then 3. Dense(100, relu), the same way;
 //   4. the optimizers: SGD, SGD with momentum 0.9 and Nesterov, Adagrad, RMSprop, Adam (--optimizer all);
 //   5. Dense(100, relu) with Dropout(0.3), Adam, up to 20 epochs with ModelCheckpoint (best model on disk) and
-//      EarlyStopping(patience: 2, restoreBestWeights: true), then reloaded from the checkpoint.
+//      EarlyStopping(patience: 2, restoreBestWeights: true), then reloaded from the checkpoint;
+//   6. the next chapter's convolutional network (--model cnn, CNN.swift): Conv2D, MaxPooling2D, Dense, Dropout,
+//      trained the same way as 5., then its first layer's filters and feature maps drawn.
 //
 // Data: FashionMNIST.loadData() (no network: Debian's dataset-fashion-mnist package, ~/.keras/datasets, ...),
 // pixels / 255, the 60,000 training images split 48,000 / 12,000 into training and validation with
@@ -24,20 +26,21 @@ let spec = CommandLineSpec(
         + "accuracy curves, the confusion matrix and a grid of 10 test images with their predictions (PNG and SVG). "
         + "--model all runs softmax, sigmoid, relu and dropout in turn; --optimizer all trains each model with each "
         + "optimizer. The dropout model (or every model with --early-stopping) is trained with ModelCheckpoint and "
-        + "EarlyStopping(patience, restoreBestWeights). With --json the last line holds the last run's results and, "
+        + "EarlyStopping(patience, restoreBestWeights). --model cnn trains the convolutional chapter's network the same "
+        + "way and draws its first layer's filters and feature maps. With --json the last line holds the last run's results and, "
         + "for several runs, all of them under \"runs\".",
     options: [
         CommandLineOption("model", value: "NAME", help: "which model of the tutorial to train (logistic: the chapter's "
                               + "opening SGDClassifier with 5-fold cross-validation on the 60,000 training images)",
-                          default: "dropout", choices: modelNames + ["logistic", "all"]),
+                          default: "dropout", choices: modelNames + ["cnn", "logistic", "all"]),
         CommandLineOption("max-iter", value: "N", help: "SGDClassifier's epochs for --model logistic", default: "5"),
         CommandLineOption("optimizer", value: "NAME",
                           help: "update rule with Keras's default learning rate (nesterov: SGD with momentum 0.9 and "
                               + "Nesterov; tutorial: what the chapter uses, compile's default RMSprop for softmax, "
-                              + "sigmoid and relu and Adam for dropout)", default: "tutorial",
+                              + "sigmoid and relu and Adam for dropout and cnn)", default: "tutorial",
                           choices: ["tutorial"] + OptimizerChoice.names + ["all"]),
         CommandLineOption("epochs", value: "N", help: "maximum passes over the training data (default: the chapter's, "
-                              + "5, or 20 for dropout with early stopping)"),
+                              + "5, or 20 for dropout and cnn with early stopping)"),
         CommandLineOption("batch-size", value: "N", help: "samples per gradient step", default: "32"),
         CommandLineOption("learning-rate", value: "LR", help: "override the optimizer's default step size"),
         CommandLineOption("patience", value: "N", help: "EarlyStopping patience in epochs", default: "2"),
@@ -57,13 +60,15 @@ let spec = CommandLineSpec(
         "sudo apt-get install dataset-fashion-mnist   # the data, once (Debian/Ubuntu)",
         "swift run -c release fashion-mnist",
         "swift run -c release fashion-mnist --model all --epochs 5",
+        "swift run -c release -Xswiftc -target-cpu -Xswiftc native fashion-mnist --model cnn --json",
         "swift run -c release fashion-mnist --model relu --optimizer all --epochs 5 --json",
         "swift run -c release fashion-mnist --model logistic --json",
     ])
 
 /// The tutorial's models; every one starts with Flatten so the 28x28 images go in as they are.
 func makeModel(_ name: String) -> Sequential {
-    Sequential {
+    if name == "cnn" { return makeConvolutionalModel() }
+    return Sequential {
         Flatten(inputShape: [28, 28])
         switch name {
         case "softmax":
@@ -122,14 +127,17 @@ runExample(spec) { arguments in
                                         maxIter: try arguments.int("max-iter", in: 1...100_000), seed: seed, folds: 5,
                                         limit: trainLimit)
     }
-    let ((xTrainAll, xValid), (yTrainAll, yValid)) = try trainTestSplit(Tensor<Float>(trainImages) / 255, trainLabels,
+    let ((xTrainAll, xValidFlat), (yTrainAll, yValid)) = try trainTestSplit(Tensor<Float>(trainImages) / 255, trainLabels,
                                                                          testSize: 0.2, randomState: 42)
-    var (xTrain, yTrain) = (xTrainAll, yTrainAll)
+    // The convolutional model takes images with a channel axis, [n, 28, 28, 1].
+    func imageShape(_ images: Tensor<Float>) throws -> Tensor<Float> { modelChoice == "cnn" ? try withChannelAxis(images) : images }
+    let xValid = try imageShape(xValidFlat)
+    let xTest = try imageShape(Tensor<Float>(testImages) / 255)
+    var (xTrain, yTrain) = (try imageShape(xTrainAll), yTrainAll)
     if let trainLimit, trainLimit < xTrainAll.shape[0] {
-        xTrain = try selectSamples(xTrainAll, at: Array(0..<trainLimit))
+        xTrain = try selectSamples(xTrain, at: Array(0..<trainLimit))
         yTrain = try selectSamples(yTrainAll, at: Array(0..<trainLimit))
     }
-    let xTest = Tensor<Float>(testImages) / 255
     say("Fashion-MNIST: \(xTrain.shape[0]) training, \(xValid.shape[0]) validation, \(xTest.shape[0]) test images "
         + "of 28x28 pixels (loaded and scaled in \(fixed(loadClock.seconds, 2)) s)")
     say("classes: " + FashionMNIST.classNames.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "))
@@ -143,8 +151,9 @@ runExample(spec) { arguments in
     var pictures: [String] = []
     for modelName in models {
         for choice in optimizers {
-            let optimizer = choice ?? (modelName == "dropout" ? .adam : .rmsprop)
-            let epochs = epochsOption ?? (modelName == "dropout" ? 20 : 5)
+            let trainedLikeTheDropoutModel = modelName == "dropout" || modelName == "cnn"
+            let optimizer = choice ?? (trainedLikeTheDropoutModel ? .adam : .rmsprop)
+            let epochs = epochsOption ?? (trainedLikeTheDropoutModel ? 20 : 5)
             let runName = optimizers.count > 1 ? "\(modelName)-\(optimizer.rawValue)" : modelName
             printHeading("Model \(runName): \(optimizer.label(learningRate: learningRate)), batch size \(batchSize)")
             clearSession()
@@ -166,7 +175,7 @@ runExample(spec) { arguments in
 
             let timer = EpochTimer()
             var callbacks: [any Callback] = [timer]
-            let useCallbacks = modelName == "dropout" || arguments.flag("early-stopping")
+            let useCallbacks = trainedLikeTheDropoutModel || arguments.flag("early-stopping")
             let checkpointPath = joinPath(outputDirectory, "\(runName)-best-model.safetensors")
             let earlyStopping = EarlyStopping(patience: patience, restoreBestWeights: true)
             if useCallbacks {
@@ -195,6 +204,9 @@ runExample(spec) { arguments in
                 let best = try loadModel(checkpointPath)
                 let reloaded = try best.evaluate(xValid, yValid, batchSize: 256, verbose: 0)
                 say("reloaded \(checkpointPath): validation accuracy \(fixed(reloaded["accuracy"]!, 4))")
+            }
+            if modelName == "cnn" {
+                pictures += try writeConvolutionPictures(model, image: xTest[rows: 0..<1], directory: outputDirectory)
             }
             pictures += try writeTrainingCurves(history, directory: outputDirectory, prefix: "\(runName)-",
                                                 title: "Fashion-MNIST \(runName)", metric: "accuracy")
