@@ -2,6 +2,8 @@
 //
 //     swift run -c release -Xswiftc -target-cpu -Xswiftc native tensor-bench [--json] [--quick]
 //         [--only elementwise|tensor|transcendentals|softmax|threads]
+//     tensor-bench --vs-numpy [--threads N] [--quick]   (issue 16's table; see VersusNumpy.swift and
+//         Benchmarks/scripts/compare_tensor.py, which alternates it with numpy)
 //
 // Every figure is the median of several timed samples (15, or 5 with --quick) after a warm-up.
 //  * elementwise add/mul/relu on 10M floats vs a memcpy moving the same number of bytes (reads + writes:
@@ -20,6 +22,10 @@ import Glibc
 #endif
 
 let arguments = CommandLine.arguments
+if arguments.contains("--vs-numpy") {
+    runVersusNumpy(arguments)
+    exit(0)
+}
 let json = arguments.contains("--json")
 let quick = arguments.contains("--quick")
 let samples = quick ? 5 : 15

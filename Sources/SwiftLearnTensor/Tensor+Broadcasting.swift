@@ -79,8 +79,6 @@ extension Tensor {
         let blocks = count / runLength
         nonisolated(unsafe) let (pa, pb, po) = (aBase, bBase, out)
         let outerAxes = axes
-        let minimumBlocks = Swift.max(1, ParallelChunks.minimumCount / runLength)
-        let blocksPerChunk = Swift.max(1, ParallelChunks.chunkSize / runLength)
         let run = { (blockRange: Range<Int>) in
             // Odometer over the outer axes, started from the first block's coordinates.
             var index = [Int](repeating: 0, count: outerAxes.count)
@@ -109,13 +107,8 @@ extension Tensor {
                 }
             }
         }
-        if blocks < minimumBlocks {
-            run(0..<blocks)
-        } else {
-            ParallelChunks.run(count: (blocks + blocksPerChunk - 1) / blocksPerChunk, minimumCount: 2) { chunks in
-                run((chunks.lowerBound * blocksPerChunk)..<Swift.min(blocks, chunks.upperBound * blocksPerChunk))
-            }
-        }
+        let minimumBlocks = Swift.max(2, ParallelChunks.Cost.memoryBound.minimumCount / runLength)
+        ParallelChunks.run(count: blocks, minimumCount: minimumBlocks, alignment: 1, run)
     }
 
     struct BroadcastAxis { var extent: Int; var aStride: Int; var bStride: Int }

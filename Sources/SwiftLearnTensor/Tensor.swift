@@ -50,7 +50,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
     /// A tensor of `shape` with every element equal to `value`.
     public init(repeating value: Scalar, shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "shape \(shape) has a negative extent")
-        self.init(uncheckedShape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
+        self.init(shape: shape) { $0.initialize(repeating: value) }
     }
 
     /// A tensor of zeros.
@@ -145,11 +145,13 @@ extension Tensor: Equatable {
 extension Tensor {
     /// Creates a tensor of `shape` whose storage `body` fills completely.
     ///
-    /// The fast path for kernels: no zero-fill before the write. `body` must initialize every element.
+    /// The fast path for kernels: no zero-fill before the write, and large buffers get transparent huge pages
+    /// before it (see `HugePages`). `body` must initialize every element.
     public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
         precondition(shape.allSatisfy { $0 >= 0 }, "shape \(shape) has a negative extent")
         let count = shape.reduce(1, *)
         let scalars = try [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), byteCount: count * MemoryLayout<Scalar>.stride)
             try body(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
             initialized = count
         }

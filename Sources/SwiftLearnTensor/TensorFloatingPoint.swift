@@ -66,7 +66,7 @@ extension Float: TensorFloatingPoint {
         sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
               b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
     }
-    public static func squareRootOf(_ x: Float) -> Float { x.squareRoot() }
+    public static func squareRootOf(_ x: Float) -> Float { correctlyRoundedSquareRoot(SIMD16(repeating: x))[0] }
 }
 
 extension Double: TensorFloatingPoint {
@@ -77,7 +77,7 @@ extension Double: TensorFloatingPoint {
         switch function {
         case .exp: for i in 0..<n { y[i] = Glibc.exp(x[i]) }
         case .log: for i in 0..<n { y[i] = Glibc.log(x[i]) }
-        case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
+        case .sqrt: mapLanes(x, into: y, DoubleLanes.SquareRoot(), cost: .memoryBound)
         case .tanh: for i in 0..<n { y[i] = Glibc.tanh(x[i]) }
         case .sigmoid:
             // Both tails accurate: e^x/(1+e^x) for x < 0 avoids 1/(1+huge) losing nothing but keeps symmetry exact.
@@ -85,9 +85,9 @@ extension Double: TensorFloatingPoint {
                 let v = x[i]
                 if v >= 0 { y[i] = 1 / (1 + Glibc.exp(-v)) } else { let e = Glibc.exp(v); y[i] = e / (1 + e) }
             }
-        case .relu: for i in 0..<n { let v = x[i]; y[i] = v < 0 ? 0 : v }
-        case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
-        case .square: for i in 0..<n { y[i] = x[i] * x[i] }
+        case .relu: mapLanes(x, into: y, DoubleLanes.Relu(), cost: .memoryBound)
+        case .abs: mapLanes(x, into: y, DoubleLanes.Magnitude(), cost: .memoryBound)
+        case .square: mapLanes(x, into: y, DoubleLanes.Square(), cost: .memoryBound)
         }
     }
 
@@ -115,5 +115,26 @@ extension Double: TensorFloatingPoint {
             }
         }
     }
-    public static func squareRootOf(_ x: Double) -> Double { x.squareRoot() }
+    public static func squareRootOf(_ x: Double) -> Double { correctlyRoundedSquareRoot(SIMD8(repeating: x))[0] }
+}
+
+/// The 8-lane Double functions behind `Double.apply`.
+enum DoubleLanes {
+    struct SquareRoot: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> { correctlyRoundedSquareRoot(x) }
+    }
+    struct Relu: VectorFunction {
+        // `x < 0` is false for NaN, so NaN passes through like numpy's maximum(x, 0).
+        @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> {
+            x.replacing(with: SIMD8<Double>.zero, where: x .< SIMD8<Double>.zero)
+        }
+    }
+    struct Magnitude: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> {
+            unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & SIMD8(repeating: 0x7FFF_FFFF_FFFF_FFFF), to: SIMD8<Double>.self)
+        }
+    }
+    struct Square: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> { x * x }
+    }
 }

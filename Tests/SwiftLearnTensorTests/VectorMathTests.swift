@@ -10,7 +10,7 @@ final class VectorMathTests: XCTestCase {
     }
 
     func testChunkedThreadsGiveBitIdenticalResults() {
-        let n = 3 * ParallelChunks.chunkSize + 123
+        let n = 3 * ParallelChunks.alignment * 64 + 123
         let x = (0..<n).map { Float(sin(Double($0) * 0.001)) * 30 }
         let serial = run(x) { a, y in VectorMath.mapSerial(a, into: y, Lanes.Tanh()) }
         // Forced fan-out below the production threshold: same chunk boundaries, several threads.

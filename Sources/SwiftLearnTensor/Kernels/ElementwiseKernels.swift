@@ -16,12 +16,16 @@ func simdBinaryLoop<V: SIMD>(
 ) {
     let width = V.scalarCount
     let byteWidth = MemoryLayout<V.Scalar>.stride
-    var i = 0
-    let vectorEnd = count - count % width
+    // Scalar steps until the stores are whole cache lines: a Swift array's elements start 32 bytes into its
+    // allocation, so unpeeled 64-byte stores would each straddle two lines.
+    var i = count >= 4 * width ? Swift.min(count, ((64 - Int(bitPattern: result) % 64) % 64) / byteWidth) : 0
+    let peeled = i
+    let vectorEnd = count - (count - peeled) % width
     let out = UnsafeMutableRawPointer(result)
     switch (lhsStride, rhsStride) {
     case (1, 1):
         let a = UnsafeRawPointer(lhs), b = UnsafeRawPointer(rhs)
+        for j in 0..<peeled { result[j] = scalar(lhs[j], rhs[j]) }
         while i < vectorEnd {
             let offset = i * byteWidth
             out.storeBytes(of: vector(a.loadUnaligned(fromByteOffset: offset, as: V.self),
@@ -34,6 +38,7 @@ func simdBinaryLoop<V: SIMD>(
         let a = UnsafeRawPointer(lhs)
         let s = rhs.pointee
         let splat = V(repeating: s)
+        for j in 0..<peeled { result[j] = scalar(lhs[j], s) }
         while i < vectorEnd {
             let offset = i * byteWidth
             out.storeBytes(of: vector(a.loadUnaligned(fromByteOffset: offset, as: V.self), splat),
@@ -45,6 +50,7 @@ func simdBinaryLoop<V: SIMD>(
         let b = UnsafeRawPointer(rhs)
         let s = lhs.pointee
         let splat = V(repeating: s)
+        for j in 0..<peeled { result[j] = scalar(s, rhs[j]) }
         while i < vectorEnd {
             let offset = i * byteWidth
             out.storeBytes(of: vector(splat, b.loadUnaligned(fromByteOffset: offset, as: V.self)),
@@ -88,6 +94,8 @@ protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
     static func keepMinimum(_ best: Self, _ candidate: Self) -> Self
     /// `flags` with NaN lanes of `values` copied in (a sticky NaN marker).
     static func markNaN(_ flags: Self, _ values: Self) -> Self
+    /// IEEE square root in one vector instruction (see `VectorSquareRoot.swift`).
+    static func correctlyRoundedSquareRoot(_ x: Self) -> Self
 }
 
 extension SIMD16: FloatingLanes where Scalar == Float {
@@ -116,6 +124,10 @@ extension SIMD16: FloatingLanes where Scalar == Float {
     @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
         flags.replacing(with: values, where: values .!= values)
     }
+    @inline(__always) static func correctlyRoundedSquareRoot(_ x: Self) -> Self {
+        let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & SIMD16<UInt32>(repeating: 0x7FFF_FFFF), to: Self.self)
+        return magnitude.squareRoot().replacing(with: Scalar.nan, where: x .< Self.zero).replacing(with: x, where: x .== Self.zero)
+    }
 }
 
 extension SIMD8: FloatingLanes where Scalar == Double {
@@ -143,6 +155,10 @@ extension SIMD8: FloatingLanes where Scalar == Double {
     }
     @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
         flags.replacing(with: values, where: values .!= values)
+    }
+    @inline(__always) static func correctlyRoundedSquareRoot(_ x: Self) -> Self {
+        let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & SIMD8<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF), to: Self.self)
+        return magnitude.squareRoot().replacing(with: Scalar.nan, where: x .< Self.zero).replacing(with: x, where: x .== Self.zero)
     }
 }
 

@@ -1,30 +1,54 @@
 import SwiftLearnSystem
-import SwiftLearnGEMM
 
-/// Splits large elementwise work over threads.
+/// Splits elementwise work over `Parallelism.threadCount` threads.
 ///
-/// Chunk boundaries depend only on the element count (fixed `chunkSize`, a multiple of every SIMD width),
-/// never on the number of threads, and the work split this way is purely elementwise, so results are
-/// bit-identical whether one thread or many run it. Below `minimumCount` the work runs inline: on the
-/// 2-core reference machine, fanning out a memory-bound loop under ~1M elements costs more than it saves
-/// (see `tensor-bench`, "parallel threshold" section).
+/// Every caller's work is purely elementwise (each output element depends only on inputs at its own index, and
+/// every element sees the same arithmetic wherever a part boundary falls), so results are bit-identical for any
+/// thread count. Parts are contiguous, multiples of `alignment` elements (whole cache lines, whole vectors).
+/// Below a cost-dependent element count the work runs inline: handing a part to another core costs a few
+/// microseconds, which a memory-bound add over 1e5 elements does not earn back (measured in `tensor-bench
+/// --vs-numpy`, "threads" rows).
 enum ParallelChunks {
-    /// Elements per chunk (256 KiB of Float).
-    static let chunkSize = 1 << 16
-    /// Smallest element count worth dispatching to several threads.
-    static let minimumCount = 1 << 24
+    /// Part boundaries fall on multiples of this many elements.
+    static let alignment = 1024
+    /// Element counts from which a second thread pays off, by the work per element.
+    enum Cost {
+        /// A load, one or two arithmetic instructions and a store (add, multiply, relu, clip, broadcasts).
+        case memoryBound
+        /// A polynomial per element (exp, log, tanh, sigmoid, pow) or a division-heavy map.
+        case computeBound
 
-    /// Calls `body` with consecutive subranges covering `0..<count`, concurrently when `count` is large
-    /// and `Parallelism.threadCount` allows more than one thread.
+        var minimumCount: Int {
+            switch self {
+            case .memoryBound: return 1 << 18
+            case .computeBound: return 1 << 14
+            }
+        }
+    }
+
+    /// Calls `body` with contiguous subranges covering `0..<count`, one per thread when `count` reaches
+    /// `cost.minimumCount` and `Parallelism.threadCount` allows more than one thread.
     @inline(__always)
-    static func run(count: Int, minimumCount: Int = ParallelChunks.minimumCount, _ body: (Range<Int>) -> Void) {
-        if count < minimumCount || Parallelism.threadCount <= 1 {
+    static func run(count: Int, cost: Cost = .memoryBound, _ body: (Range<Int>) -> Void) {
+        run(count: count, minimumCount: cost.minimumCount, body)
+    }
+
+    /// `alignment` sets the granularity of part boundaries (elements, or blocks for callers that split rows).
+    @inline(__always)
+    static func run(count: Int, minimumCount: Int, alignment: Int = ParallelChunks.alignment,
+                    _ body: (Range<Int>) -> Void) {
+        let threads = Parallelism.threadCount
+        if count < minimumCount || threads <= 1 {
             body(0..<count)
             return
         }
-        Parallelism.run((count + chunkSize - 1) / chunkSize) { chunk in
-            let start = chunk * chunkSize
-            body(start..<Swift.min(count, start + chunkSize))
+        let units = (count + alignment - 1) / alignment
+        let parts = Swift.min(threads, Swift.max(1, count / Swift.max(1, minimumCount / 2)), units)
+        if parts <= 1 { body(0..<count); return }
+        Parallelism.run(parts) { part in
+            let start = units * part / parts * alignment
+            let end = Swift.min(count, units * (part + 1) / parts * alignment)
+            if start < end { body(start..<end) }
         }
     }
 }

@@ -43,35 +43,35 @@ public enum VectorMath {
 
     /// `y[i] = max(x[i], 0)`; NaN stays NaN.
     public static func relu(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.Relu())
+        map(x, into: y, Lanes.Relu(), cost: .memoryBound)
     }
 
     /// `y[i] = sqrt(x[i])` (correctly rounded, hardware square root).
     public static func sqrt(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.SquareRoot())
+        map(x, into: y, Lanes.SquareRoot(), cost: .memoryBound)
     }
 
     /// `y[i] = |x[i]|`.
     public static func abs(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.Magnitude())
+        map(x, into: y, Lanes.Magnitude(), cost: .memoryBound)
     }
 
     /// `y[i] = x[i] * x[i]`.
     public static func square(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.Square())
+        map(x, into: y, Lanes.Square(), cost: .memoryBound)
     }
 
     /// `y[i] = min(max(x[i], lower), upper)`; NaN stays NaN.
     public static func clip(_ x: UnsafeBufferPointer<Float>, lower: Float, upper: Float,
                             into y: UnsafeMutableBufferPointer<Float>) {
         precondition(!(lower > upper), "clip bounds lower \(lower) > upper \(upper)")
-        map(x, into: y, Lanes.Clip(lower: lower, upper: upper))
+        map(x, into: y, Lanes.Clip(lower: lower, upper: upper), cost: .memoryBound)
     }
 
     /// `y[i] = a * x[i] + b`, the affine map behind scaling and normalization.
     public static func affine(_ x: UnsafeBufferPointer<Float>, scale a: Float, shift b: Float,
                               into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.Affine(scale: a, shift: b))
+        map(x, into: y, Lanes.Affine(scale: a, shift: b), cost: .memoryBound)
     }
 
     // MARK: Binary
@@ -212,46 +212,65 @@ public enum VectorMath {
 
     // MARK: Drivers
 
-    /// Applies a 16-lane function over the buffer; the tail runs through the same function on a padded vector,
-    /// so every element sees exactly the same arithmetic. Generic over the function type (not a closure) so
-    /// each kernel is specialized and inlined into its loop.
+    /// Applies a 16-lane function over the buffer (see `mapLanes`).
     @inline(__always)
-    static func map<F: LaneFunction>(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>, _ f: F) {
-        precondition(x.count == y.count, "VectorMath: input length \(x.count) differs from output length \(y.count)")
-        guard let xs = x.baseAddress, let ys = y.baseAddress else { return }
-        nonisolated(unsafe) let (input, output) = (xs, ys)
-        ParallelChunks.run(count: x.count) { range in
-            mapSerial(UnsafeBufferPointer(start: input + range.lowerBound, count: range.count),
-                      into: UnsafeMutableBufferPointer(start: output + range.lowerBound, count: range.count), f)
-        }
+    static func map<F: LaneFunction>(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>, _ f: F,
+                                     cost: ParallelChunks.Cost = .computeBound) {
+        mapLanes(x, into: y, f, cost: cost)
     }
 
     @inline(__always)
     static func mapSerial<F: LaneFunction>(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>, _ f: F) {
-        guard let xs = x.baseAddress, let ys = y.baseAddress else { return }
-        let n = x.count
-        let input = UnsafeRawPointer(xs), output = UnsafeMutableRawPointer(ys)
-        var i = 0
-        while i + 16 <= n {
-            output.storeBytes(of: f(input.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)),
-                              toByteOffset: i * 4, as: SIMD16<Float>.self)
-            i += 16
-        }
-        if i < n {
-            // Bulk byte copies in and out of a zero-padded vector (lane-by-lane inserts cost more than the math
-            // on short rows such as 10-class logits).
-            let bytes = (n - i) * 4
-            var tail = SIMD16<Float>.zero
-            withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: input + i * 4, byteCount: bytes) }
-            let result = f(tail)
-            withUnsafeBytes(of: result) { output.advanced(by: i * 4).copyMemory(from: $0.baseAddress!, byteCount: bytes) }
-        }
+        mapLanesSerial(x, into: y, f)
     }
 }
 
+/// A function of one SIMD vector, the unit every vector map applies.
+protocol VectorFunction: Sendable {
+    associatedtype Vector: SIMD
+    func callAsFunction(_ x: Vector) -> Vector
+}
+
 /// A function of 16 Float lanes, the unit every ``VectorMath`` map applies.
-protocol LaneFunction: Sendable {
-    func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float>
+protocol LaneFunction: VectorFunction where Vector == SIMD16<Float> {}
+
+/// Applies a vector function over the buffer, split over threads (see ``ParallelChunks``); the tail runs through
+/// the same function on a zero-padded vector, so every element sees exactly the same arithmetic wherever a part
+/// boundary falls. Generic over the function type (not a closure) so each kernel is specialized and inlined.
+@inline(__always)
+func mapLanes<F: VectorFunction>(_ x: UnsafeBufferPointer<F.Vector.Scalar>, into y: UnsafeMutableBufferPointer<F.Vector.Scalar>,
+                                 _ f: F, cost: ParallelChunks.Cost) {
+    precondition(x.count == y.count, "vector map: input length \(x.count) differs from output length \(y.count)")
+    guard let xs = x.baseAddress, let ys = y.baseAddress else { return }
+    nonisolated(unsafe) let (input, output) = (xs, ys)
+    ParallelChunks.run(count: x.count, cost: cost) { range in
+        mapLanesSerial(UnsafeBufferPointer(start: input + range.lowerBound, count: range.count),
+                       into: UnsafeMutableBufferPointer(start: output + range.lowerBound, count: range.count), f)
+    }
+}
+
+@inline(__always)
+func mapLanesSerial<F: VectorFunction>(_ x: UnsafeBufferPointer<F.Vector.Scalar>,
+                                       into y: UnsafeMutableBufferPointer<F.Vector.Scalar>, _ f: F) {
+    guard let xs = x.baseAddress, let ys = y.baseAddress else { return }
+    let n = x.count
+    let width = F.Vector.scalarCount, size = MemoryLayout<F.Vector.Scalar>.stride
+    let input = UnsafeRawPointer(xs), output = UnsafeMutableRawPointer(ys)
+    var i = 0
+    while i + width <= n {
+        output.storeBytes(of: f(input.loadUnaligned(fromByteOffset: i * size, as: F.Vector.self)),
+                          toByteOffset: i * size, as: F.Vector.self)
+        i += width
+    }
+    if i < n {
+        // Bulk byte copies in and out of a zero-padded vector (lane-by-lane inserts cost more than the math
+        // on short rows such as 10-class logits).
+        let bytes = (n - i) * size
+        var tail = F.Vector()
+        withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: input + i * size, byteCount: bytes) }
+        let result = f(tail)
+        withUnsafeBytes(of: result) { output.advanced(by: i * size).copyMemory(from: $0.baseAddress!, byteCount: bytes) }
+    }
 }
 
 /// The lane functions behind ``VectorMath``.
@@ -282,7 +301,7 @@ enum Lanes {
         }
     }
     struct SquareRoot: LaneFunction {
-        @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { x.squareRoot() }
+        @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { correctlyRoundedSquareRoot(x) }
     }
     struct Magnitude: LaneFunction {
         @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> {

@@ -1,0 +1,120 @@
+// tensor-bench --vs-numpy: the ops of issue 16's table through the public `Tensor` API, one JSON line per
+// (dtype, op, size) with the median seconds per call. Every call allocates its result, as numpy does.
+// Benchmarks/scripts/compare_tensor.py runs this and the matching numpy script alternately and prints ratios.
+//
+//     tensor-bench --vs-numpy [--threads N] [--quick] [--dtype float32|float64] [--sizes 1000,100000]
+import BenchmarkSupport
+import Foundation
+import SwiftLearnSystem
+import SwiftLearnTensor
+
+/// The shapes behind the table's sizes: 1e3, 1e5 and 1e7 elements, 1000 columns where there is room.
+func benchmarkShape(_ size: Int) -> [Int] { size >= 100_000 ? [size / 1000, 1000] : [size / 100, 100] }
+
+/// Uniform values in [low, high) from a fixed linear congruential sequence (values do not move the timings
+/// except through special cases, which neither side hits: no overflow, no subnormals, no NaN).
+func benchmarkValues<S: TensorFloatingPoint>(_ count: Int, low: Double, high: Double, seed: UInt64) -> [S] {
+    var state = seed
+    return (0..<count).map { _ in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return S(low + (high - low) * Double(state >> 11) / Double(1 << 53))
+    }
+}
+
+nonisolated(unsafe) var benchmarkSink = 0
+
+func minorPageFaults() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_minflt
+}
+
+/// Median seconds per call and page faults per call: calls per sample chosen so a sample lasts ~2 ms, after a
+/// warm-up sample.
+func secondsPerCall(samples: Int, size: Int, _ body: () -> Void) -> (seconds: Double, faults: Double) {
+    let calls = Swift.max(1, 2_000_000 / Swift.max(1, size))
+    for _ in 0..<calls { body() }
+    var results: [Double] = []
+    let faultsBefore = minorPageFaults()
+    for _ in 0..<samples {
+        let start = monotonicSeconds()
+        for _ in 0..<calls { body() }
+        results.append((monotonicSeconds() - start) / Double(calls))
+    }
+    return (median(results), Double(minorPageFaults() - faultsBefore) / Double(samples * calls))
+}
+
+@inline(never) func keep<S>(_ tensor: Tensor<S>) { benchmarkSink &+= tensor.count }
+@inline(never) func keep<S: TensorScalar>(_ value: S) { benchmarkSink &+= value == S.zero ? 1 : 0 }
+@inline(never) func keep(_ value: Int) { benchmarkSink &+= value }
+
+/// The table's ops for one scalar type, in the order compare_tensor.py prints them.
+func versusNumpyOps<S: TensorFloatingPoint>(_: S.Type, size: Int) -> [(String, () -> Void)] {
+    let shape = benchmarkShape(size)
+    let rows = shape[0], columns = shape[1]
+    let a = try! Tensor<S>(shape: shape, scalars: benchmarkValues(size, low: -3, high: 3, seed: 1))
+    let b = try! Tensor<S>(shape: shape, scalars: benchmarkValues(size, low: 0.5, high: 3, seed: 2))
+    let row = try! Tensor<S>(shape: [columns], scalars: benchmarkValues(columns, low: -3, high: 3, seed: 3))
+    let column = try! Tensor<S>(shape: [rows, 1], scalars: benchmarkValues(rows, low: -3, high: 3, seed: 4))
+    let bytes = Tensor<UInt8>(shape: shape) { buffer in for i in buffer.indices { buffer[i] = UInt8(truncatingIfNeeded: i &* 37) } }
+    let order = (0..<rows).map { ($0 &* 7919) % rows }
+    let ops: [(String, () -> Void)] = [
+        ("a + b", { keep(a + b) }),
+        ("a * 2.5", { keep(a * 2.5) }),
+        ("a / b", { keep(a / b) }),
+        ("pow 2", { keep(a.pow(2)) }),
+        ("clip", { keep(a.clipped(min: -1, max: 1)) }),
+        ("relu", { keep(a.relu()) }),
+        ("maximum(a, 0)", { keep(Tensor.maximum(a, 0)) }),
+        ("exp", { keep(a.exp()) }),
+        ("log", { keep(b.log()) }),
+        ("tanh", { keep(a.tanh()) }),
+        ("sqrt", { keep(b.sqrt()) }),
+        ("sigmoid", { keep(a.sigmoid()) }),
+        ("softmax(axis 1)", { keep(a.softmax(axis: 1)) }),
+        ("[N,M] + [M]", { keep(a + row) }),
+        ("[N,M] * [N,1]", { keep(a * column) }),
+        ("sum", { keep(a.sum()) }),
+        ("mean", { keep(a.mean()) }),
+        ("sum(axis 1)", { keep(a.sum(axis: 1)) }),
+        ("max(axis 1)", { keep(a.max(axis: 1)) }),
+        ("sum(axis 0)", { keep(a.sum(axis: 0)) }),
+        ("mean(axis 0)", { keep(a.mean(axis: 0)) }),
+        ("argmax(axis 1)", { keep(a.argmax(axis: 1)) }),
+        ("std()", { keep(a.standardDeviation()) }),
+        ("var(axis 0)", { keep(a.variance(axis: 0)) }),
+        ("transpose copy", { keep(a.transposed()) }),
+        ("concat", { keep(try! Tensor.concatenate([a, b], axis: 0)) }),
+        ("gathering rows", { keep(a.gatheringRows(order)) }),
+        ("uint8 -> \(S.dtypeName) / 255", { keep(Tensor<S>(bytes) / 255) }),
+    ]
+    if S.self == Float.self {
+        return ops + [("float32 -> float64", { keep(Tensor<Double>(a)) })]
+    }
+    return ops
+}
+
+func runVersusNumpy(_ arguments: [String]) {
+    func value(_ flag: String) -> String? {
+        arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    }
+    if let threads = value("--threads").flatMap(Int.init) { Parallelism.threadCount = threads }
+    let samples = arguments.contains("--quick") ? 5 : 9
+    let sizes = value("--sizes").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1000, 100_000, 10_000_000]
+    let dtypes = value("--dtype").map { [$0] } ?? ["float32", "float64"]
+    let only = value("--op")
+    for dtype in dtypes {
+        for size in sizes {
+            let ops = dtype == "float32" ? versusNumpyOps(Float.self, size: size) : versusNumpyOps(Double.self, size: size)
+            for (name, body) in ops where only == nil || only == name {
+                let (seconds, faults) = secondsPerCall(samples: samples, size: size, body)
+                var line = JSONLine(style: .compact)
+                line.add("impl", "swiftlearn"); line.add("dtype", dtype); line.add("op", name); line.add("size", size)
+                line.add("threads", Parallelism.threadCount); line.add("seconds", seconds)
+                line.add("faults_per_call", faults)
+                print(line.text)
+                fflush(nil)
+            }
+        }
+    }
+}
