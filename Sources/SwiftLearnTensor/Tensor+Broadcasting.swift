@@ -27,6 +27,10 @@ extension Tensor {
     }
 
     /// Applies `operation` with broadcasting; the shapes must already be known compatible.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     static func broadcasting(_ operation: ElementwiseOperation, _ lhs: Tensor, _ rhs: Tensor, resultShape: [Int]) -> Tensor {
         Tensor(shape: resultShape) { result in
             lhs.withUnsafeBufferPointer { a in
@@ -38,6 +42,10 @@ extension Tensor {
     }
 
     /// Applies `operation` into `self`'s storage; `other` must broadcast to `self.shape`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     mutating func broadcastingInPlace(_ operation: ElementwiseOperation, _ other: Tensor, name: String) {
         guard let shape = Tensor.broadcastShape(shape, other.shape), shape == self.shape else {
             preconditionFailure("\(name): cannot broadcast shape \(other.shape) into shape \(self.shape)")
@@ -51,6 +59,10 @@ extension Tensor {
     }
 
     /// The strided driver. `result` may be exactly `a` (in-place); otherwise buffers are disjoint.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     static func broadcastKernel(
         _ operation: ElementwiseOperation,
         _ a: UnsafeBufferPointer<Scalar>, _ aShape: [Int],

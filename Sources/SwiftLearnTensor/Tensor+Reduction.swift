@@ -30,7 +30,61 @@ extension Tensor {
         return result
     }
 
+    /// Runs `body(rows, columns)` over parts of the `outer x inner` outputs of a reduction over the middle axis
+    /// of `[outer, extent, inner]`, on several threads when the work is large: rows when `inner == 1` (each
+    /// output is one contiguous run), else columns. Splits are over outputs only, never over the reduced axis,
+    /// so every output is computed in the same order for any thread count.
+    static func forEachOutputPart(outer: Int, extent: Int, inner: Int, _ body: (Range<Int>, Range<Int>) -> Void) {
+        let work = ParallelChunks.Cost.memoryBound.minimumCount
+        if inner == 1 {
+            ParallelChunks.run(count: outer, minimumCount: Swift.max(2, work / Swift.max(1, extent)), alignment: 1) { rows in
+                body(rows, 0..<1)
+            }
+        } else {
+            let perColumn = Swift.max(1, outer * extent)
+            ParallelChunks.run(count: inner, minimumCount: Swift.max(128, work / perColumn), alignment: 64) { columns in
+                body(0..<outer, columns)
+            }
+        }
+    }
+
+    /// Fills the `outer x inner` outputs of a reduction over the middle axis of `self` viewed as
+    /// `[outer, extent, inner]`, split over outputs (``forEachOutputPart(outer:extent:inner:_:)``):
+    /// `contiguous(run)` gives the result of one contiguous run of `extent` elements (when `inner == 1`), and
+    /// `strided(block, count, results)` fills `count` adjacent results from a block whose rows lie `inner` apart.
+    func fillReduction<Result>(_ output: UnsafeMutableBufferPointer<Result>, outer: Int, extent: Int, inner: Int,
+                               contiguous: (UnsafeBufferPointer<Scalar>) -> Result,
+                               strided: (UnsafePointer<Scalar>, Int, UnsafeMutablePointer<Result>) -> Void) {
+        withUnsafeBufferPointer { input in
+            guard let x = input.baseAddress, let out = output.baseAddress else { return }
+            nonisolated(unsafe) let (source, destination) = (x, out)
+            Tensor.forEachOutputPart(outer: outer, extent: extent, inner: inner) { rows, columns in
+                for o in rows {
+                    if inner == 1 {
+                        (destination + o).initialize(to: contiguous(UnsafeBufferPointer(start: source + o * extent, count: extent)))
+                    } else {
+                        strided(source + o * extent * inner + columns.lowerBound, columns.count,
+                                destination + o * inner + columns.lowerBound)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `row[j] = combine(block[j], block[inner + j], …)` over the `extent` rows of a block, in row order.
+    static func foldRows(_ combine: ElementwiseOperation, _ block: UnsafePointer<Scalar>, extent: Int, inner: Int,
+                         count: Int, into row: UnsafeMutablePointer<Scalar>) {
+        row.initialize(from: block, count: count)
+        for a in 1..<Swift.max(1, extent) {
+            Scalar.elementwise(combine, lhs: row, lhsStride: 1, rhs: block + a * inner, rhsStride: 1, result: row, count: count)
+        }
+    }
+
     /// Folds along `axis` with a reduction and its matching elementwise operation.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     func reduce(_ reduction: ReductionOperation, axis: Int, keepDims: Bool, name: String) -> Tensor {
         let axis = normalizedAxis(axis, name)
         let (outer, extent, inner) = split(around: axis)
@@ -38,24 +92,12 @@ extension Tensor {
                      "\(name): zero-size axis \(axis) of shape \(shape) has no \(reduction)")
         let combine: ElementwiseOperation = reduction == .sum ? .add : reduction == .minimum ? .minimum : .maximum
         return Tensor(shape: reducedShape(axis, keepDims: keepDims)) { output in
-            guard let out = output.baseAddress else { return }
             if extent == 0 { output.initialize(repeating: 0); return }
-            withUnsafeBufferPointer { input in
-                guard let x = input.baseAddress else { return }
-                for o in 0..<outer {
-                    let block = x + o * extent * inner
-                    if inner == 1 {
-                        (out + o).initialize(to: Scalar.reduce(reduction, UnsafeBufferPointer(start: block, count: extent)))
-                    } else {
-                        let row = out + o * inner
-                        row.initialize(from: block, count: inner)
-                        for a in 1..<Swift.max(1, extent) {
-                            Scalar.elementwise(combine, lhs: row, lhsStride: 1, rhs: block + a * inner, rhsStride: 1,
-                                               result: row, count: inner)
-                        }
-                    }
-                }
-            }
+            fillReduction(output, outer: outer, extent: extent, inner: inner,
+                          contiguous: { Scalar.reduce(reduction, $0) },
+                          strided: { block, count, results in
+                              Tensor.foldRows(combine, block, extent: extent, inner: inner, count: count, into: results)
+                          })
         }
     }
 
@@ -82,45 +124,69 @@ extension Tensor {
     /// The flat index of the first largest element (the first NaN, if any, like numpy). Precondition: not empty.
     public func argmax() -> Int {
         precondition(count > 0, "argmax: tensor of shape \(shape) is empty")
-        return withUnsafeBufferPointer { Tensor.argExtremum($0.baseAddress!, count: count, stride: 1, maximum: true) }
+        return withUnsafeBufferPointer { Tensor.firstExtremumIndex($0.baseAddress!, count: count, maximum: true) }
     }
     /// The flat index of the first smallest element (the first NaN, if any). Precondition: not empty.
     public func argmin() -> Int {
         precondition(count > 0, "argmin: tensor of shape \(shape) is empty")
-        return withUnsafeBufferPointer { Tensor.argExtremum($0.baseAddress!, count: count, stride: 1, maximum: false) }
+        return withUnsafeBufferPointer { Tensor.firstExtremumIndex($0.baseAddress!, count: count, maximum: false) }
     }
     /// Indices of the first maxima along `axis`, as `Int32` (class predictions from logits: `argmax(axis: -1)`).
     public func argmax(axis: Int, keepDims: Bool = false) -> Tensor<Int32> { argExtremum(axis: axis, keepDims: keepDims, maximum: true) }
     /// Indices of the first minima along `axis`, as `Int32`.
     public func argmin(axis: Int, keepDims: Bool = false) -> Tensor<Int32> { argExtremum(axis: axis, keepDims: keepDims, maximum: false) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     func argExtremum(axis: Int, keepDims: Bool, maximum: Bool) -> Tensor<Int32> {
         let name = maximum ? "argmax" : "argmin"
         let axis = normalizedAxis(axis, name)
         let (outer, extent, inner) = split(around: axis)
         precondition(extent > 0, "\(name): zero-size axis \(axis) of shape \(shape)")
         return Tensor<Int32>(shape: reducedShape(axis, keepDims: keepDims)) { output in
-            withUnsafeBufferPointer { input in
-                for o in 0..<outer {
-                    for j in 0..<inner {
-                        let start = input.baseAddress! + o * extent * inner + j
-                        output[o * inner + j] = Int32(Tensor.argExtremum(start, count: extent, stride: inner, maximum: maximum))
-                    }
-                }
-            }
+            fillReduction(output, outer: outer, extent: extent, inner: inner,
+                          contiguous: { Int32(truncatingIfNeeded: Tensor.firstExtremumIndex($0.baseAddress!, count: extent, maximum: maximum)) },
+                          strided: { block, count, results in
+                              let best = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
+                              defer { best.deallocate() }
+                              Tensor.firstExtremumIndicesDownColumns(block, extent: extent, stride: inner, count: count,
+                                                                     maximum: maximum, into: results, best: best)
+                          })
         }
     }
 
-    static func argExtremum(_ start: UnsafePointer<Scalar>, count: Int, stride: Int, maximum: Bool) -> Int {
-        var best = start.pointee
-        if best != best { return 0 }
-        var bestIndex = 0
-        for i in 1..<Swift.max(1, count) {
-            let v = start[i * stride]
-            if v != v { return i }  // NaN (only floating types are ever unequal to themselves)
-            if maximum ? v > best : v < best { best = v; bestIndex = i }
+    /// The index of the first extremum of a contiguous run (the first NaN, if any): one vectorized
+    /// NaN-propagating reduction, then a search for its first occurrence.
+    @inline(__always)
+    static func firstExtremumIndex(_ start: UnsafePointer<Scalar>, count: Int, maximum: Bool) -> Int {
+        let best = Scalar.reduce(maximum ? .maximum : .minimum, UnsafeBufferPointer(start: start, count: count))
+        if best != best {  // NaN (only floating types are ever unequal to themselves)
+            return (0..<count).first { start[$0] != start[$0] } ?? 0
         }
-        return bestIndex
+        return (0..<count).first { start[$0] == best } ?? 0
+    }
+
+    /// The first extremum's index down each of `count` adjacent columns (rows `stride` apart), walking the rows
+    /// in memory order with the running extrema in `best`. A NaN wins and then stays, as in numpy.
+    @inline(__always)
+    static func firstExtremumIndicesDownColumns(_ block: UnsafePointer<Scalar>, extent: Int, stride: Int, count: Int,
+                                                maximum: Bool, into indices: UnsafeMutablePointer<Int32>,
+                                                best: UnsafeMutablePointer<Scalar>) {
+        best.initialize(from: block, count: count)
+        indices.initialize(repeating: 0, count: count)
+        for a in 1..<extent {
+            let row = block + a * stride
+            let position = Int32(truncatingIfNeeded: a)
+            for j in 0..<count {
+                let value = row[j], current = best[j]
+                if current == current && (value != value || (maximum ? value > current : value < current)) {
+                    best[j] = value
+                    indices[j] = position
+                }
+            }
+        }
     }
 }
 
@@ -133,19 +199,69 @@ extension Tensor where Scalar: TensorFloatingPoint {
         return sum(axis: resolved, keepDims: keepDims) / Scalar(shape[resolved])
     }
 
-    /// Population variance (numpy `var`, ddof = 0), two-pass: mean((x - mean(x))²).
-    public func variance() -> Scalar { (self - mean()).square().sum() / Scalar(count) }
-    /// Population variance along `axis`.
-    public func variance(axis: Int, keepDims: Bool = false) -> Tensor {
-        let resolved = normalizedAxis(axis, "variance")
-        let deviations = self - mean(axis: resolved, keepDims: true)
-        return deviations.square().mean(axis: resolved, keepDims: keepDims)
+    /// Variance (numpy `var`): Σ (x - mean)² / (count - ddof). `ddof = 0` is the population variance, `ddof = 1`
+    /// the unbiased sample variance. Two passes over the storage (sum, then squared deviations), no temporary.
+    /// An empty tensor gives NaN; `ddof >= count` divides by zero (inf, or NaN for 0/0), as numpy does.
+    ///
+    /// ```swift
+    /// Tensor<Float>([1, 2, 3, 4]).variance()          // 1.25
+    /// Tensor<Float>([1, 2, 3, 4]).variance(ddof: 1)   // 1.6666666
+    /// ```
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func variance(ddof: Int = 0) -> Scalar {
+        guard count > 0 else { return .nan }
+        return withUnsafeBufferPointer { x in
+            let mean = Scalar.reduce(.sum, x) / Scalar(count)
+            return Scalar.sumOfSquaredDeviations(x, from: mean) / Scalar(Swift.max(count - ddof, 0))
+        }
     }
 
-    /// Population standard deviation (numpy `std`).
-    public func standardDeviation() -> Scalar { Scalar.squareRootOf(variance()) }
-    /// Population standard deviation along `axis`.
-    public func standardDeviation(axis: Int, keepDims: Bool = false) -> Tensor {
-        variance(axis: axis, keepDims: keepDims).sqrt()
+    /// Variance along `axis` with numpy's `ddof` (see ``variance(ddof:)``); a zero-size axis gives NaN.
+    ///
+    /// ```swift
+    /// let x = try Tensor<Float>(shape: [2, 2], scalars: [1, 2, 3, 6])
+    /// x.variance(axis: 0)           // [1, 4]
+    /// x.variance(axis: 1, ddof: 1)  // [0.5, 4.5]
+    /// ```
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func variance(axis: Int, keepDims: Bool = false, ddof: Int = 0) -> Tensor {
+        let axis = normalizedAxis(axis, "variance")
+        let (outer, extent, inner) = split(around: axis)
+        let length = Scalar(extent), denominator = Scalar(Swift.max(extent - ddof, 0))
+        return Tensor(shape: reducedShape(axis, keepDims: keepDims)) { output in
+            guard extent > 0 else { output.initialize(repeating: .nan); return }
+            fillReduction(output, outer: outer, extent: extent, inner: inner,
+                          contiguous: { run in Scalar.sumOfSquaredDeviations(run, from: Scalar.reduce(.sum, run) / length) / denominator },
+                          strided: { block, count, sums in
+                              // A scratch row of means: the column-wise second pass needs them beside the sums.
+                              let means = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
+                              defer { means.deallocate() }
+                              Tensor.foldRows(.add, block, extent: extent, inner: inner, count: count, into: means)
+                              Tensor.divide(means, by: length, count: count)
+                              sums.initialize(repeating: 0, count: count)
+                              for a in 0..<extent {
+                                  Scalar.accumulateSquaredDeviations(block + a * inner, means: means, into: sums, count: count)
+                              }
+                              Tensor.divide(sums, by: denominator, count: count)
+                          })
+        }
+    }
+
+    /// `values[j] /= divisor` through the elementwise kernel.
+    static func divide(_ values: UnsafeMutablePointer<Scalar>, by divisor: Scalar, count: Int) {
+        withUnsafePointer(to: divisor) { d in
+            Scalar.elementwise(.divide, lhs: values, lhsStride: 1, rhs: d, rhsStride: 0, result: values, count: count)
+        }
+    }
+
+    /// Standard deviation (numpy `std`): the square root of ``variance(ddof:)``.
+    public func standardDeviation(ddof: Int = 0) -> Scalar { Scalar.squareRootOf(variance(ddof: ddof)) }
+    /// Standard deviation along `axis` with numpy's `ddof`.
+    public func standardDeviation(axis: Int, keepDims: Bool = false, ddof: Int = 0) -> Tensor {
+        var result = variance(axis: axis, keepDims: keepDims, ddof: ddof)
+        result.apply(.sqrt)
+        return result
     }
 }

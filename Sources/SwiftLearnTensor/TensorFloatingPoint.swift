@@ -14,8 +14,8 @@ public enum UnaryFunction: Sendable, Hashable, CaseIterable {
 
 /// Floating-point tensor scalars (`Float`, `Double`): the types math, statistics and initializers work on.
 ///
-/// `Float` runs the SIMD kernels of ``VectorMath``; `Double` uses scalar libm (the libraries keep their
-/// hot paths in `Float`).
+/// `Float` runs the 16-lane kernels of ``VectorMath``, `Double` their 8-lane counterparts
+/// (`VectorMath+Double.swift`); both split large inputs over threads without changing a bit.
 public protocol TensorFloatingPoint: TensorScalar, BinaryFloatingPoint {
     /// Kernel hook: `y[i] = f(x[i])`; `y` may be exactly `x`.
     static func apply(_ function: UnaryFunction, _ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>)
@@ -25,6 +25,11 @@ public protocol TensorFloatingPoint: TensorScalar, BinaryFloatingPoint {
     static func logarithm(_ x: Self) -> Self
     /// Square root of one scalar.
     static func squareRootOf(_ x: Self) -> Self
+    /// Kernel hook: Σ (x[i] - mean)² in a fixed order (no temporary).
+    static func sumOfSquaredDeviations(_ x: UnsafeBufferPointer<Self>, from mean: Self) -> Self
+    /// Kernel hook: `sums[j] += (x[j] - means[j])²` for `j in 0..<count`.
+    static func accumulateSquaredDeviations(_ x: UnsafePointer<Self>, means: UnsafePointer<Self>,
+                                            into sums: UnsafeMutablePointer<Self>, count: Int)
     /// Kernel hook: row-major `C = op(A) · op(B)` (`op` transposes when the flag is set), `C` is `m x n`,
     /// leading dimensions are row strides. `Float` runs SwiftLearnGEMM's `sgemm`.
     static func matrixMultiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -67,24 +72,25 @@ extension Float: TensorFloatingPoint {
               b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
     }
     public static func squareRootOf(_ x: Float) -> Float { correctlyRoundedSquareRoot(SIMD16(repeating: x))[0] }
+    public static func sumOfSquaredDeviations(_ x: UnsafeBufferPointer<Float>, from mean: Float) -> Float {
+        simdSumOfSquaredDeviations(x, from: mean, as: SIMD16<Float>.self)
+    }
+    public static func accumulateSquaredDeviations(_ x: UnsafePointer<Float>, means: UnsafePointer<Float>,
+                                                   into sums: UnsafeMutablePointer<Float>, count: Int) {
+        SwiftLearnTensor.accumulateSquaredDeviations(x, means, into: sums, count: count)
+    }
 }
 
 extension Double: TensorFloatingPoint {
     public static func apply(_ function: UnaryFunction, _ x: UnsafeBufferPointer<Double>,
                              into y: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == y.count, "\(function): input length \(x.count) differs from output length \(y.count)")
-        let n = x.count
         switch function {
-        case .exp: for i in 0..<n { y[i] = Glibc.exp(x[i]) }
-        case .log: for i in 0..<n { y[i] = Glibc.log(x[i]) }
+        case .exp: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .exp), cost: .computeBound)
+        case .log: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .log), cost: .computeBound)
         case .sqrt: mapLanes(x, into: y, DoubleLanes.SquareRoot(), cost: .memoryBound)
-        case .tanh: for i in 0..<n { y[i] = Glibc.tanh(x[i]) }
-        case .sigmoid:
-            // Both tails accurate: e^x/(1+e^x) for x < 0 avoids 1/(1+huge) losing nothing but keeps symmetry exact.
-            for i in 0..<n {
-                let v = x[i]
-                if v >= 0 { y[i] = 1 / (1 + Glibc.exp(-v)) } else { let e = Glibc.exp(v); y[i] = e / (1 + e) }
-            }
+        case .tanh: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .tanh), cost: .computeBound)
+        case .sigmoid: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .sigmoid), cost: .computeBound)
         case .relu: mapLanes(x, into: y, DoubleLanes.Relu(), cost: .memoryBound)
         case .abs: mapLanes(x, into: y, DoubleLanes.Magnitude(), cost: .memoryBound)
         case .square: mapLanes(x, into: y, DoubleLanes.Square(), cost: .memoryBound)
@@ -94,10 +100,14 @@ extension Double: TensorFloatingPoint {
     public static func power(_ x: UnsafeBufferPointer<Double>, _ exponent: Double,
                              into y: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == y.count, "pow: input length \(x.count) differs from output length \(y.count)")
-        for i in 0..<x.count { y[i] = Glibc.pow(x[i], exponent) }
+        switch exponent {
+        case 2: mapLanes(x, into: y, DoubleLanes.Square(), cost: .memoryBound)
+        case 0.5: mapLanes(x, into: y, DoubleLanes.SquareRoot(), cost: .memoryBound)
+        default: for i in 0..<x.count { y[i] = Glibc.pow(x[i], exponent) }
+        }
     }
 
-    public static func logarithm(_ x: Double) -> Double { Glibc.log(x) }
+    public static func logarithm(_ x: Double) -> Double { VectorMath.logVector(SIMD8(repeating: x))[0] }
 
     /// A plain i-p-j loop (Double products are rare in the libraries: statistics, not training).
     public static func matrixMultiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -116,6 +126,13 @@ extension Double: TensorFloatingPoint {
         }
     }
     public static func squareRootOf(_ x: Double) -> Double { correctlyRoundedSquareRoot(SIMD8(repeating: x))[0] }
+    public static func sumOfSquaredDeviations(_ x: UnsafeBufferPointer<Double>, from mean: Double) -> Double {
+        simdSumOfSquaredDeviations(x, from: mean, as: SIMD8<Double>.self)
+    }
+    public static func accumulateSquaredDeviations(_ x: UnsafePointer<Double>, means: UnsafePointer<Double>,
+                                                   into sums: UnsafeMutablePointer<Double>, count: Int) {
+        SwiftLearnTensor.accumulateSquaredDeviations(x, means, into: sums, count: count)
+    }
 }
 
 /// The 8-lane Double functions behind `Double.apply`.

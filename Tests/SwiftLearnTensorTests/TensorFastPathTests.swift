@@ -5,23 +5,33 @@ import SwiftLearnSystem
 /// The speed paths of issue 16 checked against numpy: the vector square root, huge-page allocations, and the
 /// two-thread split of elementwise work (bit-identical for any thread count).
 final class TensorFastPathTests: XCTestCase {
-    /// numpy's `expression` (of `x`) on `values`, exchanged as raw little-endian bytes so the comparison is exact.
-    func numpy<S: TensorFloatingPoint>(_ expression: String, _ values: [S], file: StaticString = #filePath,
-                                       line: UInt = #line) throws -> [S] {
+    /// numpy's `expression` of `x` (`values` reshaped to `shape`), flattened and returned as float64 (exact for
+    /// float32, float64 and integer results). Exchanged as raw bytes, so comparisons can be bit-exact.
+    static func numpy<S: TensorScalar>(_ expression: String, _ values: [S], shape: [Int]? = nil,
+                                       file: StaticString = #filePath, line: UInt = #line) throws -> [Double] {
+        try numpy([expression], values, shape: shape, file: file, line: line)[0]
+    }
+
+    /// Several expressions of the same `x` in one Python process (numpy's start-up dominates small checks).
+    static func numpy<S: TensorScalar>(_ expressions: [String], _ values: [S], shape: [Int]? = nil,
+                                       file: StaticString = #filePath, line: UInt = #line) throws -> [[Double]] {
         let python = try CrossCheck.python(modules: ["numpy"], file: file, line: line)
         let bytes = values.withUnsafeBytes { Array($0) }
+        let dimensions = (shape ?? [values.count]).map(String.init).joined(separator: ",")
+        let list = expressions.map { "lambda: \($0)" }.joined(separator: ", ")
         let output = try CrossCheck.run(python, script: """
             import sys, numpy as np
-            x = np.frombuffer(sys.stdin.buffer.read(), dtype=np.\(S.dtypeName))
-            with np.errstate(all="ignore"):
-                y = np.asarray(\(expression), dtype=np.\(S.dtypeName))
-            sys.stdout.write(y.tobytes().hex())
+            x = np.frombuffer(sys.stdin.buffer.read(), dtype=np.\(S.dtypeName)).reshape((\(dimensions),))
+            for f in [\(list)]:
+                with np.errstate(all="ignore"):
+                    y = np.asarray(f()).astype(np.float64).ravel()
+                print(y.tobytes().hex())
             """, input: bytes, file: file, line: line)
-        let raw = stride(from: 0, to: output.count, by: 2).map { offset -> UInt8 in
-            let start = output.index(output.startIndex, offsetBy: offset)
-            return UInt8(output[start..<output.index(start, offsetBy: 2)], radix: 16)!
+        return output.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let text = Array(line.utf8)
+            let raw = stride(from: 0, to: text.count - 1, by: 2).map { UInt8(String(decoding: text[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+            return raw.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
         }
-        return raw.withUnsafeBytes { Array($0.bindMemory(to: S.self)) }
     }
 
     /// Edge values every float kernel must get right, plus a spread of ordinary ones.
@@ -34,10 +44,11 @@ final class TensorFastPathTests: XCTestCase {
         return values
     }
 
-    func assertBitIdentical<S: TensorFloatingPoint>(_ actual: [S], _ expected: [S], _ what: String,
+    static func assertBitIdentical<S: TensorScalar>(_ actual: [S], _ expected: [Double], _ what: String,
                                                     file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(actual.count, expected.count, what, file: file, line: line)
-        for (index, (a, e)) in zip(actual, expected).enumerated() {
+        for (index, (value, e)) in zip(actual, expected).enumerated() {
+            let a = value.doubleValue
             if e.isNaN { XCTAssert(a.isNaN, "\(what)[\(index)]: expected NaN, got \(a)", file: file, line: line); continue }
             XCTAssertEqual(a, e, "\(what)[\(index)]", file: file, line: line)
             XCTAssertEqual(a.sign, e.sign, "\(what)[\(index)] sign of \(e)", file: file, line: line)
@@ -46,13 +57,17 @@ final class TensorFastPathTests: XCTestCase {
 
     func testSquareRootIsNumpysBitForBit() throws {
         let floats = specialValues(Float.self)
-        assertBitIdentical(Tensor(floats).sqrt().scalars, try numpy("np.sqrt(x)", floats), "Float sqrt")
-        assertBitIdentical(floats.map(Float.squareRootOf), try numpy("np.sqrt(x)", floats), "Float scalar sqrt")
+        let expectedFloats = try Self.numpy("np.sqrt(x)", floats)
+        Self.assertBitIdentical(Tensor(floats).sqrt().scalars, expectedFloats, "Float sqrt")
+        Self.assertBitIdentical(floats.map(Float.squareRootOf), expectedFloats, "Float scalar sqrt")
         let doubles = specialValues(Double.self)
-        assertBitIdentical(Tensor(doubles).sqrt().scalars, try numpy("np.sqrt(x)", doubles), "Double sqrt")
-        assertBitIdentical(doubles.map(Double.squareRootOf), try numpy("np.sqrt(x)", doubles), "Double scalar sqrt")
-        // pow 0.5 takes the same path for Float; numpy's x ** 0.5 is sqrt too.
-        assertBitIdentical(Tensor(floats).pow(0.5).scalars, try numpy("x ** 0.5", floats), "Float pow 0.5")
+        let expectedDoubles = try Self.numpy("np.sqrt(x)", doubles)
+        Self.assertBitIdentical(Tensor(doubles).sqrt().scalars, expectedDoubles, "Double sqrt")
+        Self.assertBitIdentical(doubles.map(Double.squareRootOf), expectedDoubles, "Double scalar sqrt")
+        // Exponent 0.5 takes the same path, as numpy's x ** 0.5 does; exponent 2 is an exact square.
+        Self.assertBitIdentical(Tensor(floats).pow(0.5).scalars, try Self.numpy("x ** 0.5", floats), "Float pow 0.5")
+        Self.assertBitIdentical(Tensor(doubles).pow(0.5).scalars, try Self.numpy("x ** 0.5", doubles), "Double pow 0.5")
+        Self.assertBitIdentical(Tensor(doubles).pow(2).scalars, try Self.numpy("x ** 2", doubles), "Double pow 2")
     }
 
     func testHugePageBuffersHoldCorrectResults() {
@@ -72,8 +87,10 @@ final class TensorFastPathTests: XCTestCase {
         func results<S: TensorFloatingPoint>(_: S.Type, threads: Int) throws -> [[S]] {
             let saved = Parallelism.threadCount
             Parallelism.threadCount = threads
-            defer { Parallelism.threadCount = saved }
-            let rows = 300, columns = 1000  // 3e5 elements: above every split threshold (2^18)
+            // Thresholds / 64: 6,000 elements split like 2^18 do in production (2^18 / 64 = 4,096).
+            ParallelChunks.thresholdDivisor = 64
+            defer { Parallelism.threadCount = saved; ParallelChunks.thresholdDivisor = 1 }
+            let rows = 60, columns = 100
             var generator = SplitMix64(seed: 7)
             let x = try Tensor<S>(shape: [rows, columns],
                                   scalars: (0..<rows * columns).map { _ in S(Double.random(in: -20...20, using: &generator)) })
@@ -84,7 +101,9 @@ final class TensorFastPathTests: XCTestCase {
             inPlace *= y
             let tensors = [x + y, x * 2.5, x / y, x.pow(2), x.clipped(min: -1, max: 1), x.relu(), Tensor.maximum(x, 0),
                            x.exp(), y.log(), x.tanh(), y.sqrt(), x.sigmoid(), x.softmax(axis: 1), x + row, x * column,
-                           inPlace, x.abs(), x.square()]
+                           inPlace, x.abs(), x.square(), x.sum(axis: 0), x.sum(axis: 1), x.max(axis: 1), x.mean(axis: 0),
+                           x.variance(axis: 0), x.variance(axis: 1, ddof: 1), x.standardDeviation(axis: 0),
+                           Tensor<S>(x.argmax(axis: 1).scalars.map { S($0) }), Tensor<S>(x.argmin(axis: 0).scalars.map { S($0) })]
             return tensors.map(\.scalars)
         }
         for (one, two) in zip(try results(Float.self, threads: 1), try results(Float.self, threads: 2)) {

@@ -230,6 +230,22 @@ func integerElementwise<T: FixedWidthInteger>(
 @inline(__always)
 func simdSum<V: SIMD>(_ values: UnsafeBufferPointer<V.Scalar>, as _: V.Type) -> V.Scalar
 where V.Scalar: BinaryFloatingPoint {
+    simdFoldSum(values, as: V.self, { $0 }, { $0 })
+}
+
+/// Σ (x[i] - mean)², in ``simdSum``'s fixed order and without a temporary (the second pass of numpy's `var`).
+@inline(__always)
+func simdSumOfSquaredDeviations<V: SIMD>(_ values: UnsafeBufferPointer<V.Scalar>, from mean: V.Scalar, as _: V.Type) -> V.Scalar
+where V.Scalar: BinaryFloatingPoint {
+    let center = V(repeating: mean)
+    return simdFoldSum(values, as: V.self, { let d = $0 - center; return d * d }, { let d = $0 - mean; return d * d })
+}
+
+/// Σ f(x[i]) with four SIMD accumulators over 4-vector blocks, then one vector, then the scalar tail.
+@inline(__always)
+func simdFoldSum<V: SIMD>(_ values: UnsafeBufferPointer<V.Scalar>, as _: V.Type,
+                          _ vector: (V) -> V, _ scalar: (V.Scalar) -> V.Scalar) -> V.Scalar
+where V.Scalar: BinaryFloatingPoint {
     guard let base = values.baseAddress else { return 0 }
     let raw = UnsafeRawPointer(base)
     let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
@@ -238,21 +254,31 @@ where V.Scalar: BinaryFloatingPoint {
     var i = 0
     while i + 4 * width <= count {
         let o = i * stride
-        a0 += raw.loadUnaligned(fromByteOffset: o, as: V.self)
-        a1 += raw.loadUnaligned(fromByteOffset: o + width * stride, as: V.self)
-        a2 += raw.loadUnaligned(fromByteOffset: o + 2 * width * stride, as: V.self)
-        a3 += raw.loadUnaligned(fromByteOffset: o + 3 * width * stride, as: V.self)
+        a0 += vector(raw.loadUnaligned(fromByteOffset: o, as: V.self))
+        a1 += vector(raw.loadUnaligned(fromByteOffset: o + width * stride, as: V.self))
+        a2 += vector(raw.loadUnaligned(fromByteOffset: o + 2 * width * stride, as: V.self))
+        a3 += vector(raw.loadUnaligned(fromByteOffset: o + 3 * width * stride, as: V.self))
         i += 4 * width
     }
     while i + width <= count {
-        a0 += raw.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+        a0 += vector(raw.loadUnaligned(fromByteOffset: i * stride, as: V.self))
         i += width
     }
     let lanes = (a0 + a1) + (a2 + a3)
     var total: V.Scalar = 0
     for lane in 0..<width { total += lanes[lane] }
-    while i < count { total += base[i]; i += 1 }
+    while i < count { total += scalar(base[i]); i += 1 }
     return total
+}
+
+/// `sums[j] += (x[j] - means[j])²` for `j in 0..<count`: the column-wise second pass of `var(axis:)`.
+@inline(__always)
+func accumulateSquaredDeviations<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ means: UnsafePointer<T>,
+                                                         into sums: UnsafeMutablePointer<T>, count: Int) {
+    for j in 0..<count {
+        let d = x[j] - means[j]
+        sums[j] += d * d
+    }
 }
 
 /// NaN-propagating SIMD minimum or maximum of a non-empty run.

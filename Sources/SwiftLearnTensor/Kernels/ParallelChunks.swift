@@ -20,11 +20,15 @@ enum ParallelChunks {
 
         var minimumCount: Int {
             switch self {
-            case .memoryBound: return 1 << 18
-            case .computeBound: return 1 << 14
+            case .memoryBound: return (1 << 18) / ParallelChunks.thresholdDivisor
+            case .computeBound: return (1 << 14) / ParallelChunks.thresholdDivisor
             }
         }
     }
+
+    /// Tests raise this to split small inputs (a debug build is too slow for 2^18-element checks); never
+    /// changed in production.
+    nonisolated(unsafe) static var thresholdDivisor = 1
 
     /// Calls `body` with contiguous subranges covering `0..<count`, one per thread when `count` reaches
     /// `cost.minimumCount` and `Parallelism.threadCount` allows more than one thread.

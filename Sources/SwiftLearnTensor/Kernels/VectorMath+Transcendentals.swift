@@ -9,22 +9,12 @@
 //    1 + e recovered by Fast2Sum and folded into the quotient. Measured 8.9e-8.
 //  * sigmoid: e = e^{-|x|}, then 1/(1+e) or e/(1+e): three roundings, bound 1.79e-7, measured 1.73e-7.
 //    (Forming the quotient in Double lanes measured 6e-8 but cost 1.6x; the bound holds without it.)
-// log runs in Double lanes: its reduction needs a division and an extra-precise combination that Float
-// cannot afford under the bound, and it has no throughput target. Measured 6.0e-8.
+//  * log: x = m·2^e, m in [√½, √2), ln(1 + f) = f - f²/2 + f³·P(f) with Cephes' degree-8 P, all in Float lanes
+//    (it used to widen to Double lanes, at 0.35x numpy's speed).
 //
 // No `addingProduct`/`fma` here on purpose: in a baseline x86-64 build those become per-lane libm calls.
-// Rounding to integers uses the "magic number" add (1.5·2^23 or 1.5·2^52), which needs no SSE4.1 `round`.
+// Rounding to integers uses the "magic number" add (1.5·2^23), which needs no SSE4.1 `round`.
 
-/// 1.5 * 2^52: adding it to |v| < 2^51 rounds v to the nearest integer, which lands in the low mantissa bits.
-private let roundingMagic: Double = 6_755_399_441_055_744.0
-private let roundingMagicBits: UInt64 = 0x4338_0000_0000_0000
-private let ln2: Double = 0.6931471805599453
-
-@inline(__always)
-private func bits(_ x: SIMD8<Double>) -> SIMD8<UInt64> { unsafeBitCast(x, to: SIMD8<UInt64>.self) }
-
-@inline(__always)
-private func double(_ x: SIMD8<UInt64>) -> SIMD8<Double> { unsafeBitCast(x, to: SIMD8<Double>.self) }
 
 /// Clamps into [lower, upper]; NaN passes through (both comparisons are false), so every kernel built on
 /// these propagates NaN without a fix-up pass.
@@ -41,42 +31,6 @@ private func lanewiseMinimum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<F
 
 @inline(__always)
 private func lanewiseMaximum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { a.replacing(with: b, where: b .> a) }
-
-@inline(__always)
-private func widen(_ x: SIMD16<Float>) -> (SIMD8<Double>, SIMD8<Double>) {
-    (SIMD8<Double>(x.lowHalf), SIMD8<Double>(x.highHalf))
-}
-
-@inline(__always)
-private func narrow(_ low: SIMD8<Double>, _ high: SIMD8<Double>) -> SIMD16<Float> {
-    SIMD16<Float>(lowHalf: SIMD8<Float>(low), highHalf: SIMD8<Float>(high))
-}
-
-/// Natural log of positive, finite, normal Double lanes (fdlibm's decomposition).
-///
-/// x = m·2^e with m in [√½, √2); f = m - 1, s = f/(2+f), log(1+f) = f - (f²/2 - s(f²/2 + R(s²)))
-/// where R is the atanh series 2/3 z + 2/5 z² + … (z <= 0.0295, 6 terms: truncation < 3e-12).
-@inline(__always)
-func logCore(_ x: SIMD8<Double>) -> SIMD8<Double> {
-    let sqrtHalfBits: UInt64 = 0x3FE6_A09E_667F_3BCD
-    let offset = bits(x) &- sqrtHalfBits
-    let exponent = unsafeBitCast(offset, to: SIMD8<Int64>.self) &>> 52
-    let m = double((offset & 0x000F_FFFF_FFFF_FFFF) &+ sqrtHalfBits)
-    // Int64 → Double without a (pre-AVX-512) vector conversion instruction: the magic-number trick again.
-    let e = double(unsafeBitCast(exponent, to: SIMD8<UInt64>.self) &+ roundingMagicBits) - roundingMagic
-    let f = m - 1
-    let s = f / (f + 2)
-    let z = s * s
-    var r: SIMD8<Double> = z * (2.0 / 13) + (2.0 / 11)
-    r = r * z + (2.0 / 9)
-    r = r * z + (2.0 / 7)
-    r = r * z + (2.0 / 5)
-    r = r * z + (2.0 / 3)
-    r = r * z
-    let halfSquare = 0.5 * f * f
-    let log1p = f - (halfSquare - s * (halfSquare + r))
-    return e * ln2 + log1p
-}
 
 private let floatMagic: Float = 12_582_912  // 1.5 * 2^23
 private let floatMagicBits: Int32 = 0x4B40_0000
@@ -138,15 +92,39 @@ extension VectorMath {
     }
 
     /// ln x on 16 lanes: ln(±0) = -inf, ln(negative) = NaN, ln(inf) = inf, NaN → NaN.
+    ///
+    /// All in Float lanes (no widening to Double): x = m·2^e with m in [√½, √2) (subnormals scaled by 2^23 first),
+    /// f = m - 1 exact, ln(1 + f) = f - f²/2 + f³·P(f) with Cephes' degree-8 P, and e·ln2 added in two parts
+    /// (e·ln2High is exact) after the small terms, so the only large rounding is the last addition.
     @inline(__always)
     static func logVector(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let (low, high) = widen(x)  // every Float, subnormals included, is a normal Double
-        var y = narrow(logCore(low), logCore(high))
-        y.replace(with: -.infinity, where: x .== 0)
-        y.replace(with: .nan, where: x .< 0)
-        y.replace(with: .infinity, where: x .== .infinity)
-        y.replace(with: x, where: x .!= x)
-        return y
+        let subnormal = x .< splat(Float.leastNormalMagnitude)
+        let scaled = x.replacing(with: x * splat(8_388_608), where: subnormal)  // 2^23
+        let sqrtHalfBits: Int32 = 0x3F35_04F3
+        let offset = unsafeBitCast(scaled, to: SIMD16<Int32>.self) &- SIMD16(repeating: sqrtHalfBits)
+        var exponentBits = offset &>> SIMD16(repeating: 23)
+        exponentBits.replace(with: exponentBits &- SIMD16(repeating: 23), where: subnormal)
+        let m = unsafeBitCast((offset & SIMD16(repeating: 0x007F_FFFF)) &+ SIMD16(repeating: sqrtHalfBits), to: SIMD16<Float>.self)
+        // Int32 → Float through the magic number (exact for |e| < 2^22), as in `expParts`.
+        let e = unsafeBitCast(exponentBits &+ SIMD16(repeating: floatMagicBits), to: SIMD16<Float>.self) - splat(floatMagic)
+        let f = m - splat(1)
+        let z = f * f
+        var p = f * splat(7.0376836292e-2) + splat(-1.1514610310e-1)
+        p = p * f + splat(1.1676998740e-1)
+        p = p * f + splat(-1.2420140846e-1)
+        p = p * f + splat(1.4249322787e-1)
+        p = p * f + splat(-1.6668057665e-1)
+        p = p * f + splat(2.0000714765e-1)
+        p = p * f + splat(-2.4999993993e-1)
+        p = p * f + splat(3.3333331174e-1)
+        var y = (p * f) * z + e * splat(ln2LowFloat)
+        y = y - splat(0.5) * z
+        var result = (f + y) + e * splat(ln2HighFloat)
+        result.replace(with: -.infinity, where: x .== 0)
+        result.replace(with: .nan, where: x .< 0)
+        result.replace(with: .infinity, where: x .== .infinity)
+        result.replace(with: x, where: x .!= x)
+        return result
     }
 
     /// tanh x on 16 lanes: odd minimax polynomial for |x| < 0.75, else 1 - 2/(1 + e^{2|x|}); sign restored last

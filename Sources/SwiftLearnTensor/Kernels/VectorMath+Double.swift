@@ -1,0 +1,161 @@
+// exp, log, tanh and sigmoid on 8 Double lanes (one 512-bit vector), for `Tensor<Double>`.
+//
+// Same structure as the Float kernels, with Double's error budget (targets: within 2 ulp, tested on sweeps
+// against Float80 libm in DoubleMathTests):
+//  * exp: Cody–Waite reduction with fdlibm's two-part ln 2 (k·ln2High exact for |k| < 2^21, and x - k·ln2High
+//    exact by Sterbenz), e^r = 1 + r + r²·P(r) with the Taylor series to r^13 (truncation 4e-18 for
+//    |r| <= ln2/2), `1 + r` split exactly into head + tail so the small terms join the tail, and 2^k applied in two
+//    normal halves so subnormal results round once.
+//  * log: fdlibm's decomposition x = m·2^e, m in [√½, √2), s = f/(2 + f) with its degree-14 minimax R(s²),
+//    combined in fdlibm's order (e·ln2High exact, the small terms first).
+//  * tanh: u/(u + 2) with u = e^{2|x|} - 1 formed exactly from exp's head and tail below |x| = 0.55, else
+//    1 - 2/(1 + e^{2|x|}) with the rounding of 1 + e recovered by Fast2Sum; sign restored last.
+//  * sigmoid: e = e^{-|x|} <= 1, then 1/(1 + e) or e/(1 + e), so neither tail loses relative accuracy; the
+//    rounding of 1 + e is recovered and folded into the quotient.
+// No `addingProduct`: in a baseline x86-64 build it is a per-lane libm call.
+
+private let magic: Double = 6_755_399_441_055_744.0  // 1.5 · 2^52
+private let magicBits: Int64 = 0x4338_0000_0000_0000
+private let log2e: Double = 1.4426950408889634
+/// fdlibm's ln 2 = ln2High + ln2Low; ln2High has 32 significant bits.
+private let ln2High: Double = 6.93147180369123816490e-01
+private let ln2Low: Double = 1.90821492927058770002e-10
+
+/// 1/13!, 1/12!, …, 1/2: the coefficients of P in e^r = 1 + r + r²·P(r), highest degree first.
+private let expTaylor: [Double] = [
+    1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07,
+    2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889,
+    0.008333333333333333, 0.041666666666666664, 0.16666666666666666, 0.5,
+]
+
+@inline(__always)
+private func splat(_ value: Double) -> SIMD8<Double> { SIMD8(repeating: value) }
+
+@inline(__always)
+private func integerBits(_ x: SIMD8<Double>) -> SIMD8<Int64> { unsafeBitCast(x, to: SIMD8<Int64>.self) }
+
+@inline(__always)
+private func double(_ x: SIMD8<Int64>) -> SIMD8<Double> { unsafeBitCast(x, to: SIMD8<Double>.self) }
+
+@inline(__always)
+private func magnitude(_ x: SIMD8<Double>) -> SIMD8<Double> {
+    double(integerBits(x) & SIMD8(repeating: Int64.max))
+}
+
+/// Clamps into [lower, upper] with compare-and-select; NaN passes through (both comparisons are false).
+@inline(__always)
+private func clamp(_ x: SIMD8<Double>, _ lower: Double, _ upper: Double) -> SIMD8<Double> {
+    let raised = x.replacing(with: splat(lower), where: x .< splat(lower))
+    return raised.replacing(with: splat(upper), where: raised .> splat(upper))
+}
+
+/// e^x for x in [-746, 710] as `(head + small) · scale1 · scale2`: `head + small` is e^r (|r| <= ln2/2) to
+/// ~1e-17 and the scales are the two normal halves of 2^k.
+@inline(__always)
+func expDoubleParts(_ x: SIMD8<Double>)
+    -> (head: SIMD8<Double>, small: SIMD8<Double>, scale1: SIMD8<Double>, scale2: SIMD8<Double>) {
+    let shifted = x * splat(log2e) + splat(magic)
+    let k = shifted - splat(magic)
+    let rHigh = x - k * splat(ln2High)
+    let correction = k * splat(ln2Low)
+    let r = rHigh - correction
+    // 2^k = 2^k1 · 2^k2 with both halves normal for k in [-1077, 1025].
+    let kInt = integerBits(shifted) &- SIMD8(repeating: magicBits)
+    let k1 = kInt &>> SIMD8(repeating: 1)
+    let scale1 = double((k1 &+ SIMD8(repeating: 1023)) &<< SIMD8(repeating: 52))
+    let scale2 = double(((kInt &- k1) &+ SIMD8(repeating: 1023)) &<< SIMD8(repeating: 52))
+    // e^r = 1 + r + r²·P(r), P the Taylor series 1/2 + r/6 + … + r^11/13!, Horner from the highest term.
+    var p = splat(expTaylor[0])
+    for coefficient in expTaylor.dropFirst() { p = p * r + splat(coefficient) }
+    // `1 + rHigh` split exactly into head + tail (Fast2Sum, |rHigh| < 1): the small terms join the tail.
+    let head = splat(1) + rHigh
+    let small = (rHigh - (head - splat(1)) - correction) + (r * r) * p
+    return (head, small, scale1, scale2)
+}
+
+extension VectorMath {
+    /// e^x on 8 Double lanes: overflow → inf, gradual underflow, NaN → NaN.
+    @inline(__always)
+    static func expVector(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        let parts = expDoubleParts(clamp(x, -746, 710))
+        return ((parts.head + parts.small) * parts.scale1) * parts.scale2
+    }
+
+    /// ln x on 8 Double lanes: ln(±0) = -inf, ln(negative) = NaN, ln(inf) = inf, NaN → NaN.
+    @inline(__always)
+    static func logVector(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        let subnormal = x .< splat(Double.leastNormalMagnitude)
+        let scaled = x.replacing(with: x * splat(18_014_398_509_481_984), where: subnormal)  // 2^54
+        let sqrtHalfBits: Int64 = 0x3FE6_A09E_667F_3BCD
+        let offset = integerBits(scaled) &- SIMD8(repeating: sqrtHalfBits)
+        var exponent = offset &>> SIMD8(repeating: 52)
+        exponent.replace(with: exponent &- SIMD8(repeating: 54), where: subnormal)
+        let m = double((offset & SIMD8(repeating: 0x000F_FFFF_FFFF_FFFF)) &+ SIMD8(repeating: sqrtHalfBits))
+        // Int64 → Double through the magic number (exact for |e| < 2^51).
+        let e = double(exponent &+ SIMD8(repeating: magicBits)) - splat(magic)
+        let f = m - splat(1)
+        let s = f / (f + splat(2))
+        let z = s * s, w = z * z
+        let t1 = w * (splat(3.999999999940941908e-01) + w * (splat(2.222219843214978396e-01) + w * splat(1.531383769920937332e-01)))
+        let t2 = z * (splat(6.666666666666735130e-01) + w * (splat(2.857142874366239149e-01)
+            + w * (splat(1.818357216161805012e-01) + w * splat(1.479819860511658591e-01))))
+        let r = t2 + t1
+        let halfSquare = splat(0.5) * f * f
+        var result = e * splat(ln2High) - ((halfSquare - (s * (halfSquare + r) + e * splat(ln2Low))) - f)
+        result.replace(with: -.infinity, where: x .== SIMD8<Double>.zero)
+        result.replace(with: .nan, where: x .< SIMD8<Double>.zero)
+        result.replace(with: .infinity, where: x .== splat(.infinity))
+        result.replace(with: x, where: x .!= x)
+        return result
+    }
+
+    /// tanh x on 8 Double lanes; tanh(-0) = -0, ±inf → ±1, NaN → NaN.
+    @inline(__always)
+    static func tanhVector(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        let a = magnitude(x).replacing(with: splat(20), where: magnitude(x) .> splat(20))  // tanh(20) rounds to 1
+        let parts = expDoubleParts(a + a)
+        let scale = parts.scale1 * parts.scale2  // 2^k with k <= 58: one normal factor
+        // Small |x|: u = e^{2a} - 1 exactly from head and tail (scale·head - 1 is exact for k <= 2), then u/(u + 2).
+        let u = (scale * parts.head - splat(1)) + scale * parts.small
+        let series = u / (u + splat(2))
+        // Large |x|: 1 - 2/(1 + e) with 1 + e's rounding recovered (Fast2Sum, e >= 1) and folded into the quotient.
+        let e = (parts.head + parts.small) * scale
+        let d = splat(1) + e
+        let low = splat(1) - (d - e)
+        let q = splat(2) / d
+        let viaExp = splat(1) - (q - (q * low) * (q * splat(0.5)))
+        let result = viaExp.replacing(with: series, where: a .< splat(0.55))
+        return double(integerBits(result) | (integerBits(x) & SIMD8(repeating: Int64.min)))
+    }
+
+    /// σ(x) = 1/(1 + e) for x >= 0 and e/(1 + e) for x < 0 with e = e^{-|x|} <= 1.
+    @inline(__always)
+    static func sigmoidVector(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        let e = expVector(-magnitude(x))
+        let negative = x .< SIMD8<Double>.zero
+        let numerator = splat(1).replacing(with: e, where: negative)
+        // 1 + e = d + low exactly (Fast2Sum, 1 >= e), and n/(d + low) ≈ q - q·low/d with 1/d = q (x >= 0) or
+        // 1 - q (x < 0): the rounding of 1 + e drops out (2.06 ulp without this step, measured).
+        let d = splat(1) + e
+        let low = (splat(1) - d) + e
+        let q = numerator / d
+        let reciprocal = q.replacing(with: splat(1) - q, where: negative)
+        return q - (q * low) * reciprocal
+    }
+}
+
+extension DoubleLanes {
+    /// The transcendental for `function`, a constant at every call site, so the switch folds away when the
+    /// map is inlined and each map runs one kernel.
+    struct Transcendental: VectorFunction {
+        let function: UnaryFunction
+        @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> {
+            switch function {
+            case .exp: return VectorMath.expVector(x)
+            case .log: return VectorMath.logVector(x)
+            case .tanh: return VectorMath.tanhVector(x)
+            default: return VectorMath.sigmoidVector(x)
+            }
+        }
+    }
+}

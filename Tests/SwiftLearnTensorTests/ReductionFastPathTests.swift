@@ -1,0 +1,129 @@
+import XCTest
+@testable import SwiftLearnTensor
+
+/// The reduction paths of issue 16 against numpy: one-pass-storage `var`/`std` with `ddof`, vectorized
+/// `argmax`/`argmin` (first occurrence, NaN wins), and axis reductions split over outputs.
+final class ReductionFastPathTests: XCTestCase {
+    /// numpy's results for `expressions`, keyed by expression (one Python process per call).
+    func numpy<S: TensorScalar>(_ expressions: [String], _ values: [S], shape: [Int],
+                                file: StaticString = #filePath, line: UInt = #line) throws -> [String: [Double]] {
+        let results = try TensorFastPathTests.numpy(expressions, values, shape: shape, file: file, line: line)
+        return Dictionary(uniqueKeysWithValues: zip(expressions, results))
+    }
+
+    func values<S: TensorFloatingPoint>(_: S.Type, _ count: Int, seed: UInt64) -> [S] {
+        var generator = SplitMix64(seed: seed)
+        return (0..<count).map { _ in S(Double.random(in: -4...9, using: &generator)) }
+    }
+
+    func assertClose(_ actual: [Double], _ expected: [Double], tolerance: Double, _ what: String,
+                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, expected.count, what, file: file, line: line)
+        for (index, (a, e)) in zip(actual, expected).enumerated() {
+            if e.isNaN { XCTAssert(a.isNaN, "\(what)[\(index)]: expected NaN, got \(a)", file: file, line: line); continue }
+            if e.isInfinite { XCTAssertEqual(a, e, "\(what)[\(index)]", file: file, line: line); continue }
+            XCTAssertEqual(a, e, accuracy: tolerance * Swift.max(1, Swift.abs(e)), "\(what)[\(index)]", file: file, line: line)
+        }
+    }
+
+    func checkVariance<S: TensorFloatingPoint>(_: S.Type, tolerance: Double) throws {
+        let shape = [5, 37, 19]
+        let scalars = values(S.self, 5 * 37 * 19, seed: 3)
+        let x = try Tensor<S>(shape: shape, scalars: scalars)
+        var expressions: [String] = []
+        for ddof in [0, 1, 2] {
+            expressions.append("[x.var(ddof=\(ddof)), x.std(ddof=\(ddof))]")
+            for axis in [0, 1, -1] {
+                expressions += ["x.var(axis=\(axis), ddof=\(ddof))", "x.std(axis=\(axis), ddof=\(ddof), keepdims=True)"]
+            }
+        }
+        let expected = try numpy(expressions, scalars, shape: shape)
+        for ddof in [0, 1, 2] {
+            assertClose([x.variance(ddof: ddof).doubleValue, x.standardDeviation(ddof: ddof).doubleValue],
+                        expected["[x.var(ddof=\(ddof)), x.std(ddof=\(ddof))]"]!, tolerance: tolerance, "\(S.self) var/std ddof \(ddof)")
+            for axis in [0, 1, -1] {
+                assertClose(x.variance(axis: axis, ddof: ddof).scalars.map(\.doubleValue), expected["x.var(axis=\(axis), ddof=\(ddof))"]!,
+                            tolerance: tolerance, "\(S.self) var axis \(axis) ddof \(ddof)")
+                let std = x.standardDeviation(axis: axis, keepDims: true, ddof: ddof)
+                var keptShape = shape
+                keptShape[(axis + 3) % 3] = 1
+                XCTAssertEqual(std.shape, keptShape)
+                assertClose(std.scalars.map(\.doubleValue), expected["x.std(axis=\(axis), ddof=\(ddof), keepdims=True)"]!,
+                            tolerance: tolerance, "\(S.self) std axis \(axis)")
+            }
+        }
+    }
+
+    func testVarianceAndStandardDeviationMatchNumpyWithDdof() throws {
+        try checkVariance(Float.self, tolerance: 2e-5)
+        try checkVariance(Double.self, tolerance: 1e-12)
+    }
+
+    func testVarianceEdgeCasesMatchNumpy() throws {
+        // NaN and inf poison their column (inf - inf); ddof >= count divides by zero; empty gives NaN.
+        let scalars: [Double] = [1, .nan, 3, 4, .infinity, 6, 7, 8, 10, 2, 2, 2]
+        let x = try Tensor<Double>(shape: [4, 3], scalars: scalars)
+        let cases = [("x.var(axis=0)", x.variance(axis: 0)), ("x.var(axis=1)", x.variance(axis: 1)),
+                     ("x.var(axis=1, ddof=3)", x.variance(axis: 1, ddof: 3)),
+                     ("x[3:].var(axis=1, ddof=1)", x.rows(3..<4).variance(axis: 1, ddof: 1))]
+        let expected = try numpy(cases.map(\.0), scalars, shape: [4, 3])
+        for (expression, actual) in cases {
+            assertClose(actual.scalars, expected[expression]!, tolerance: 1e-14, expression)
+        }
+        XCTAssert(x.variance().isNaN)
+        XCTAssertEqual(Tensor<Float>([1, 3]).variance(ddof: 2), .infinity)
+        XCTAssert(Tensor<Float>([2, 2]).variance(ddof: 2).isNaN, "0/0 like numpy")
+        XCTAssert(Tensor<Float>([]).variance().isNaN)
+        XCTAssert(Tensor<Float>([]).standardDeviation().isNaN)
+        let empty = Tensor<Float>.zeros([0, 3])
+        XCTAssertEqual(empty.variance(axis: 0).shape, [3])
+        XCTAssert(empty.variance(axis: 0).scalars.allSatisfy(\.isNaN))
+        XCTAssertEqual(empty.variance(axis: 1).shape, [0])
+    }
+
+    func checkArgExtremum<S: TensorScalar>(_ scalars: [S], shape: [Int], _ what: String) throws {
+        let x = try Tensor<S>(shape: shape, scalars: scalars)
+        let axes = Array(-shape.count..<shape.count)
+        let expected = try numpy(["x.argmax()", "x.argmin()"] + axes.flatMap { ["x.argmax(axis=\($0))", "x.argmin(axis=\($0))"] },
+                                 scalars, shape: shape)
+        XCTAssertEqual([Double(x.argmax())], expected["x.argmax()"], "\(what) argmax()")
+        XCTAssertEqual([Double(x.argmin())], expected["x.argmin()"], "\(what) argmin()")
+        for axis in axes {
+            XCTAssertEqual(x.argmax(axis: axis).scalars.map(Double.init), expected["x.argmax(axis=\(axis))"], "\(what) argmax axis \(axis)")
+            XCTAssertEqual(x.argmin(axis: axis).scalars.map(Double.init), expected["x.argmin(axis=\(axis))"], "\(what) argmin axis \(axis)")
+        }
+    }
+
+    func testArgmaxArgminMatchNumpyWithTiesNaNAndInfinities() throws {
+        // Few distinct values, so ties are everywhere; NaN, ±inf and ±0 sprinkled in.
+        var generator = SplitMix64(seed: 11)
+        let shape = [6, 7, 40]
+        let count = shape.reduce(1, *)
+        let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0]
+        let floats: [Float] = (0..<count).map { _ in
+            Int.random(in: 0..<40, using: &generator) == 0 ? specials.randomElement(using: &generator)!
+                : Float(Int.random(in: -3...3, using: &generator))
+        }
+        try checkArgExtremum(floats, shape: shape, "Float")
+        try checkArgExtremum(floats.map(Double.init), shape: shape, "Double")
+        let noNaN = floats.map { $0.isNaN ? 1 : $0 }
+        try checkArgExtremum(noNaN, shape: shape, "Float without NaN")
+        try checkArgExtremum(noNaN.map { Int32($0.isFinite ? $0 : ($0 > 0 ? 9 : -9)) }, shape: shape, "Int32")
+        try checkArgExtremum(noNaN.map { UInt8($0.isFinite ? $0 + 3 : ($0 > 0 ? 255 : 0)) }, shape: shape, "UInt8")
+    }
+
+    /// Large enough that the axis reductions split over two threads (columns for axis 0, rows for axis 1).
+    func testSplitAxisReductionsMatchNumpy() throws {
+        let shape = [300, 1000]
+        let scalars = values(Float.self, 300 * 1000, seed: 5)
+        let x = try Tensor<Float>(shape: shape, scalars: scalars)
+        let expected = try numpy(["x.astype(np.float64).sum(axis=0)", "x.astype(np.float64).sum(axis=1)", "x.max(axis=1)",
+                                  "x.min(axis=0)", "x.argmax(axis=0)", "x.argmax(axis=1)"], scalars, shape: shape)
+        assertClose(x.sum(axis: 0).scalars.map(Double.init), expected["x.astype(np.float64).sum(axis=0)"]!, tolerance: 1e-5, "sum axis 0")
+        assertClose(x.sum(axis: 1).scalars.map(Double.init), expected["x.astype(np.float64).sum(axis=1)"]!, tolerance: 1e-5, "sum axis 1")
+        XCTAssertEqual(x.max(axis: 1).scalars.map(Double.init), expected["x.max(axis=1)"])
+        XCTAssertEqual(x.min(axis: 0).scalars.map(Double.init), expected["x.min(axis=0)"])
+        XCTAssertEqual(x.argmax(axis: 0).scalars.map(Double.init), expected["x.argmax(axis=0)"])
+        XCTAssertEqual(x.argmax(axis: 1).scalars.map(Double.init), expected["x.argmax(axis=1)"])
+    }
+}
