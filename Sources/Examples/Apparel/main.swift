@@ -14,7 +14,8 @@ import SwiftLearn
 let spec = CommandLineSpec(
     command: "apparel",
     summary: "Generates a multi-label image dataset (garments tinted with one of 5 colours, 112x112 PNG and JPEG files and a "
-        + "CSV of one-hot garment and colour columns), then trains an MLP with sigmoid outputs and binary "
+        + "CSV of one-hot garment and colour columns), then trains an MLP (or, with --model cnn, a small convolutional "
+        + "network) with sigmoid outputs and binary "
         + "cross-entropy on it, streaming the files with ImageDataGenerator.flowFromCSV (classMode multiLabel), and "
         + "reports per-label, garment and colour accuracy on the validation images. Garments come from "
         + "Fashion-MNIST; when it is not installed, from the MNIST CSV given with --mnist-csv, else from drawn "
@@ -32,6 +33,9 @@ let spec = CommandLineSpec(
         CommandLineOption("reuse", help: "train on the dataset already in --data-dir instead of generating it"),
         CommandLineOption("target-size", value: "N", help: "side the generator resizes images to for training (the "
                               + "files are 112x112)", default: "56"),
+        CommandLineOption("model", value: "KIND", help: "mlp: Flatten-Dense(256)-Dense(64); cnn: three Conv2D(3x3, relu, "
+                              + "same)-MaxPooling2D(2) blocks of 16, 32 and 64 filters, then Dense(64)",
+                          default: "mlp", choices: ["mlp", "cnn"]),
         CommandLineOption("epochs", value: "N", help: "passes over the training images", default: "8"),
         CommandLineOption("batch-size", value: "N", help: "images per gradient step", default: "32"),
         CommandLineOption("validation-split", value: "F", help: "fraction of the images held out (the first rows, as "
@@ -45,6 +49,7 @@ let spec = CommandLineSpec(
         "swift run -c release apparel",
         "swift run -c release apparel --count 5000 --target-size 112 --epochs 10 --json",
         "swift run -c release apparel --source shapes --count 1000",
+        "swift run -c release -Xswiftc -target-cpu -Xswiftc native apparel --model cnn --target-size 56",
     ])
 
 let imageSize = 112
@@ -98,12 +103,14 @@ runExample(spec) { arguments in
         + "\(targetSize)x\(targetSize), \(labelColumns.count) labels (\(labelColumns.joined(separator: ", ")))")
 
     setRandomSeed(seed)
-    let model = Sequential {
-        Flatten(inputShape: [targetSize, targetSize, 3])
-        Dense(256, activation: .relu)
-        Dense(64, activation: .relu)
-        Dense(labelColumns.count, activation: .sigmoid)
-    }
+    let model = arguments.string("model") == "cnn"
+        ? try convolutionalModel(side: targetSize, labels: labelColumns.count)
+        : Sequential {
+            Flatten(inputShape: [targetSize, targetSize, 3])
+            Dense(256, activation: .relu)
+            Dense(64, activation: .relu)
+            Dense(labelColumns.count, activation: .sigmoid)
+        }
     try model.compile(optimizer: Adam(learningRate: 0.001), loss: .binaryCrossentropy, metrics: [.binaryAccuracy])
     try model.summary()
     let timer = EpochTimer()
@@ -154,6 +161,7 @@ runExample(spec) { arguments in
     for (column, name) in labelColumns.enumerated() { perLabel.append((name, .number(scores.labelAccuracy(column)))) }
     return [
         "source": .string(sourceDescription),
+        "model": .string(arguments.string("model")!),
         "images": .integer(dataset.count),
         "image_format": .string(arguments.flag("reuse") ? "existing" : format.rawValue),
         "target_size": .integer(targetSize),

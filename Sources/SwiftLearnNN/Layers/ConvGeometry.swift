@@ -114,39 +114,65 @@ struct WindowGeometry: Equatable {
         }
     }
 
-    /// Writes the im2col matrix of one sample: row `oh * outWidth + ow` holds the window's taps in
-    /// (row, column, channel) order, zeros where the window leaves the input, matching a kernel laid out
-    /// `[kh, kw, channels, filters]` read as a `[kh·kw·channels, filters]` matrix.
-    func im2col(_ sample: UnsafePointer<Float>, into columnsOut: UnsafeMutablePointer<Float>) {
-        let c = channels, patch = patchSize
-        for oh in 0..<rows.output {
-            for ow in 0..<columns.output {
-                let row = columnsOut + (oh * columns.output + ow) * patch
-                forEachTap(oh, ow) { tap, pixel in
-                    let destination = row + tap * c
-                    if let pixel {
-                        destination.update(from: sample + pixel * c, count: c)
+    /// Visits the im2col row of output pixel (`oh`, `ow`) one kernel row at a time:
+    /// `segment(inputOffset, rowOffset, count)` for a run of `count` values that sit contiguously in the input
+    /// (`inputOffset`, in floats) and in the row (`rowOffset`), and `outside(rowOffset, count)` for values
+    /// outside the input. With dilation 1 and the window inside the columns, a kernel row is a single run.
+    @inline(__always)
+    func forEachSegment(_ oh: Int, _ ow: Int, segment: (Int, Int, Int) -> Void, outside: (Int, Int) -> Void) {
+        let c = channels, kw = columns.window, span = kw * c
+        let firstColumn = columns.position(output: ow, tap: 0)
+        let contiguous = columns.dilation == 1 && firstColumn >= 0 && firstColumn + kw <= columns.input
+        for i in 0..<rows.window {
+            let ih = rows.position(output: oh, tap: i)
+            let rowOffset = i * span
+            if ih < 0 || ih >= rows.input {
+                outside(rowOffset, span)
+            } else if contiguous {
+                segment((ih * columns.input + firstColumn) * c, rowOffset, span)
+            } else {
+                for j in 0..<kw {
+                    let iw = columns.position(output: ow, tap: j)
+                    if iw >= 0 && iw < columns.input {
+                        segment((ih * columns.input + iw) * c, rowOffset + j * c, c)
                     } else {
-                        destination.update(repeating: 0, count: c)
+                        outside(rowOffset + j * c, c)
                     }
                 }
             }
         }
     }
 
+    /// Writes the im2col matrix of one sample: row `oh * outWidth + ow` holds the window's taps in
+    /// (row, column, channel) order, zeros where the window leaves the input, matching a kernel laid out
+    /// `[kh, kw, channels, filters]` read as a `[kh·kw·channels, filters]` matrix.
+    func im2col(_ sample: UnsafePointer<Float>, into columnsOut: UnsafeMutablePointer<Float>) {
+        let patch = patchSize
+        for oh in 0..<rows.output {
+            for ow in 0..<columns.output {
+                let row = columnsOut + (oh * columns.output + ow) * patch
+                forEachSegment(oh, ow, segment: { source, offset, count in
+                    let from = sample + source, to = row + offset
+                    for k in 0..<count { to[k] = from[k] }
+                }, outside: { offset, count in
+                    (row + offset).update(repeating: 0, count: count)
+                })
+            }
+        }
+    }
+
     /// The adjoint of ``im2col(_:into:)``: adds every im2col row back onto the sample it came from
-    /// (`sample` is overwritten). Taps are visited in a fixed order, so the sums are reproducible.
+    /// (`sample` is overwritten). Rows are visited in a fixed order, so the sums are reproducible.
     func col2im(_ columnsIn: UnsafePointer<Float>, into sample: UnsafeMutablePointer<Float>) {
-        let c = channels, patch = patchSize
+        let patch = patchSize
         sample.update(repeating: 0, count: inputCount)
         for oh in 0..<rows.output {
             for ow in 0..<columns.output {
                 let row = columnsIn + (oh * columns.output + ow) * patch
-                forEachTap(oh, ow) { tap, pixel in
-                    guard let pixel else { return }
-                    let source = row + tap * c, destination = sample + pixel * c
-                    for k in 0..<c { destination[k] += source[k] }
-                }
+                forEachSegment(oh, ow, segment: { destination, offset, count in
+                    let to = sample + destination, from = row + offset
+                    for k in 0..<count { to[k] += from[k] }
+                }, outside: { _, _ in })
             }
         }
     }
