@@ -1,13 +1,16 @@
-// train-bench: Flatten-Dense(100, relu)-Dense(10, softmax), Adam, batch 32, on the 48,000/12,000
-// Fashion-MNIST split used by the tutorials (train_test_split(test_size=0.2, random_state=42)), or on
-// same-shaped random data when Fashion-MNIST is not installed (FashionMNIST.loadData searches --data DIR,
+// train-bench: Flatten-Dense(H, relu)[-Dense(H2, relu)...]-Dense(10, softmax) (default H = 100, Adam, batch 32) on
+// the 48,000/12,000 Fashion-MNIST split used by the tutorials (train_test_split(test_size=0.2, random_state=42)), or
+// on same-shaped random data when Fashion-MNIST is not installed (FashionMNIST.loadData searches --data DIR,
 // $SWIFTLEARN_DATASETS, ~/.cache/swiftlearn/datasets, ~/.keras/datasets and /usr/share/datasets).
 //
 //   swift run -c release -Xswiftc -target-cpu -Xswiftc native train-bench [--json] [--epochs N] [--data DIR]
-//                                                                        [--save MODEL_FILE]
+//       [--save MODEL_FILE] [--hidden H[,H2...]] [--batch-size B] [--optimizer adam|sgd|rmsprop|adagrad]
+//       [--threads T] [--peak-gflops G]
 //
-// Reports seconds per epoch (median), validation accuracy after the last epoch, peak RSS (VmHWM) and
-// the per-call time of predict on one sample against one bare forward pass.
+// Reports the thread count, seconds per epoch (median; an epoch includes its validation pass), the percentage
+// of the FLOP limit (the epoch's matrix-product FLOPs at the machine's measured FMA peak over the measured
+// epoch), validation accuracy after the last epoch, peak RSS (VmHWM) and the per-call time of predict on one
+// sample against one bare forward pass. Benchmarks/scripts/peers_mlp.py runs it against Keras, PyTorch and JAX.
 import SwiftLearnSystem
 import Glibc
 import FoundationEssentials
@@ -23,19 +26,52 @@ struct Options {
     var epochs = 5
     var dataDirectory: String? = nil
     var savePath: String? = nil
+    /// Hidden Dense widths (relu), between the 784 inputs and the 10 softmax outputs.
+    var hidden = [100]
+    var batchSize = 32
+    var optimizer = "adam"
+    /// Overrides `Parallelism.threadCount` (default: SWIFTLEARN_NUM_THREADS or every core).
+    var threads: Int? = nil
+    /// The FLOP limit's peak; default: this machine's measured FMA peak for the thread count.
+    var peakGFLOPS: Double? = nil
 }
+
+let usage = """
+usage: train-bench [--model mlp] [--json] [--epochs N] [--data DIR] [--save MODEL_FILE] [--hidden H[,H2...]] [--batch-size B]
+                   [--optimizer adam|sgd|rmsprop|adagrad] [--threads T] [--peak-gflops G]
+       train-bench --model cnn ... (see CNNBench.swift)
+"""
 
 func parseOptions() -> Options {
     var options = Options()
     var arguments = CommandLine.arguments.dropFirst().makeIterator()
+    func positive(_ flag: String) -> Int {
+        guard let text = arguments.next(), let value = Int(text), value > 0 else {
+            print("train-bench: \(flag) needs a positive integer\n\(usage)")
+            exit(2)
+        }
+        return value
+    }
     while let argument = arguments.next() {
         switch argument {
         case "--json": options.json = true
-        case "--epochs": options.epochs = arguments.next().flatMap { Int($0) } ?? options.epochs
+        case "--model" where arguments.next() == "mlp": continue
+        case "--epochs": options.epochs = positive(argument)
         case "--data": options.dataDirectory = arguments.next()
         case "--save": options.savePath = arguments.next()
+        case "--batch-size": options.batchSize = positive(argument)
+        case "--threads": options.threads = positive(argument)
+        case "--optimizer": options.optimizer = arguments.next() ?? ""
+        case "--peak-gflops": options.peakGFLOPS = arguments.next().flatMap { Double($0) }
+        case "--hidden":
+            let widths = (arguments.next() ?? "").split(separator: ",").map { Int($0) ?? 0 }
+            guard !widths.isEmpty, widths.allSatisfy({ $0 > 0 }) else {
+                print("train-bench: --hidden needs positive widths separated by commas, e.g. 300,100\n\(usage)")
+                exit(2)
+            }
+            options.hidden = widths
         default:
-            print("usage: train-bench [--json] [--epochs N] [--data DIR] [--save MODEL_FILE]")
+            print(usage)
             exit(2)
         }
     }
@@ -108,8 +144,28 @@ func timePerCall(repetitions: Int, _ body: () throws -> Void) rethrows -> Double
     return median(samples)
 }
 
+/// Multiply-add FLOPs of one training epoch's matrix products: per batch of b samples and each Dense layer
+/// (in -> out), 2·b·in·out forward and as much for dW, and again for dX on every layer after the first.
+func trainingFLOPs(widths: [Int], samples: Int, batchSize: Int) -> Double {
+    var total = 0.0
+    var start = 0
+    while start < samples {
+        let b = Double(Swift.min(batchSize, samples - start))
+        for (index, (fanIn, fanOut)) in zip(widths, widths.dropFirst()).enumerated() {
+            total += 2 * b * Double(fanIn * fanOut) * (index == 0 ? 2 : 3)
+        }
+        start += batchSize
+    }
+    return total
+}
+
+/// The measured FP32 FMA peak of the development machine (an FMA-512 chain, 12 accumulators): 247 GFLOPS on
+/// one core, 483 on two.
+func measuredPeakGFLOPS(threads: Int) -> Double { threads >= 2 ? 483 : 247 }
+
 if let cnn = CNNBenchOptions.parse(CommandLine.arguments) { try runCNNBenchmark(cnn); exit(0) }  // CNNBench.swift
 let options = parseOptions()
+if let threads = options.threads { Parallelism.threadCount = threads }
 // sklearn's train_test_split(test_size=0.2, random_state=42): a permutation, test rows first.
 var splitter = RandomState(seed: 42)
 let permutation = splitter.permutation(60_000)
@@ -123,39 +179,44 @@ let (trainX, trainY, validationX, validationY, source) = try {
 setRandomSeed(42)
 let model = Sequential {
     Flatten(inputShape: [28, 28])
-    Dense(100, activation: .relu)
+    for width in options.hidden { Dense(width, activation: .relu) }
     Dense(10, activation: .softmax)
 }
-try model.compile(optimizer: .adam(), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+try model.compile(optimizer: options.optimizer, loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
 let timer = EpochTimer()
-try model.fit(trainX, trainY, epochs: options.epochs, batchSize: 32, validationData: (validationX, validationY),
+try model.fit(trainX, trainY, epochs: options.epochs, batchSize: options.batchSize, validationData: (validationX, validationY),
               callbacks: [timer], verbose: options.json ? 0 : 1)
 
 if let path = options.savePath { try model.save(path) }
 
-// predict on one sample vs one bare forward pass (sgemm + bias/relu + sgemm + bias/softmax on fixed buffers).
+// predict on one sample vs one bare forward pass (sgemm + bias/relu per hidden layer, sgemm + bias/softmax at the end, on
+// fixed buffers).
 let one = try Tensor<Float>(shape: [1, 28, 28], scalars: Array(validationX.scalars[0..<784]))
 let predictTime = try timePerCall(repetitions: 2000) { _ = try model.predict(one, verbose: 0) }
 let callTime = try timePerCall(repetitions: 2000) { _ = try model(one) }
 let weights = model.getWeights().map(\.scalars)
-var hidden = [Float](repeating: 0, count: 100), logits = [Float](repeating: 0, count: 10)
+let widths = [784] + options.hidden + [10]
+var layerOutputs = widths.map { [Float](repeating: 0, count: $0) }
+let oneScalars = one.scalars
 let bareTime = timePerCall(repetitions: 2000) {
-    one.scalars.withUnsafeBufferPointer { x in
-        weights[0].withUnsafeBufferPointer { w1 in
-            hidden.withUnsafeMutableBufferPointer { h in
-                sgemm(m: 1, n: 100, k: 784, a: x, lda: 784, b: w1, ldb: 100, beta: 0, c: h, ldc: 100)
-                for j in 0..<100 { h[j] = max(h[j] + weights[1][j], 0) }
-            }
-        }
-        hidden.withUnsafeBufferPointer { h in
-            weights[2].withUnsafeBufferPointer { w2 in
-                logits.withUnsafeMutableBufferPointer { z in
-                    sgemm(m: 1, n: 10, k: 100, a: h, lda: 100, b: w2, ldb: 10, beta: 0, c: z, ldc: 10)
+    layerOutputs[0] = oneScalars
+    for layer in 0..<widths.count - 1 {
+        let (fanIn, fanOut) = (widths[layer], widths[layer + 1])
+        let input = layerOutputs[layer]
+        input.withUnsafeBufferPointer { x in
+            weights[2 * layer].withUnsafeBufferPointer { w in
+                layerOutputs[layer + 1].withUnsafeMutableBufferPointer { y in
+                    sgemm(m: 1, n: fanOut, k: fanIn, a: x, lda: fanIn, b: w, ldb: fanOut, beta: 0, c: y, ldc: fanOut)
+                    let bias = weights[2 * layer + 1]
+                    if layer < widths.count - 2 {
+                        for j in 0..<fanOut { y[j] = max(y[j] + bias[j], 0) }
+                        return
+                    }
                     var maximum = -Float.infinity
-                    for j in 0..<10 { z[j] += weights[3][j]; maximum = max(maximum, z[j]) }
+                    for j in 0..<fanOut { y[j] += bias[j]; maximum = max(maximum, y[j]) }
                     var sum: Float = 0
-                    for j in 0..<10 { z[j] = expf(z[j] - maximum); sum += z[j] }
-                    for j in 0..<10 { z[j] /= sum }
+                    for j in 0..<fanOut { y[j] = expf(y[j] - maximum); sum += y[j] }
+                    for j in 0..<fanOut { y[j] /= sum }
                 }
             }
         }
@@ -165,6 +226,11 @@ let bareTime = timePerCall(repetitions: 2000) {
 let perEpoch = median(timer.durations)
 let finalAccuracy = timer.validationAccuracy.last ?? .nan
 let rss = ProcessMemory.kilobytes("VmHWM").map { Double($0) / 1024 } ?? -1
+let threads = Parallelism.threadCount
+let peak = options.peakGFLOPS ?? measuredPeakGFLOPS(threads: threads)
+let epochFLOPs = trainingFLOPs(widths: widths, samples: trainRows.count, batchSize: options.batchSize)
+let percentOfLimit = epochFLOPs / (peak * 1e9) / perEpoch * 100
+let modelName = widths.map(String.init).joined(separator: "-")
 func fixed(_ value: Double, _ digits: Int) -> String {
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
@@ -174,20 +240,24 @@ if options.json {
     let epochs = timer.durations.map { fixed($0, 4) }.joined(separator: ", ")
     let accuracies = timer.validationAccuracy.map { fixed($0, 4) }.joined(separator: ", ")
     print("""
-    {"benchmark": "train-bench", "data": "\(source)", "epochs": \(options.epochs), "batch_size": 32, \
+    {"benchmark": "train-bench", "data": "\(source)", "model": "\(modelName)", "optimizer": "\(options.optimizer)", \
+    "epochs": \(options.epochs), "batch_size": \(options.batchSize), \
     "seconds_per_epoch_median": \(fixed(perEpoch, 4)), "epoch_seconds": [\(epochs)], \
-    "cpu_seconds_per_epoch_median": \(fixed(median(timer.cpuDurations), 4)), "threads": \(Parallelism.threadCount), \
+    "cpu_seconds_per_epoch_median": \(fixed(median(timer.cpuDurations), 4)), "threads": \(threads), \
+    "training_gflop_per_epoch": \(fixed(epochFLOPs / 1e9, 3)), "peak_gflops": \(fixed(peak, 1)), \
+    "percent_of_flop_limit": \(fixed(percentOfLimit, 1)), \
     "val_accuracy": [\(accuracies)], "final_val_accuracy": \(fixed(finalAccuracy, 4)), \
     "peak_rss_mb": \(fixed(rss, 1)), "predict_one_us": \(fixed(predictTime * 1e6, 2)), \
     "call_one_us": \(fixed(callTime * 1e6, 2)), "bare_forward_one_us": \(fixed(bareTime * 1e6, 2)), \
-    "predict_over_forward": \(fixed(predictTime / bareTime, 2)), \
-    "reference_seconds_per_epoch": {"keras_3_tf_2.21": 4.1, "pytorch_2.15": 1.6}}
+    "predict_over_forward": \(fixed(predictTime / bareTime, 2))}
     """)
 } else {
-    print("data: \(source), 48,000 train / 12,000 validation, batch 32, \(options.epochs) epochs")
-    print("seconds per epoch: median \(fixed(perEpoch, 4)) (each: \(timer.durations.map { fixed($0, 3) })), process CPU seconds per epoch: median \(fixed(median(timer.cpuDurations), 4)), \(Parallelism.threadCount) threads")
+    print("data: \(source), model \(modelName), \(options.optimizer), 48,000 train / 12,000 validation, batch \(options.batchSize), \(options.epochs) epochs")
+    print("threads: \(threads)")
+    print("seconds per epoch: median \(fixed(perEpoch, 4)) (each: \(timer.durations.map { fixed($0, 3) })), process CPU seconds per epoch: median \(fixed(median(timer.cpuDurations), 4))")
+    print("FLOP limit: \(fixed(epochFLOPs / 1e9, 2)) GFLOP of products per epoch at \(fixed(peak, 0)) GFLOPS = \(fixed(epochFLOPs / (peak * 1e9), 4)) s: \(fixed(percentOfLimit, 1))% of the limit")
     print("validation accuracy: \(timer.validationAccuracy.map { fixed($0, 4) })")
     print("peak RSS (VmHWM): \(fixed(rss, 1)) MB")
     print("predict(1 sample): \(fixed(predictTime * 1e6, 2)) us, model(x): \(fixed(callTime * 1e6, 2)) us, bare forward: \(fixed(bareTime * 1e6, 2)) us (ratio \(fixed(predictTime / bareTime, 2)))")
-    print("reference on this machine: Keras 3 / TF 2.21 4.1 s/epoch, PyTorch 2.15 1.6 s/epoch")
+    print("peers (Keras, PyTorch, JAX) on the same model: python3 Benchmarks/scripts/peers_mlp.py \(CommandLine.arguments[0])")
 }
