@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "SwiftLearnRandom"),
         .target(name: "SwiftLearnTensor", dependencies: ["SwiftLearnGEMM", "SwiftLearnSystem"]),
         // The batch protocol every data source feeds the model through (Keras's data adapters).
-        .target(name: "SwiftLearnBatches", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom"]),
+        .target(name: "SwiftLearnBatches", dependencies: ["SwiftLearnTensor", "SwiftLearnRandom", "SwiftLearnSystem"]),
 
         // MARK: - Data
         .target(name: "SwiftLearnCompression", dependencies: ["SwiftLearnSystem"]),

@@ -4,6 +4,7 @@ import SwiftLearnGEMM
 import SwiftLearnRandom
 import SwiftLearnTensor
 @testable import SwiftLearnNN
+@testable import SwiftLearnBatches
 
 /// Three Gaussian blobs in 2-D, classes interleaved so a tail split holds all of them.
 func blobs(count: Int, seed: UInt32) -> (Tensor<Float>, Tensor<Int32>) {
@@ -105,8 +106,9 @@ final class TrainingTests: XCTestCase {
         XCTAssertNotEqual(first, other)
     }
 
-    /// With the size cutoffs lowered so that both SGEMM and the chunked Adam update run on several
-    /// threads, the weights after training are bit-identical for 1 and 2 threads.
+    /// With the size cutoffs lowered so that SGEMM and the optimizer step (split by parameter ranges over
+    /// all weights) run on several threads, the weights after training are bit-identical for 1, 2 and 3
+    /// threads, for Adam and SGD with momentum, through one and two hidden layers (input gradients too).
     func testTrainingIsIdenticalAcrossThreadCounts() throws {
         let saved = (Parallelism.threadCount, GEMMThreading.minimumParallelMultiplyAdds, SlotOptimizer.parallelThreshold)
         defer {
@@ -116,22 +118,55 @@ final class TrainingTests: XCTestCase {
         }
         GEMMThreading.minimumParallelMultiplyAdds = 0
         SlotOptimizer.parallelThreshold = 1 << 10
-        func run(threads: Int) throws -> [Tensor<Float>] {
+        func run(threads: Int, hidden: [Int], optimizer: Optimizer) throws -> (initial: [Tensor<Float>], trained: [Tensor<Float>]) {
             Parallelism.threadCount = threads
             setRandomSeed(13)
             let model = Sequential {
-                Dense(300, activation: .relu, inputShape: [120])
+                Dense(hidden[0], activation: .relu, inputShape: [40])
                 Dropout(0.2)
+                for width in hidden.dropFirst() { Dense(width, activation: .relu) }
                 Dense(4, activation: .softmax)
             }
-            try model.compile(optimizer: .adam(), loss: .sparseCategoricalCrossentropy)
-            let x = try Tensor<Float>(shape: [64, 120], scalars: uniformValues(64 * 120, seed: 14))
-            let y = Tensor<Float>((0..<64).map { Float($0 % 4) })
+            try model.compile(optimizer: optimizer, loss: .sparseCategoricalCrossentropy)
+            let initial = model.getWeights()
+            let x = try Tensor<Float>(shape: [70, 40], scalars: uniformValues(70 * 40, seed: 14))
+            let y = Tensor<Float>((0..<70).map { Float($0 % 4) })
             try model.fit(x, y, epochs: 1, batchSize: 32, verbose: 0)
-            return model.getWeights()
+            return (initial, model.getWeights())
         }
-        XCTAssertGreaterThanOrEqual(300 * 120, SlotOptimizer.parallelThreshold)
-        XCTAssertEqual(try run(threads: 1), try run(threads: 2))
+        for hidden in [[70], [50, 37]] {
+            for makeOptimizer in [{ Optimizer.adam() as Optimizer }, { Optimizer.sgd(learningRate: 0.05, momentum: 0.9) }] {
+                let single = try run(threads: 1, hidden: hidden, optimizer: makeOptimizer())
+                XCTAssertNotEqual(single.initial, single.trained, "training moved the weights")
+                for threads in [2, 3] {
+                    XCTAssertEqual(single.trained, try run(threads: threads, hidden: hidden, optimizer: makeOptimizer()).trained,
+                                   "hidden \(hidden), \(threads) threads")
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(50 * 40, SlotOptimizer.parallelThreshold)
+    }
+
+    /// Shuffled batches gathered on several threads hold exactly the rows of the epoch's order.
+    func testThreadedGatherServesTheShuffledRows() throws {
+        let saved = (Parallelism.threadCount, ArrayBatchSource.parallelGatherValues)
+        defer { (Parallelism.threadCount, ArrayBatchSource.parallelGatherValues) = saved }
+        ArrayBatchSource.parallelGatherValues = 0
+        let x = try Tensor<Float>(shape: [23, 3], scalars: (0..<69).map(Float.init))
+        let y = Tensor<Float>((0..<23).map { Float($0 * 10) })
+        let source = try ArrayBatchSource(x, targets: y, batchSize: 5, shuffle: true, seed: 3)
+        let order = source.order(epoch: 1)
+        for threads in [1, 2, 3] {
+            Parallelism.threadCount = threads
+            var iterator = source.makeEpoch(1)
+            var served: [Float] = [], targets: [Float] = []
+            while let batch = try iterator.next() {
+                served += batch.inputs.scalars
+                targets += batch.targets!.scalars
+            }
+            XCTAssertEqual(served, order.flatMap { row in (0..<3).map { Float(row * 3 + $0) } }, "\(threads) threads")
+            XCTAssertEqual(targets, order.map { Float($0 * 10) })
+        }
     }
 
     // MARK: Input errors

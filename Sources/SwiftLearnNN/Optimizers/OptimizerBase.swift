@@ -70,9 +70,7 @@ open class OptimizerBase<State>: Optimizer {
         iterations += 1
         let step = iterations
         if let inPlace = self as? InPlaceUpdating {
-            for weight in weights {
-                inPlace.updateInPlace(weight, step: step)
-            }
+            inPlace.updateInPlace(weights, step: step)
             return
         }
         for weight in weights {

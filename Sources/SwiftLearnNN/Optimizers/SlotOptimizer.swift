@@ -30,22 +30,24 @@ public final class OptimizerSlots {
     }
 }
 
-/// Optimizers whose update runs in place on the weight's buffers (the built-ins), so a step allocates
-/// nothing and large weights are split over threads.
+/// Optimizers whose update runs in place on the weights' buffers (the built-ins), so a step allocates
+/// nothing and the parameters are split over threads.
 protocol InPlaceUpdating: AnyObject {
-    func updateInPlace(_ weight: Weight, step: Int)
+    func updateInPlace(_ weights: [Weight], step: Int)
 }
 
 /// The base of the built-in optimizers: state in ``OptimizerSlots``, and an elementwise update rule on
 /// raw buffers that may run on disjoint chunks of a large weight from several threads (an elementwise
 /// rule gives the same bits whatever the split).
 public class SlotOptimizer: OptimizerBase<OptimizerSlots>, InPlaceUpdating {
-    /// Weights at least this large are updated in chunks on `Parallelism.threadCount` threads. Waking
-    /// Dispatch's workers costs tens of microseconds on the 2-core development machine: with 2^15 the
-    /// 78,400-weight kernel of the Fashion-MNIST MLP went parallel and train-bench slowed from 0.214 to
-    /// 0.284 s/epoch; a million weights take ~0.3 ms on one core, where a second one pays.
-    /// (A variable so tests can force the threaded path on small models.)
-    nonisolated(unsafe) static var parallelThreshold = 1 << 20
+    /// Steps over at least this many parameters (all trainable weights together) are split over
+    /// `Parallelism.threadCount` threads by parameter ranges. With the worker pool's microsecond hand-off a
+    /// share of 8k parameters (a few microseconds of Adam) pays; the Fashion-MNIST MLP's 79,510 parameters
+    /// go parallel. (A variable so tests can force the threaded path on small models.)
+    nonisolated(unsafe) static var parallelThreshold = 1 << 15
+
+    /// The smallest share of a threaded step, in parameters.
+    static let minimumShare = 1 << 13
 
     /// The state arrays of one parameter, in storage order.
     var slotNames: [String] { [] }
@@ -89,26 +91,46 @@ public class SlotOptimizer: OptimizerBase<OptimizerSlots>, InPlaceUpdating {
         return state
     }
 
-    func updateInPlace(_ weight: Weight, step: Int) {
-        let slots = state(of: weight)
-        let count = weight.count
-        let pointers = SlotPointers(base: slots.storage.base, stride: count)
-        let values = weight.valueBuffer.base, gradients = UnsafePointer(weight.gradientBuffer.base)
-        let threads = count >= SlotOptimizer.parallelThreshold ? Swift.min(Parallelism.threadCount, 8) : 1
+    func updateInPlace(_ weights: [Weight], step: Int) {
+        let ranges = weights.map { weight in
+            ParameterRange(values: weight.valueBuffer.base, gradients: UnsafePointer(weight.gradientBuffer.base),
+                           slots: SlotPointers(base: state(of: weight).storage.base, stride: weight.count), count: weight.count)
+        }
+        let total = ranges.reduce(0) { $0 + $1.count }
+        let threads = total >= SlotOptimizer.parallelThreshold ? Swift.min(Parallelism.threadCount, 8) : 1
         guard threads > 1 else {
-            update(values: values, gradients: gradients, slots: pointers, count: count, step: step)
+            for range in ranges { update(range, from: 0, to: range.count, step: step) }
             return
         }
-        // Chunks of whole cache lines; elementwise rules make the result independent of the split.
-        let chunk = ((count + threads - 1) / threads + 15) / 16 * 16
-        Parallelism.run(threads) { part in
-            let start = part * chunk
-            let end = Swift.min(start + chunk, count)
-            guard start < end else { return }
-            update(values: values + start, gradients: gradients + start, slots: pointers.advanced(by: start),
-                   count: end - start, step: step)
+        // The parameters of all weights end to end, cut into contiguous shares at multiples of 16 values
+        // (an elementwise rule gives the same bits whatever the cut). More shares than threads, so a
+        // thread the system deschedules mid-step leaves its unclaimed shares to the others.
+        let shares = Swift.min(threads * 4, Swift.max(threads, total / SlotOptimizer.minimumShare))
+        let share = ((total + shares - 1) / shares + 15) / 16 * 16
+        Parallelism.run(shares) { part in
+            let start = part * share, end = Swift.min(start + share, total)
+            var offset = 0
+            for range in ranges {
+                let lower = Swift.max(start - offset, 0), upper = Swift.min(end - offset, range.count)
+                if lower < upper { update(range, from: lower, to: upper, step: step) }
+                offset += range.count
+                if offset >= end { break }
+            }
         }
     }
+
+    private func update(_ range: ParameterRange, from lower: Int, to upper: Int, step: Int) {
+        update(values: range.values + lower, gradients: range.gradients + lower, slots: range.slots.advanced(by: lower),
+               count: upper - lower, step: step)
+    }
+}
+
+/// One weight's values, gradients and state, as the threaded update reads them.
+private struct ParameterRange {
+    let values: UnsafeMutablePointer<Float>
+    let gradients: UnsafePointer<Float>
+    let slots: SlotPointers
+    let count: Int
 }
 
 /// Where the state arrays of one parameter (or one chunk of it) start.
