@@ -16,16 +16,12 @@ func simdBinaryLoop<V: SIMD>(
 ) {
     let width = V.scalarCount
     let byteWidth = MemoryLayout<V.Scalar>.stride
-    // Scalar steps until the stores are whole cache lines: a Swift array's elements start 32 bytes into its
-    // allocation, so unpeeled 64-byte stores would each straddle two lines.
-    var i = count >= 4 * width ? Swift.min(count, ((64 - Int(bitPattern: result) % 64) % 64) / byteWidth) : 0
-    let peeled = i
-    let vectorEnd = count - (count - peeled) % width
+    var i = 0
+    let vectorEnd = count - count % width
     let out = UnsafeMutableRawPointer(result)
     switch (lhsStride, rhsStride) {
     case (1, 1):
         let a = UnsafeRawPointer(lhs), b = UnsafeRawPointer(rhs)
-        for j in 0..<peeled { result[j] = scalar(lhs[j], rhs[j]) }
         while i < vectorEnd {
             let offset = i * byteWidth
             out.storeBytes(of: vector(a.loadUnaligned(fromByteOffset: offset, as: V.self),
@@ -38,7 +34,6 @@ func simdBinaryLoop<V: SIMD>(
         let a = UnsafeRawPointer(lhs)
         let s = rhs.pointee
         let splat = V(repeating: s)
-        for j in 0..<peeled { result[j] = scalar(lhs[j], s) }
         while i < vectorEnd {
             let offset = i * byteWidth
             out.storeBytes(of: vector(a.loadUnaligned(fromByteOffset: offset, as: V.self), splat),
@@ -50,7 +45,6 @@ func simdBinaryLoop<V: SIMD>(
         let b = UnsafeRawPointer(rhs)
         let s = lhs.pointee
         let splat = V(repeating: s)
-        for j in 0..<peeled { result[j] = scalar(s, rhs[j]) }
         while i < vectorEnd {
             let offset = i * byteWidth
             out.storeBytes(of: vector(splat, b.loadUnaligned(fromByteOffset: offset, as: V.self)),
@@ -337,6 +331,8 @@ func integerReduce<T: FixedWidthInteger>(_ operation: ReductionOperation, _ valu
 // MARK: - Conformances' kernel witnesses
 
 extension Float {
+    // Never inlined: the specialized broadcasting and reduction drivers share one copy per scalar type.
+    @inline(never)
     public static func elementwise(
         _ operation: ElementwiseOperation,
         lhs: UnsafePointer<Float>, lhsStride: Int,
@@ -356,6 +352,8 @@ extension Float {
 }
 
 extension Double {
+    // Never inlined: the specialized broadcasting and reduction drivers share one copy per scalar type.
+    @inline(never)
     public static func elementwise(
         _ operation: ElementwiseOperation,
         lhs: UnsafePointer<Double>, lhsStride: Int,
@@ -375,6 +373,8 @@ extension Double {
 }
 
 extension Int32 {
+    // Never inlined: the specialized broadcasting and reduction drivers share one copy per scalar type.
+    @inline(never)
     public static func elementwise(
         _ operation: ElementwiseOperation,
         lhs: UnsafePointer<Int32>, lhsStride: Int,
@@ -390,6 +390,8 @@ extension Int32 {
 }
 
 extension UInt8 {
+    // Never inlined: the specialized broadcasting and reduction drivers share one copy per scalar type.
+    @inline(never)
     public static func elementwise(
         _ operation: ElementwiseOperation,
         lhs: UnsafePointer<UInt8>, lhsStride: Int,
