@@ -37,6 +37,15 @@ extension Float: BenchScalar {
               a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: shape.n)
     }
 }
+extension Double: BenchScalar {
+    static var typeName: String { "float64" }
+    static func gemm(_ shape: Shape, a: UnsafeBufferPointer<Double>, lda: Int, b: UnsafeBufferPointer<Double>, ldb: Int,
+                     c: UnsafeMutableBufferPointer<Double>) {
+        dgemm(transA: shape.transA, transB: shape.transB, m: shape.m, n: shape.n, k: shape.k,
+              a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: shape.n)
+    }
+}
+
 /// Median GFLOPS of `samples` timed batches of calls.
 func measure<S: BenchScalar>(_: S.Type, _ shape: Shape, threads: Int, samples: Int) -> Double {
     let (m, n, k) = (shape.m, shape.n, shape.k)
@@ -181,6 +190,7 @@ for batch in [32, 256] {
 if let filter = arguments.firstIndex(of: "--only").map({ arguments[$0 + 1] }) {
     shapes = shapes.filter { "\($0.m)x\($0.n)x\($0.k)" == filter || $0.label.contains(filter) }
 }
+let double = arguments.contains("--double")
 
 if arguments.contains("--threshold-sweep") {
     // Where do two threads start to win? Cubes and MLP-like shapes from 2^15 to 2^27 multiply-adds.
@@ -226,7 +236,7 @@ if arguments.contains("--threshold-sweep") {
         if !json { print(shape.name.rightPadded(36) + row) }
     }
 }
-benchmark(Float.self)
+if double { benchmark(Double.self) } else { benchmark(Float.self) }
 
 func format1(_ value: Double) -> String { String((value * 10).rounded() / 10) }
 extension String {

@@ -1,40 +1,73 @@
 #!/usr/bin/env python3
-"""Runs gemm-bench and numpy (OpenBLAS) side by side, in the same session, and prints a ratio table.
+"""Runs gemm-bench and numpy (OpenBLAS at its best kernel) alternately in one session and prints, per
+shape and thread count, the median GFLOPS of each, our percentage of the machine's measured FMA peak,
+and the ratio (ours / numpy; above 1 means SwiftLearn is faster).
 
     swift build -c release -Xswiftc -target-cpu -Xswiftc native --product gemm-bench
-    python3 Benchmarks/scripts/compare_gemm.py .build/release/gemm-bench [--quick]
+    flock -x /tmp/swiftlearn-cpu.lock python3 Benchmarks/scripts/compare_gemm.py .build/release/gemm-bench \\
+        [--quick] [--rounds N] [--double] [--only LABEL|MxNxK] [--threads 1,2]
 
-For each thread setting (1, then all cores) it alternates the two programs twice and keeps, per shape,
-the median of each program's medians, so a burst of background load hits both sides alike.
+For each thread count it alternates the two programs `--rounds` times (default 2) and keeps, per shape,
+the median of each program's medians, so a burst of background load hits both sides alike. The numpy
+command alone runs under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`: this machine's environment pins
+OpenBLAS to its AVX2 (Haswell) kernel, and the honest reference is its best kernel (SkylakeX on AVX-512),
+which the script prints as threadpoolctl reports it. `--double` compares DGEMM with numpy's float64.
 """
-import json, os, subprocess, sys, statistics
+import datetime, json, os, statistics, subprocess, sys
 
 def run(cmd, env):
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
+def option(name, default=None):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
 def main():
     bench = sys.argv[1]
-    quick = ["--quick"] if "--quick" in sys.argv else []
     here = os.path.dirname(os.path.abspath(__file__))
-    results = {}
-    for threads in (1, os.cpu_count()):
+    passthrough = [flag for flag in ("--quick", "--double") if flag in sys.argv]
+    if option("--only"):
+        passthrough += ["--only", option("--only")]
+    rounds = int(option("--rounds", "2"))
+    thread_counts = [int(t) for t in option("--threads", f"1,{os.cpu_count()}").split(",")]
+    unpinned = ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE"]
+    results, peaks, kernels = {}, {}, set()
+    print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.2f} at start")
+    for threads in thread_counts:
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), SWIFTLEARN_NUM_THREADS=str(threads))
-        for _ in range(2):
-            for impl, cmd in (("swiftlearn", [bench, "--json", "--threads", str(threads)] + quick),
-                              ("numpy", [sys.executable, os.path.join(here, "numpy_gemm.py")] + quick)):
+        for _ in range(rounds):
+            for impl, cmd in (("swiftlearn", [bench, "--json", "--threads", str(threads)] + passthrough),
+                              ("numpy", unpinned + [sys.executable, os.path.join(here, "numpy_gemm.py")] + passthrough)):
                 for row in run(cmd, env):
+                    if "peak_gflops" in row:
+                        peaks.setdefault(row["threads"], []).append(row["peak_gflops"])
+                        continue
+                    if "blas_kernel" in row:
+                        kernels.add(f"{row['blas_kernel']} (numpy {row['numpy']})")
+                        continue
                     if row["threads"] != threads:
                         continue
                     key = (row["m"], row["n"], row["k"], row["transA"], row["transB"], threads)
                     results.setdefault(key, {}).setdefault(impl, []).append(row["gflops"])
-    print(f"{'m x n x k':>18} {'op':>6} {'thr':>3} {'SwiftLearn':>11} {'numpy':>8} {'ratio':>6}")
-    for key in sorted(results, key=lambda k: (k[5], k[0] * k[1] * k[2] if k[0] == k[1] == k[2] else 1e12 + k[0] * 1e6 + k[1] * 1e3 + k[2])):
+    print(f"load average {os.getloadavg()[0]:.2f} at end; numpy's BLAS: {'; '.join(sorted(kernels))}")
+    scale = 0.5 if "--double" in sys.argv else 1.0
+    for threads in thread_counts:
+        peak = statistics.median(peaks[threads]) * scale
+        print(f"FMA peak ({'FP64' if scale < 1 else 'FP32'}), {threads} thread(s): {peak:.1f} GFLOPS (median of {len(peaks[threads])} runs)")
+    print(f"{'m x n x k':>16} {'op':>4} {'thr':>3} {'SwiftLearn':>10} {'% peak':>7} {'numpy':>8} {'% peak':>7} {'ratio':>6}")
+    def order(key):
+        m, n, k, _, _, threads = key
+        return (threads, 0 if m == n == k else 1, m * n * k if m == n == k else (m, n, k))
+    for key in sorted(results, key=order):
         m, n, k, ta, tb, threads = key
+        if "swiftlearn" not in results[key] or "numpy" not in results[key]:
+            continue
         ours = statistics.median(results[key]["swiftlearn"])
         theirs = statistics.median(results[key]["numpy"])
+        peak = statistics.median(peaks[threads]) * scale
         op = ("A'" if ta else "A") + ("B'" if tb else "B")
-        print(f"{f'{m}x{n}x{k}':>18} {op:>6} {threads:>3} {ours:>11.1f} {theirs:>8.1f} {ours / theirs:>6.2f}")
+        print(f"{f'{m}x{n}x{k}':>16} {op:>4} {threads:>3} {ours:>10.1f} {100 * ours / peak:>6.1f}% "
+              f"{theirs:>8.1f} {100 * theirs / peak:>6.1f}% {ours / theirs:>6.2f}")
 
 if __name__ == "__main__":
     main()

@@ -1,32 +1,50 @@
 #!/usr/bin/env python3
-"""numpy (OpenBLAS) SGEMM throughput on gemm-bench's shapes, same methodology: median GFLOPS of
+"""numpy (OpenBLAS) GEMM throughput on gemm-bench's shapes, same methodology: median GFLOPS of
 timed batches of calls (about 0.2 GFLOP per batch) after a warm-up. Prints the same JSON lines as
-`gemm-bench --json`. Thread count: run under OPENBLAS_NUM_THREADS=1 and unset, as Benchmarks/run-gemm-comparison.sh does.
+`gemm-bench --json`, after one line naming the BLAS kernel threadpoolctl reports.
 
-    OPENBLAS_NUM_THREADS=1 python3 Benchmarks/scripts/numpy_gemm.py [--quick]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 python3 Benchmarks/scripts/numpy_gemm.py [--quick] [--double] [--only LABEL|MxNxK]
+
+Unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE in this command only (compare_gemm.py does): this machine's
+environment pins OpenBLAS to its Haswell kernel, and the comparison is against its best one (SkylakeX here).
 """
 import json, os, sys, time
 import numpy as np
 
 def shapes():
     for s in (64, 128, 256, 512, 1024, 2048):
-        yield s, s, s, False, False
+        yield "square", s, s, s, False, False
     for batch in (32, 256):
-        yield batch, 100, 784, False, False   # forward:      X (B x 784) @ W (784 x 100)
-        yield 784, 100, batch, True, False    # weight grad:  X^T (784 x B) @ dY (B x 100)
-        yield batch, 784, 100, False, True    # input grad:   dY (B x 100) @ W^T (100 x 784)
-        yield batch, 10, 100, False, False    # head:         H (B x 100) @ W2 (100 x 10)
+        yield "mlp forward", batch, 100, 784, False, False       # X (B x 784) @ W (784 x 100)
+        yield "mlp weight grad", 784, 100, batch, True, False    # X^T (784 x B) @ dY (B x 100)
+        yield "mlp input grad", batch, 784, 100, False, True     # dY (B x 100) @ W^T (100 x 784)
+        yield "mlp head", batch, 10, 100, False, False           # H (B x 100) @ W2 (100 x 10)
+        yield "mlp head weight grad", 100, 10, batch, True, False  # H^T (100 x B) @ dZ (B x 10)
+        yield "mlp head input grad", batch, 100, 10, False, True   # dZ (B x 10) @ W2^T (10 x 100)
+
+def blas_kernel():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (threadpoolctl missing)"
+    infos = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    return ", ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}" for i in infos) or "none"
 
 def main():
     samples = 5 if "--quick" in sys.argv else 11
+    dtype = np.float64 if "--double" in sys.argv else np.float32
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     threads = int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count()))
+    print(json.dumps({"blas_kernel": blas_kernel(), "numpy": np.__version__}), flush=True)
     rng = np.random.default_rng(0)
-    for m, n, k, ta, tb in shapes():
-        a = rng.random((k, m) if ta else (m, k), dtype=np.float32) - 0.5
-        b = rng.random((n, k) if tb else (k, n), dtype=np.float32) - 0.5
+    for label, m, n, k, ta, tb in shapes():
+        if only and only != f"{m}x{n}x{k}" and only not in label:
+            continue
+        a = (rng.random((k, m) if ta else (m, k)) - 0.5).astype(dtype)
+        b = (rng.random((n, k) if tb else (k, n)) - 0.5).astype(dtype)
         opa = a.T if ta else a
         opb = b.T if tb else b
-        c = np.empty((m, n), dtype=np.float32)
+        c = np.empty((m, n), dtype=dtype)
         flops = 2.0 * m * n * k
         calls = max(1, int(2e8 / flops))
         for _ in range(max(2, calls // 4)):
@@ -39,7 +57,8 @@ def main():
             rates.append(flops * calls / (time.perf_counter() - start) / 1e9)
         rates.sort()
         print(json.dumps({"m": m, "n": n, "k": k, "transA": ta, "transB": tb, "threads": threads,
-                          "gflops": round(rates[len(rates) // 2], 1), "impl": "numpy"}), flush=True)
+                          "dtype": np.dtype(dtype).name, "gflops": round(rates[len(rates) // 2], 1),
+                          "impl": "numpy"}), flush=True)
 
 if __name__ == "__main__":
     main()

@@ -26,10 +26,10 @@ public enum GEMMBlocking {
     public static let ncMax = 4080 - 4080 % 32
 
     /// The invariants the driver relies on; checked once when the first kernel is selected.
-    static func checkInvariants(nr: Int) {
+    static func checkInvariants(nr: Int, scalarSize: Int) {
         precondition(mr > 0 && nr > 0 && kc > 0, "block sizes must be positive")
         precondition(mcMax % mr == 0, "mcMax (\(mcMax)) must be a multiple of mr (\(mr))")
         precondition(ncMax % nr == 0, "ncMax (\(ncMax)) must be a multiple of nr (\(nr))")
-        precondition(kc * nr * 4 <= 48 * 1024, "a KC x NR micro-panel of B must fit L1")
+        precondition(kc * nr * scalarSize <= 48 * 1024, "a KC x NR micro-panel of B must fit L1")
     }
 }

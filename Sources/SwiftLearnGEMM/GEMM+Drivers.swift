@@ -5,8 +5,8 @@ extension GEMMProblem {
 
     /// One row of C at a time with the row kernel; columns are split over threads in blocks of 64,
     /// k in the same KC-deep slabs as the other paths.
-    func runRows(kernel: MicrokernelVariant, threads: Int,
-                 a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+    func runRows(kernel: GEMMKernel<Scalar>, threads: Int,
+                 a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
         let kc = GEMMBlocking.kc
         let aDepthStride = transA ? lda : 1
         let columnBlocks = (n + 63) / 64
@@ -36,13 +36,13 @@ extension GEMMProblem {
     ///
     /// Every tile sums k in the same KC-deep slabs as the packed path (`beta` for the first slab,
     /// 1 after), so both paths give the same bits for the same kernel family.
-    func runDirect(kernel: MicrokernelVariant, threads: Int,
-                   a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+    func runDirect(kernel: GEMMKernel<Scalar>, threads: Int,
+                   a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
         let mr = GEMMBlocking.mr, nr = kernel.nr, kc = GEMMBlocking.kc
         let tilesM = (m + mr - 1) / mr, tilesN = (n + nr - 1) / nr
         let edgeRows = m % mr, edgeCols = n % nr
-        withScratch(edgeRows > 0 ? mr * k : 0) { edgeA in
-        withScratch(edgeCols > 0 ? k * nr : 0) { edgeB in
+        withScratch(Scalar.self, edgeRows > 0 ? mr * k : 0) { edgeA in
+        withScratch(Scalar.self, edgeCols > 0 ? k * nr : 0) { edgeB in
         if edgeRows > 0 {
             packA(a, lda: lda, transposed: transA, rowStart: m - edgeRows, rows: edgeRows,
                   depthStart: 0, depth: k, into: edgeA)
@@ -55,7 +55,7 @@ extension GEMMProblem {
         let tiles = tilesM * tilesN
         let workers = Swift.min(threads, tiles)
         Parallelism.run(workers) { worker in
-            withScratch(mr * nr) { scratch in
+            withScratch(Scalar.self, mr * nr) { scratch in
             // JR over micro-panels of B, IR over micro-panels of A; contiguous tile ranges per worker.
             for tile in (tiles * worker / workers)..<(tiles * (worker + 1) / workers) {
                 let jr = tile / tilesM, ir = tile % tilesM
@@ -72,7 +72,7 @@ extension GEMMProblem {
                 while p0 < k {
                     // PC: KC-deep slabs, beta for the first, 1 after.
                     let depth = Swift.min(kc, k - p0)
-                    let slabBeta: Float = p0 == 0 ? beta : 1
+                    let slabBeta: Scalar = p0 == 0 ? beta : 1
                     kernel.run(depth, tileA + p0 * tileADepth, tileARow, tileADepth,
                                tileB + p0 * tileBDepth, tileBDepth, alpha, slabBeta,
                                full ? target : scratch, full ? ldc : nr)
@@ -88,8 +88,8 @@ extension GEMMProblem {
 
     // MARK: Packed path (BLIS five loops)
 
-    func runPacked(kernel: MicrokernelVariant, threads: Int,
-                   a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+    func runPacked(kernel: GEMMKernel<Scalar>, threads: Int,
+                   a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
         let mr = GEMMBlocking.mr, nr = kernel.nr, kcMax = GEMMBlocking.kc
         let ncMax = GEMMBlocking.ncMax
         let panelColumns = Swift.min(ncMax, (n + nr - 1) / nr * nr)
@@ -104,9 +104,9 @@ extension GEMMProblem {
         let tasks = blockCount * panelParts
         let workers = Swift.min(threads, tasks)
 
-        let bPanel = AlignedBuffer(count: Swift.min(kcMax, k) * panelColumns)
-        let aPanels = (0..<workers).map { _ in AlignedBuffer(count: mc * Swift.min(kcMax, k)) }
-        let scratches = (0..<workers).map { _ in AlignedBuffer(count: mr * nr) }
+        let bPanel = AlignedBuffer<Scalar>(count: Swift.min(kcMax, k) * panelColumns)
+        let aPanels = (0..<workers).map { _ in AlignedBuffer<Scalar>(count: mc * Swift.min(kcMax, k)) }
+        let scratches = (0..<workers).map { _ in AlignedBuffer<Scalar>(count: mr * nr) }
         defer {
             bPanel.deallocate()
             aPanels.forEach { $0.deallocate() }
@@ -128,7 +128,7 @@ extension GEMMProblem {
                           nr: nr, slivers: (slivers * worker / packWorkers)..<(slivers * (worker + 1) / packWorkers),
                           into: bPanel.pointer)
                 }
-                let slabBeta: Float = pc == 0 ? beta : 1
+                let slabBeta: Scalar = pc == 0 ? beta : 1
                 Parallelism.run(workers) { worker in
                     let aPanel = aPanels[worker].pointer
                     let scratch = scratches[worker].pointer

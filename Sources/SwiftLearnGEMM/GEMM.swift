@@ -26,39 +26,76 @@ public func sgemm(
     beta: Float = 0,
     c: UnsafeMutableBufferPointer<Float>, ldc: Int
 ) {
-    let problem = GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    problem.run(kernel: KernelSelection.selected, threads: Parallelism.threadCount)
+    GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc).run()
 }
 
-/// The kernel the library selected on this machine and build (see `KernelSelection`).
-public var selectedMicrokernel: MicrokernelVariant { KernelSelection.selected }
+/// Double-precision general matrix multiply, row-major, with the same contract as
+/// ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``:
+///
+///     C = alpha * op(A) * op(B) + beta * C,   op(X) = X or Xᵀ
+///
+/// The same five-loop driver and threading as SGEMM, with `SIMD8<Double>` tiles (6 x 16).
+/// Bit-identical for every thread count.
+///
+/// ```swift
+/// // C (2x2) = A (2x3) * B (3x2)
+/// dgemm(m: 2, n: 2, k: 3, a: a, lda: 3, b: b, ldb: 2, c: c, ldc: 2)
+/// ```
+public func dgemm(
+    transA: Bool = false, transB: Bool = false,
+    m: Int, n: Int, k: Int,
+    alpha: Double = 1,
+    a: UnsafeBufferPointer<Double>, lda: Int,
+    b: UnsafeBufferPointer<Double>, ldb: Int,
+    beta: Double = 0,
+    c: UnsafeMutableBufferPointer<Double>, ldc: Int
+) {
+    GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc).run()
+}
 
-/// One validated SGEMM call; `run` executes it with a given kernel and thread count.
-struct GEMMProblem {
+/// The SGEMM kernel the library selected on this machine and build (see `KernelSelection`).
+public var selectedMicrokernel: MicrokernelVariant { Float.selectedGEMMKernel.publicDescription }
+
+/// The DGEMM kernel the library selected on this machine and build.
+public var selectedDoubleMicrokernel: MicrokernelVariant { Double.selectedGEMMKernel.publicDescription }
+
+/// Which driver a shape takes. A function of the shape alone, never of the thread count.
+///
+/// - `rows`: fewer than MR rows and row-major op(B) (one sample through a layer, a
+///   matrix-vector product): the row kernel streams B once, with no packing and no padding rows.
+/// - `direct`: op(B) row-major and small enough to stay in L2: the tile kernel reads A and B in
+///   place (only edge tiles are copied).
+/// - `packed`: everything else; packing pays once B outgrows L2 or must be transposed.
+enum GEMMPath { case rows, direct, packed }
+
+/// One validated GEMM call (`sgemm` or `dgemm`); `run` executes it with a given kernel and thread count.
+struct GEMMProblem<Scalar: GEMMScalar> {
     let transA: Bool, transB: Bool
     let m: Int, n: Int, k: Int
-    let alpha: Float, beta: Float
-    let a: UnsafePointer<Float>?, lda: Int
-    let b: UnsafePointer<Float>?, ldb: Int
-    let c: UnsafeMutablePointer<Float>?, ldc: Int
+    let alpha: Scalar, beta: Scalar
+    let a: UnsafePointer<Scalar>?, lda: Int
+    let b: UnsafePointer<Scalar>?, ldb: Int
+    let c: UnsafeMutablePointer<Scalar>?, ldc: Int
 
-    init(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-         a: UnsafeBufferPointer<Float>, lda: Int, b: UnsafeBufferPointer<Float>, ldb: Int,
-         beta: Float, c: UnsafeMutableBufferPointer<Float>, ldc: Int) {
-        precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: m, n, k must be >= 0, received m=\(m) n=\(n) k=\(k)")
+    init(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Scalar,
+         a: UnsafeBufferPointer<Scalar>, lda: Int, b: UnsafeBufferPointer<Scalar>, ldb: Int,
+         beta: Scalar, c: UnsafeMutableBufferPointer<Scalar>, ldc: Int) {
+        let routine = Scalar.self == Double.self ? "dgemm" : "sgemm"
+        precondition(m >= 0 && n >= 0 && k >= 0, "\(routine): m, n, k must be >= 0, received m=\(m) n=\(n) k=\(k)")
         let (aRows, aCols) = transA ? (k, m) : (m, k)
         let (bRows, bCols) = transB ? (n, k) : (k, n)
-        precondition(lda >= Swift.max(1, aCols), "sgemm: lda=\(lda) must be >= \(Swift.max(1, aCols))")
-        precondition(ldb >= Swift.max(1, bCols), "sgemm: ldb=\(ldb) must be >= \(Swift.max(1, bCols))")
-        precondition(ldc >= Swift.max(1, n), "sgemm: ldc=\(ldc) must be >= \(Swift.max(1, n))")
+        precondition(lda >= Swift.max(1, aCols), "\(routine): lda=\(lda) must be >= \(Swift.max(1, aCols))")
+        precondition(ldb >= Swift.max(1, bCols), "\(routine): ldb=\(ldb) must be >= \(Swift.max(1, bCols))")
+        precondition(ldc >= Swift.max(1, n), "\(routine): ldc=\(ldc) must be >= \(Swift.max(1, n))")
         func needed(_ rows: Int, _ cols: Int, _ ld: Int) -> Int { rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols }
         precondition(a.count >= needed(aRows, aCols, lda),
-                     "sgemm: A holds \(a.count) floats, a \(aRows)x\(aCols) matrix with lda=\(lda) needs \(needed(aRows, aCols, lda))")
+                     "\(routine): A holds \(a.count) elements, a \(aRows)x\(aCols) matrix with lda=\(lda) needs \(needed(aRows, aCols, lda))")
         precondition(b.count >= needed(bRows, bCols, ldb),
-                     "sgemm: B holds \(b.count) floats, a \(bRows)x\(bCols) matrix with ldb=\(ldb) needs \(needed(bRows, bCols, ldb))")
+                     "\(routine): B holds \(b.count) elements, a \(bRows)x\(bCols) matrix with ldb=\(ldb) needs \(needed(bRows, bCols, ldb))")
         precondition(c.count >= needed(m, n, ldc),
-                     "sgemm: C holds \(c.count) floats, a \(m)x\(n) matrix with ldc=\(ldc) needs \(needed(m, n, ldc))")
+                     "\(routine): C holds \(c.count) elements, a \(m)x\(n) matrix with ldc=\(ldc) needs \(needed(m, n, ldc))")
         self.transA = transA; self.transB = transB
         self.m = m; self.n = n; self.k = k
         self.alpha = alpha; self.beta = beta
@@ -67,28 +104,23 @@ struct GEMMProblem {
         self.c = c.baseAddress; self.ldc = ldc
     }
 
-    /// Which driver a shape takes. A function of the shape alone, never of the thread count.
-    enum Path { case rows, direct, packed }
+    typealias Path = GEMMPath
 
-    /// - `rows`: fewer than MR rows and row-major op(B) (one sample through a layer, a
-    ///   matrix-vector product): the row kernel streams B once, with no packing and no padding rows.
-    /// - `direct`: op(B) row-major and small enough to stay in L2: the tile kernel reads A and B in
-    ///   place (only edge tiles are copied).
-    /// - `packed`: everything else; packing pays once B outgrows L2 or must be transposed.
+    /// The driver for this shape (see `GEMMPath`).
     var path: Path {
         if transB { return .packed }
         if m < GEMMBlocking.mr { return .rows }
         return k * n <= GEMMProblem.directLimit ? .direct : .packed
     }
 
-    /// Elements of op(B) up to which the direct path is used (512 KiB of floats: half of L2).
-    static let directLimit = 128 * 1024
+    /// Elements of op(B) up to which the direct path is used (512 KiB: half of L2).
+    static var directLimit: Int { 512 * 1024 / MemoryLayout<Scalar>.stride }
 
     /// - Parameters:
     ///   - path: forces a driver (tests prove both give the same bits); `nil` lets the shape decide.
     ///   - alwaysThread: skips the small-problem cutoff (tests use it to prove thread-count independence).
-    func run(kernel: MicrokernelVariant, threads requestedThreads: Int, path forcedPath: Path? = nil,
-             alwaysThread: Bool = false) {
+    func run(kernel: GEMMKernel<Scalar> = Scalar.selectedGEMMKernel, threads requestedThreads: Int = Parallelism.threadCount,
+             path forcedPath: Path? = nil, alwaysThread: Bool = false) {
         guard m > 0 && n > 0, let c else { return }
         guard k > 0 && alpha != 0, let a, let b else {
             scaleC(c)
@@ -105,7 +137,7 @@ struct GEMMProblem {
     }
 
     /// C = beta * C, or C = 0 without reading C when beta is 0.
-    private func scaleC(_ c: UnsafeMutablePointer<Float>) {
+    private func scaleC(_ c: UnsafeMutablePointer<Scalar>) {
         for i in 0..<m {
             let row = c + i * ldc
             if beta == 0 {

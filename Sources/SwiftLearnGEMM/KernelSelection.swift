@@ -17,43 +17,47 @@ import Darwin
 /// 2. Width: within the chosen family the fastest variant wins. Variants of one family give
 ///    bit-identical results, so timing noise here can change speed but never results.
 ///
-/// `SWIFTLEARN_GEMM_KERNEL=<name>` (for example `separate-6x16`) overrides the choice. Debug builds
-/// (`-DDEBUG`, SwiftPM's default for `swift build`/`swift test`) skip the timing and use `separate-6x8`.
+/// SGEMM and DGEMM each choose once, among their own variants. `SWIFTLEARN_GEMM_KERNEL=<name>` (for
+/// example `separate-6x16`, or `f64-separate-6x8` for DGEMM) overrides the choice for the type that has
+/// a variant of that name. Debug builds (`-DDEBUG`, SwiftPM's default for `swift build`/`swift test`)
+/// skip the timing and use the narrowest separate variant (`separate-6x8`, `f64-separate-6x4`).
 enum KernelSelection {
-    static let selected: MicrokernelVariant = {
-        let variant = choose()
-        GEMMBlocking.checkInvariants(nr: variant.nr)
+    /// The kernel for one scalar type out of its compiled `candidates` (called once per type, by the
+    /// type's `selectedGEMMKernel`).
+    static func choose<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> GEMMKernel<Scalar> {
+        let variant = chooseUnchecked(from: candidates)
+        GEMMBlocking.checkInvariants(nr: variant.nr, scalarSize: MemoryLayout<Scalar>.stride)
         return variant
-    }()
+    }
 
-    private static func choose() -> MicrokernelVariant {
+    private static func chooseUnchecked<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> GEMMKernel<Scalar> {
         if let forced = getenv("SWIFTLEARN_GEMM_KERNEL").map({ String(cString: $0) }),
-           let variant = MicrokernelVariant.all.first(where: { $0.name == forced }) {
+           let variant = candidates.first(where: { $0.name == forced }) {
             return variant
         }
+        let separate = candidates.filter { $0.arithmetic == .separate }
         #if DEBUG
-        // Unoptimized builds time generic overhead, not arithmetic: take the portable kernel
+        // Unoptimized builds time generic overhead, not arithmetic: take the portable narrowest kernel
         // without spending seconds on timing (tests exercise every variant explicitly).
-        return MicrokernelVariant.all.first { $0.name == "separate-6x8" }!
+        return separate.min { $0.nr < $1.nr }!
         #else
-        let fusedWide = MicrokernelVariant.all.first { $0.name == "fused-6x32" }!
-        let separateWide = MicrokernelVariant.all.first { $0.name == "separate-6x32" }!
+        let fusedWide = candidates.filter { $0.arithmetic == .fused }.max { $0.nr < $1.nr }!
+        let separateWide = separate.max { $0.nr < $1.nr }!
         let separateTime = time(separateWide)
         let fusedIsHardware = time(fusedWide, cutoff: separateTime) <= 2 * separateTime
-        let family: MicrokernelVariant.Arithmetic = fusedIsHardware ? .fused : .separate
-        let candidates = MicrokernelVariant.all.filter { $0.arithmetic == family }
-        return candidates.min { time($0) < time($1) }!
+        let family: GEMMKernel<Scalar>.Arithmetic = fusedIsHardware ? .fused : .separate
+        return candidates.filter { $0.arithmetic == family }.min { time($0) < time($1) }!
         #endif
     }
 
     /// Best-of-5 seconds per flop of one variant on packed panels already in L1/L2. A variant
     /// that is 8x slower than `cutoff` after one trial is not timed further (a software FMA
     /// would otherwise cost tens of milliseconds at start-up).
-    private static func time(_ variant: MicrokernelVariant, cutoff: Double = .infinity) -> Double {
+    private static func time<Scalar: GEMMScalar>(_ variant: GEMMKernel<Scalar>, cutoff: Double = .infinity) -> Double {
         let k = 128, mr = GEMMBlocking.mr, nr = variant.nr
-        let a = [Float](repeating: 0.5, count: mr * k)
-        let b = [Float](repeating: 0.25, count: nr * k)
-        var c = [Float](repeating: 0, count: mr * nr)
+        let a = [Scalar](repeating: 0.5, count: mr * k)
+        let b = [Scalar](repeating: 0.25, count: nr * k)
+        var c = [Scalar](repeating: 0, count: mr * nr)
         let repetitions = 64
         var best = Double.infinity
         a.withUnsafeBufferPointer { a in

@@ -6,13 +6,13 @@
 /// after it has timed as hardware-fast (see `KernelSelection`).
 @usableFromInline
 protocol MultiplyAddRule: SendableMetatype {
-    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar == Float
+    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar: FloatingPoint
 }
 
 @usableFromInline
 enum FusedMultiplyAdd: MultiplyAddRule {
     @inline(__always) @usableFromInline
-    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar == Float {
+    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar: FloatingPoint {
         acc.addingProduct(a, b)
     }
 }
@@ -20,7 +20,7 @@ enum FusedMultiplyAdd: MultiplyAddRule {
 @usableFromInline
 enum SeparateMultiplyAdd: MultiplyAddRule {
     @inline(__always) @usableFromInline
-    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar == Float {
+    static func accumulate<V: SIMD>(_ acc: V, _ a: V, _ b: V) -> V where V.Scalar: FloatingPoint {
         acc + a * b
     }
 }
@@ -38,21 +38,21 @@ enum SeparateMultiplyAdd: MultiplyAddRule {
 func microkernel<V: SIMD, Rule: MultiplyAddRule>(
     _: V.Type, _: Rule.Type,
     k: Int,
-    a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
-    b: UnsafePointer<Float>, bDepthStride: Int,
-    alpha: Float, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int
-) where V.Scalar == Float {
+    a: UnsafePointer<V.Scalar>, aRowStride: Int, aDepthStride: Int,
+    b: UnsafePointer<V.Scalar>, bDepthStride: Int,
+    alpha: V.Scalar, beta: V.Scalar,
+    c: UnsafeMutablePointer<V.Scalar>, ldc: Int
+) where V.Scalar: GEMMScalar {
     let w = V.scalarCount
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
     var ap = a
     var bp = UnsafeRawPointer(b)
-    let bStep = bDepthStride * MemoryLayout<Float>.stride
+    let bStep = bDepthStride * MemoryLayout<V.Scalar>.stride
     let r1 = aRowStride, r2 = 2 * aRowStride, r3 = 3 * aRowStride, r4 = 4 * aRowStride, r5 = 5 * aRowStride
     for _ in 0..<k {
         let b0 = bp.loadUnaligned(as: V.self)
-        let b1 = bp.loadUnaligned(fromByteOffset: w * MemoryLayout<Float>.stride, as: V.self)
+        let b1 = bp.loadUnaligned(fromByteOffset: w * MemoryLayout<V.Scalar>.stride, as: V.self)
         var av = V(repeating: ap[0])
         c00 = Rule.accumulate(c00, av, b0); c01 = Rule.accumulate(c01, av, b1)
         av = V(repeating: ap[r1])
@@ -87,12 +87,12 @@ func microkernel<V: SIMD, Rule: MultiplyAddRule>(
 @inline(__always)
 func rowKernel<V: SIMD, Rule: MultiplyAddRule>(
     _: V.Type, _: Rule.Type,
-    k: Int, a: UnsafePointer<Float>, aDepthStride: Int,
-    b: UnsafePointer<Float>, ldb: Int, n: Int,
-    alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>
-) where V.Scalar == Float {
+    k: Int, a: UnsafePointer<V.Scalar>, aDepthStride: Int,
+    b: UnsafePointer<V.Scalar>, ldb: Int, n: Int,
+    alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>
+) where V.Scalar: GEMMScalar {
     let w = V.scalarCount
-    let floatSize = MemoryLayout<Float>.stride
+    let scalarSize = MemoryLayout<V.Scalar>.stride
     var j = 0
     // Four vectors per step keep four independent FMA chains in flight.
     while j + 4 * w <= n {
@@ -102,11 +102,11 @@ func rowKernel<V: SIMD, Rule: MultiplyAddRule>(
         for _ in 0..<k {
             let av = V(repeating: ap.pointee)
             c0 = Rule.accumulate(c0, av, bp.loadUnaligned(as: V.self))
-            c1 = Rule.accumulate(c1, av, bp.loadUnaligned(fromByteOffset: w * floatSize, as: V.self))
-            c2 = Rule.accumulate(c2, av, bp.loadUnaligned(fromByteOffset: 2 * w * floatSize, as: V.self))
-            c3 = Rule.accumulate(c3, av, bp.loadUnaligned(fromByteOffset: 3 * w * floatSize, as: V.self))
+            c1 = Rule.accumulate(c1, av, bp.loadUnaligned(fromByteOffset: w * scalarSize, as: V.self))
+            c2 = Rule.accumulate(c2, av, bp.loadUnaligned(fromByteOffset: 2 * w * scalarSize, as: V.self))
+            c3 = Rule.accumulate(c3, av, bp.loadUnaligned(fromByteOffset: 3 * w * scalarSize, as: V.self))
             ap += aDepthStride
-            bp += ldb * floatSize
+            bp += ldb * scalarSize
         }
         storeRow(c0, c1, alpha: alpha, beta: beta, c: c + j)
         storeRow(c2, c3, alpha: alpha, beta: beta, c: c + j + 2 * w)
@@ -127,12 +127,12 @@ func rowKernel<V: SIMD, Rule: MultiplyAddRule>(
 @inline(__always)
 func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
     _: V.Type, _: Rule.Type,
-    k: Int, a: UnsafePointer<Float>, aDepthStride: Int,
-    b: UnsafePointer<Float>, ldb: Int, width: Int,
-    alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>
-) where V.Scalar == Float {
+    k: Int, a: UnsafePointer<V.Scalar>, aDepthStride: Int,
+    b: UnsafePointer<V.Scalar>, ldb: Int, width: Int,
+    alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>
+) where V.Scalar: GEMMScalar {
     let w = V.scalarCount
-    let size = MemoryLayout<Float>.stride
+    let size = MemoryLayout<V.Scalar>.stride
     let vectors = (width + w - 1) / w
     var c0 = V(), c1 = V(), c2 = V(), c3 = V()
     var ap = a
@@ -152,11 +152,11 @@ func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
         ap += aDepthStride
         bp += ldb * size
     }
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * w) { buffer in
+    withUnsafeTemporaryAllocation(of: V.Scalar.self, capacity: 8 * w) { buffer in
         let lastRow = buffer.baseAddress!, out = lastRow + 4 * w
         lastRow.initialize(repeating: 0, count: 4 * w)
         for _ in Swift.max(0, directRows)..<k {
-            lastRow.update(from: bp.assumingMemoryBound(to: Float.self), count: width)
+            lastRow.update(from: bp.assumingMemoryBound(to: V.Scalar.self), count: width)
             let av = V(repeating: ap.pointee)
             let raw = UnsafeRawPointer(lastRow)
             c0 = Rule.accumulate(c0, av, raw.loadUnaligned(as: V.self))
@@ -176,10 +176,10 @@ func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
 /// `C = alpha * acc + beta * C` for one tile row, as a separate multiply and add in every kernel
 /// family and on every path, so the epilogue never changes a result bit.
 @inline(__always)
-func storeRow<V: SIMD>(_ v0: V, _ v1: V, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>)
-where V.Scalar == Float {
+func storeRow<V: SIMD>(_ v0: V, _ v1: V, alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>)
+where V.Scalar: GEMMScalar {
     let raw = UnsafeMutableRawPointer(c)
-    let offset = V.scalarCount * MemoryLayout<Float>.stride
+    let offset = V.scalarCount * MemoryLayout<V.Scalar>.stride
     if beta == 0 {
         raw.storeBytes(of: alpha * v0, as: V.self)
         raw.storeBytes(of: alpha * v1, toByteOffset: offset, as: V.self)
@@ -191,7 +191,7 @@ where V.Scalar == Float {
     }
 }
 
-/// One compiled microkernel: its tile width and the specialized entry point.
+/// A description of a compiled SGEMM microkernel (the one the library selected: ``selectedMicrokernel``).
 ///
 /// Variants differ in vector width and arithmetic family. Within one family every variant
 /// computes each element of C with the same operations in the same order, so which variant runs
@@ -200,52 +200,60 @@ public struct MicrokernelVariant: Sendable, CustomStringConvertible {
     public enum Arithmetic: String, Sendable { case fused, separate }
 
     public let name: String
+    /// Columns of the register tile.
     public let nr: Int
     public let arithmetic: Arithmetic
+    /// Rows of the register tile.
+    public var mr: Int { GEMMBlocking.mr }
+    public var description: String { name }
+}
+
+/// One compiled microkernel for `Scalar`: its tile width and the specialized entry points.
+struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
+    typealias Arithmetic = MicrokernelVariant.Arithmetic
+
+    let name: String
+    let nr: Int
+    let arithmetic: Arithmetic
     let run: @Sendable (
         _ k: Int,
-        _ a: UnsafePointer<Float>, _ aRowStride: Int, _ aDepthStride: Int,
-        _ b: UnsafePointer<Float>, _ bDepthStride: Int,
-        _ alpha: Float, _ beta: Float,
-        _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+        _ a: UnsafePointer<Scalar>, _ aRowStride: Int, _ aDepthStride: Int,
+        _ b: UnsafePointer<Scalar>, _ bDepthStride: Int,
+        _ alpha: Scalar, _ beta: Scalar,
+        _ c: UnsafeMutablePointer<Scalar>, _ ldc: Int
     ) -> Void
 
     /// One row of C at a time, any width (see `rowKernel`): `(k, a, aDepthStride, b, ldb, n, alpha, beta, c)`.
     let runRow: @Sendable (
-        _ k: Int, _ a: UnsafePointer<Float>, _ aDepthStride: Int,
-        _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
-        _ alpha: Float, _ beta: Float, _ c: UnsafeMutablePointer<Float>
+        _ k: Int, _ a: UnsafePointer<Scalar>, _ aDepthStride: Int,
+        _ b: UnsafePointer<Scalar>, _ ldb: Int, _ n: Int,
+        _ alpha: Scalar, _ beta: Scalar, _ c: UnsafeMutablePointer<Scalar>
     ) -> Void
 
-    public var mr: Int { GEMMBlocking.mr }
+    var mr: Int { GEMMBlocking.mr }
+    var description: String { name }
+    var publicDescription: MicrokernelVariant { MicrokernelVariant(name: name, nr: nr, arithmetic: arithmetic) }
+
+    /// Every variant compiled into the library for `Scalar`.
+    static var all: [GEMMKernel] { Scalar.gemmKernels }
 
     /// The variant to run for an `n`-column problem: for narrow C, the narrowest variant of the
     /// same family that still covers `n` wastes fewer lanes on zero padding. Same family, same bits.
-    func narrowed(toColumns n: Int) -> MicrokernelVariant {
+    func narrowed(toColumns n: Int) -> GEMMKernel {
         guard n < nr else { return self }
         var best = self
-        for variant in MicrokernelVariant.all
+        for variant in GEMMKernel.all
         where variant.arithmetic == arithmetic && variant.nr >= n && variant.nr < best.nr {
             best = variant
         }
         return best
     }
-    public var description: String { name }
 
-    /// Every variant compiled into the library.
-    public static let all: [MicrokernelVariant] = [
-        make(SIMD16<Float>.self, FusedMultiplyAdd.self, name: "fused-6x32", arithmetic: .fused),
-        make(SIMD8<Float>.self, FusedMultiplyAdd.self, name: "fused-6x16", arithmetic: .fused),
-        make(SIMD4<Float>.self, FusedMultiplyAdd.self, name: "fused-6x8", arithmetic: .fused),
-        make(SIMD16<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x32", arithmetic: .separate),
-        make(SIMD8<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x16", arithmetic: .separate),
-        make(SIMD4<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x8", arithmetic: .separate),
-    ]
-
-    private static func make<V: SIMD & SendableMetatype, Rule: MultiplyAddRule>(
+    /// The variant of tile `MR x 2W` (W = lanes of `V`) with the multiply-add rule `Rule`.
+    static func make<V: SIMD & SendableMetatype, Rule: MultiplyAddRule>(
         _ v: V.Type, _ rule: Rule.Type, name: String, arithmetic: Arithmetic
-    ) -> MicrokernelVariant where V.Scalar == Float {
-        MicrokernelVariant(name: name, nr: 2 * V.scalarCount, arithmetic: arithmetic, run: {
+    ) -> GEMMKernel where V.Scalar == Scalar {
+        GEMMKernel(name: name, nr: 2 * V.scalarCount, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
             if aRowStride == 1 && aDepthStride == GEMMBlocking.mr && bDepthStride == 2 * V.scalarCount {
                 // Packed panels: constant strides let the compiler fold every address.
@@ -260,4 +268,36 @@ public struct MicrokernelVariant: Sendable, CustomStringConvertible {
                       alpha: alpha, beta: beta, c: c)
         })
     }
+}
+
+/// The element types the GEMM core multiplies: each lists its compiled kernels and selects one
+/// at first use (see `KernelSelection`).
+protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable, SendableMetatype {
+    static var gemmKernels: [GEMMKernel<Self>] { get }
+    static var selectedGEMMKernel: GEMMKernel<Self> { get }
+}
+
+extension Float: GEMMScalar {
+    static let gemmKernels: [GEMMKernel<Float>] = [
+        .make(SIMD16<Float>.self, FusedMultiplyAdd.self, name: "fused-6x32", arithmetic: .fused),
+        .make(SIMD8<Float>.self, FusedMultiplyAdd.self, name: "fused-6x16", arithmetic: .fused),
+        .make(SIMD4<Float>.self, FusedMultiplyAdd.self, name: "fused-6x8", arithmetic: .fused),
+        .make(SIMD16<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x32", arithmetic: .separate),
+        .make(SIMD8<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x16", arithmetic: .separate),
+        .make(SIMD4<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x8", arithmetic: .separate),
+    ]
+    static let selectedGEMMKernel = KernelSelection.choose(from: gemmKernels)
+}
+
+/// DGEMM: the same tiles with `SIMD8<Double>` (a 6x16 tile in twelve zmm accumulators) and narrower.
+extension Double: GEMMScalar {
+    static let gemmKernels: [GEMMKernel<Double>] = [
+        .make(SIMD8<Double>.self, FusedMultiplyAdd.self, name: "f64-fused-6x16", arithmetic: .fused),
+        .make(SIMD4<Double>.self, FusedMultiplyAdd.self, name: "f64-fused-6x8", arithmetic: .fused),
+        .make(SIMD2<Double>.self, FusedMultiplyAdd.self, name: "f64-fused-6x4", arithmetic: .fused),
+        .make(SIMD8<Double>.self, SeparateMultiplyAdd.self, name: "f64-separate-6x16", arithmetic: .separate),
+        .make(SIMD4<Double>.self, SeparateMultiplyAdd.self, name: "f64-separate-6x8", arithmetic: .separate),
+        .make(SIMD2<Double>.self, SeparateMultiplyAdd.self, name: "f64-separate-6x4", arithmetic: .separate),
+    ]
+    static let selectedGEMMKernel = KernelSelection.choose(from: gemmKernels)
 }

@@ -3,9 +3,9 @@
 
 /// Copies rows `rowStart..<rowStart+rows`, depth `depthStart..<depthStart+depth` of op(A) into
 /// MR-row micro-panels: element (i, p) of micro-panel s lands at `panel[s*MR*depth + p*MR + i]`.
-func packA(_ a: UnsafePointer<Float>, lda: Int, transposed: Bool,
+func packA<Scalar: GEMMScalar>(_ a: UnsafePointer<Scalar>, lda: Int, transposed: Bool,
            rowStart: Int, rows: Int, depthStart: Int, depth: Int,
-           into panel: UnsafeMutablePointer<Float>) {
+           into panel: UnsafeMutablePointer<Scalar>) {
     let mr = GEMMBlocking.mr
     var sliver = 0
     var row0 = 0
@@ -41,9 +41,9 @@ func packA(_ a: UnsafePointer<Float>, lda: Int, transposed: Bool,
 /// Copies micro-panels `sliverRange` of op(B)'s block at depth `depthStart..<depthStart+depth`,
 /// columns from `colStart` (at most `cols`), into NR-wide micro-panels: element (p, j) of
 /// micro-panel s lands at `panel[s*depth*NR + p*NR + j]`.
-func packB(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool,
+func packB<Scalar: GEMMScalar>(_ b: UnsafePointer<Scalar>, ldb: Int, transposed: Bool,
            depthStart: Int, depth: Int, colStart: Int, cols: Int, nr: Int,
-           slivers sliverRange: Range<Int>, into panel: UnsafeMutablePointer<Float>) {
+           slivers sliverRange: Range<Int>, into panel: UnsafeMutablePointer<Scalar>) {
     for sliver in sliverRange {
         let base = panel + sliver * depth * nr
         let col0 = sliver * nr
@@ -80,37 +80,38 @@ func packB(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool,
 
 /// Writes the transpose of the 8x8 block at `source` (row stride `ld`) to `target` (row stride `targetLD`).
 @inline(__always)
-func transpose8x8(_ source: UnsafePointer<Float>, _ ld: Int, into target: UnsafeMutablePointer<Float>, _ targetLD: Int) {
-    func row(_ r: Int) -> SIMD8<Float> { UnsafeRawPointer(source + r * ld).loadUnaligned(as: SIMD8<Float>.self) }
+func transpose8x8<Scalar: GEMMScalar>(_ source: UnsafePointer<Scalar>, _ ld: Int,
+                                      into target: UnsafeMutablePointer<Scalar>, _ targetLD: Int) {
+    func row(_ r: Int) -> SIMD8<Scalar> { UnsafeRawPointer(source + r * ld).loadUnaligned(as: SIMD8<Scalar>.self) }
     let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3), r4 = row(4), r5 = row(5), r6 = row(6), r7 = row(7)
     for p in 0..<8 {
-        let column = SIMD8<Float>(r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p])
-        UnsafeMutableRawPointer(target + p * targetLD).storeBytes(of: column, as: SIMD8<Float>.self)
+        let column = SIMD8<Scalar>(r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p])
+        UnsafeMutableRawPointer(target + p * targetLD).storeBytes(of: column, as: SIMD8<Scalar>.self)
     }
 }
 
 /// A 64-byte aligned scratch allocation, zero-filled.
-struct AlignedBuffer {
-    let pointer: UnsafeMutablePointer<Float>
+struct AlignedBuffer<Scalar: GEMMScalar> {
+    let pointer: UnsafeMutablePointer<Scalar>
     init(count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * 4, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(1, count))
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<Scalar>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Scalar.self, capacity: Swift.max(1, count))
         pointer.initialize(repeating: 0, count: Swift.max(1, count))
     }
     func deallocate() { UnsafeMutableRawPointer(pointer).deallocate() }
 }
 
-/// Runs `body` with a scratch of `count` floats: on the stack when small (tiny products are
+/// Runs `body` with a scratch of `count` scalars: on the stack when small (tiny products are
 /// dominated by allocator calls otherwise), on the heap when large. Callers write before they
 /// read: packing fills every element including the zero padding.
 @inline(__always)
-func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-    if count <= 4096 {
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, count)) { buffer in
+func withScratch<Scalar: GEMMScalar, R>(_: Scalar.Type, _ count: Int, _ body: (UnsafeMutablePointer<Scalar>) -> R) -> R {
+    if count * MemoryLayout<Scalar>.stride <= 16 * 1024 {
+        return withUnsafeTemporaryAllocation(of: Scalar.self, capacity: Swift.max(1, count)) { buffer in
             body(buffer.baseAddress!)
         }
     }
-    let buffer = AlignedBuffer(count: count)
+    let buffer = AlignedBuffer<Scalar>(count: count)
     defer { buffer.deallocate() }
     return body(buffer.pointer)
 }
@@ -120,12 +121,12 @@ func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) ->
 /// The scratch holds C's values first (when beta is not 0), so the kernel performs the same
 /// operations on every element as on a full tile: edge elements round exactly like interior ones.
 @inline(__always)
-func runEdgeTile(_ kernel: MicrokernelVariant, k: Int,
-                 a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
-                 b: UnsafePointer<Float>, bDepthStride: Int,
-                 alpha: Float, beta: Float,
-                 c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int,
-                 scratch: UnsafeMutablePointer<Float>) {
+func runEdgeTile<Scalar: GEMMScalar>(_ kernel: GEMMKernel<Scalar>, k: Int,
+                                     a: UnsafePointer<Scalar>, aRowStride: Int, aDepthStride: Int,
+                                     b: UnsafePointer<Scalar>, bDepthStride: Int,
+                                     alpha: Scalar, beta: Scalar,
+                                     c: UnsafeMutablePointer<Scalar>, ldc: Int, rows: Int, cols: Int,
+                                     scratch: UnsafeMutablePointer<Scalar>) {
     let nr = kernel.nr
     if beta != 0 { copyTile(from: c, ldc, to: scratch, nr, rows: rows, cols: cols) }
     kernel.run(k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, scratch, nr)
@@ -134,8 +135,8 @@ func runEdgeTile(_ kernel: MicrokernelVariant, k: Int,
 
 /// Copies a `rows x cols` block between row strides (edge tiles are too small for memmove calls).
 @inline(__always)
-func copyTile(from source: UnsafePointer<Float>, _ sourceStride: Int,
-              to target: UnsafeMutablePointer<Float>, _ targetStride: Int, rows: Int, cols: Int) {
+func copyTile<Scalar>(from source: UnsafePointer<Scalar>, _ sourceStride: Int,
+                      to target: UnsafeMutablePointer<Scalar>, _ targetStride: Int, rows: Int, cols: Int) {
     for i in 0..<rows {
         for j in 0..<cols { target[i * targetStride + j] = source[i * sourceStride + j] }
     }

@@ -4,12 +4,12 @@
 /// the same order (one `acc = acc + a*b` or `acc = acc.addingProduct(a, b)` per k step, then the
 /// epilogue `alpha * acc + beta * c`), so a SIMD variant must match it bit for bit. Tests hold every
 /// variant to that.
-extension MicrokernelVariant {
+extension GEMMKernel {
     /// A scalar kernel with the contract of a variant of `arithmetic` family and tile width `nr`.
-    public static func reference(_ arithmetic: Arithmetic, nr: Int) -> MicrokernelVariant {
-        @Sendable func element(_ k: Int, _ a: (Int) -> Float, _ b: (Int) -> Float,
-                     _ alpha: Float, _ beta: Float, _ cell: UnsafeMutablePointer<Float>) {
-            var acc: Float = 0
+    static func reference(_ arithmetic: Arithmetic, nr: Int) -> GEMMKernel {
+        @Sendable func element(_ k: Int, _ a: (Int) -> Scalar, _ b: (Int) -> Scalar,
+                               _ alpha: Scalar, _ beta: Scalar, _ cell: UnsafeMutablePointer<Scalar>) {
+            var acc: Scalar = 0
             for p in 0..<k {
                 switch arithmetic {
                 case .fused: acc = acc.addingProduct(a(p), b(p))
@@ -18,7 +18,7 @@ extension MicrokernelVariant {
             }
             cell.pointee = beta == 0 ? alpha * acc : alpha * acc + beta * cell.pointee
         }
-        return MicrokernelVariant(name: "reference-\(arithmetic.rawValue)-6x\(nr)", nr: nr, arithmetic: arithmetic, run: {
+        return GEMMKernel(name: "reference-\(arithmetic.rawValue)-6x\(nr)", nr: nr, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
             for i in 0..<GEMMBlocking.mr {
                 for j in 0..<nr {

@@ -2,12 +2,13 @@ import XCTest
 @testable import SwiftLearnGEMM
 
 final class GEMMCorrectnessTests: XCTestCase {
-    /// Checks `result` against the Double reference with a forward-error bound relative to k:
-    /// |c - c_ref| <= (k + 3) * 2^-23 * (Σ|alpha a b| + |beta c|), and that padding columns are untouched.
-    func assertMatchesReference(_ test: GEMMCase, _ result: [Float], _ label: String,
-                                file: StaticString = #filePath, line: UInt = #line) {
+    /// Checks `result` against the naive Double loop with a forward-error bound relative to k:
+    /// |c - c_ref| <= (k + 3) * u * (Σ|alpha a b| + |beta c|), u = 2^-23 for Float; for Double, whose
+    /// reference rounds like the result, twice that (both sides' error).
+    func assertMatchesReference<Scalar>(_ test: GEMMTestCase<Scalar>, _ result: [Scalar], _ label: String,
+                                        file: StaticString = #filePath, line: UInt = #line) {
         let (expected, magnitude) = test.reference()
-        let unit = Double(Float.ulpOfOne)
+        let unit = Double(Scalar.ulpOfOne) * (Scalar.self == Double.self ? 2 : 1)
         for i in 0..<test.m {
             for j in 0..<test.ldc {
                 let index = i * test.ldc + j
@@ -27,12 +28,21 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
-    func label(_ t: GEMMCase) -> String {
+    func label<Scalar>(_ t: GEMMTestCase<Scalar>) -> String {
         "m=\(t.m) n=\(t.n) k=\(t.k) transA=\(t.transA) transB=\(t.transB) alpha=\(t.alpha) beta=\(t.beta) lda=\(t.lda) ldb=\(t.ldb) ldc=\(t.ldc)"
     }
 
     /// Sizes around every block boundary: MR (6), NR (8/16/32), KC (256), plus 0, 1 and primes.
     func testShapesAroundBlockBoundariesAllTransposes() {
+        checkShapesAroundBlockBoundaries(Float.self)
+    }
+
+    /// DGEMM through the same driver with its own tiles (NR 16/8/4).
+    func testDoubleShapesAroundBlockBoundariesAllTransposes() {
+        checkShapesAroundBlockBoundaries(Double.self)
+    }
+
+    func checkShapesAroundBlockBoundaries<Scalar: GEMMTestScalar>(_: Scalar.Type) {
         let shapes: [(Int, Int, Int)] = [
             (0, 5, 3), (5, 0, 3), (4, 6, 0), (1, 1, 1), (5, 31, 7), (6, 32, 8), (7, 33, 9),
             (13, 17, 19), (2, 97, 3), (23, 8, 29), (12, 64, 255), (11, 16, 256), (5, 15, 257),
@@ -42,9 +52,9 @@ final class GEMMCorrectnessTests: XCTestCase {
         for (m, n, k) in shapes {
             for transA in [false, true] {
                 for transB in [false, true] {
-                    for (alpha, beta) in [(Float(1), Float(0)), (-0.5, 1), (1, -0.5), (0, -0.5), (-0.5, 0)] {
+                    for (alpha, beta) in [(Scalar(1), Scalar(0)), (-0.5, 1), (1, -0.5), (0, -0.5), (-0.5, 0)] {
                         seed += 1
-                        let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB,
+                        let test = GEMMTestCase<Scalar>(m: m, n: n, k: k, transA: transA, transB: transB,
                                             alpha: alpha, beta: beta, padding: Int(seed % 3) * 2, seed: seed)
                         assertMatchesReference(test, test.run(), label(test))
                     }
@@ -55,17 +65,26 @@ final class GEMMCorrectnessTests: XCTestCase {
 
     /// Both drivers, every variant, against the naive loop, on shapes spanning the MC and KC blocks.
     func testBothPathsEveryVariant() {
+        checkBothPathsEveryVariant(Float.self)
+        checkBothPathsEveryVariant(Double.self)
+    }
+
+    func checkBothPathsEveryVariant<Scalar: GEMMTestScalar>(_: Scalar.Type) {
+        // Debug builds run these generic paths unspecialized: DGEMM gets narrower cases (same boundaries).
+        let wide = Scalar.self == Float.self
         let cases = [
-            GEMMCase(m: 245, n: 19, k: 261, alpha: 1, beta: 0.5, padding: 3, seed: 7),   // > mcMax rows, > KC depth
-            GEMMCase(m: 29, n: 70, k: 300, transA: true, alpha: -0.5, beta: 0, seed: 8),
-            GEMMCase(m: 19, n: 45, k: 31, transB: true, alpha: 1, beta: 1, padding: 1, seed: 9),
+            GEMMTestCase<Scalar>(m: 245, n: wide ? 19 : 5, k: 261, alpha: 1, beta: 0.5, padding: 3, seed: 7),   // > mcMax rows, > KC depth
+            GEMMTestCase<Scalar>(m: 29, n: wide ? 70 : 21, k: 300, transA: true, alpha: -0.5, beta: 0, seed: 8),
+            GEMMTestCase<Scalar>(m: 19, n: wide ? 45 : 17, k: 31, transB: true, alpha: 1, beta: 1, padding: 1, seed: 9),
         ]
-        let variants = MicrokernelVariant.all + [
+        // DGEMM's variants are each held to the reference kernel in GEMMDeterminismTests; here its
+        // selected kernel and the references cover the drivers.
+        let variants = (wide ? GEMMKernel<Scalar>.all : [Scalar.selectedGEMMKernel]) + [
             .reference(.fused, nr: 8), .reference(.separate, nr: 16),
         ]
         for test in cases {
             for variant in variants {
-                for path in [GEMMProblem.Path.rows, .direct, .packed] where !(path != .packed && test.transB) {
+                for path in [GEMMPath.rows, .direct, .packed] where !(path != .packed && test.transB) {
                     assertMatchesReference(test, test.run(kernel: variant, threads: 2, path: path),
                                            "\(variant.name) \(path) \(label(test))")
                 }
@@ -74,9 +93,9 @@ final class GEMMCorrectnessTests: XCTestCase {
     }
 
     func testBetaZeroNeverReadsC() {
-        for path in [GEMMProblem.Path.rows, .direct, .packed] {
+        for path in [GEMMPath.rows, .direct, .packed] {
             let test = GEMMCase(m: 14, n: 40, k: 9, alpha: 1, beta: 0, padding: 2, seed: 3)
-            let result = test.run(kernel: selectedMicrokernel, threads: 2, path: path)
+            let result = test.run(kernel: Float.selectedGEMMKernel, threads: 2, path: path)
             for i in 0..<test.m { for j in 0..<test.n { XCTAssertFalse(result[i * test.ldc + j].isNaN, "\(path) C[\(i),\(j)] NaN") } }
         }
         // k == 0 and alpha == 0: C = beta * C, still without reading C when beta is 0.

@@ -3,18 +3,27 @@ import XCTest
 @testable import SwiftLearnGEMM
 
 final class GEMMDeterminismTests: XCTestCase {
-    /// The result is bit-identical for 1, 2, 3, 4 and 7 threads, on both drivers.
+    /// The result is bit-identical for 1, 2, 3, 4 and 7 threads, on every driver, SGEMM and DGEMM.
     func testThreadCountDoesNotChangeBits() {
+        checkThreadCountDoesNotChangeBits(Float.self)
+        checkThreadCountDoesNotChangeBits(Double.self)
+    }
+
+    func checkThreadCountDoesNotChangeBits<Scalar: GEMMTestScalar>(_: Scalar.Type) {
+        // Debug builds run these generic paths unspecialized: DGEMM gets narrower cases (same boundaries).
+        let wide = Scalar.self == Float.self
         let cases = [
-            GEMMCase(m: 61, n: 75, k: 300, alpha: 0.75, beta: -0.5, seed: 11),
-            GEMMCase(m: 250, n: 40, k: 20, transA: true, transB: true, alpha: 1, beta: 0, seed: 12),
+            GEMMTestCase<Scalar>(m: 61, n: wide ? 75 : 35, k: 300, alpha: 0.75, beta: -0.5, seed: 11),
+            GEMMTestCase<Scalar>(m: 250, n: wide ? 40 : 20, k: 20, transA: true, transB: true, alpha: 1, beta: 0, seed: 12),
+            // A batch-32 product: few row tiles, so the split must also go over columns.
+            GEMMTestCase<Scalar>(m: 32, n: wide ? 100 : 40, k: 30, alpha: 1, beta: 0, seed: 14),
         ]
         for test in cases {
-            for path in [GEMMProblem.Path.rows, .direct, .packed] where !(path != .packed && test.transB) {
-                let single = test.run(kernel: selectedMicrokernel, threads: 1, path: path)
-                for threads in [2, 3, 4, 7] {
-                    let multi = test.run(kernel: selectedMicrokernel, threads: threads, path: path)
-                    XCTAssertEqual(single.map(\.bitPattern), multi.map(\.bitPattern), "\(path) with \(threads) threads")
+            for path in [GEMMPath.rows, .direct, .packed] where !(path != .packed && test.transB) {
+                let single = test.run(kernel: Scalar.selectedGEMMKernel, threads: 1, path: path)
+                for threads in wide ? [2, 3, 4, 7] : [2, 3] {
+                    let multi = test.run(kernel: Scalar.selectedGEMMKernel, threads: threads, path: path)
+                    XCTAssertEqual(bitPatterns(single), bitPatterns(multi), "\(Scalar.self) \(path) with \(threads) threads")
                 }
             }
         }
@@ -23,12 +32,17 @@ final class GEMMDeterminismTests: XCTestCase {
     /// Both drivers sum k in the same slabs in the same order, so they agree bit for bit, and
     /// every variant of one arithmetic family agrees with that family's scalar reference kernel.
     func testPathsAndVariantsAgreeBitForBit() {
-        let test = GEMMCase(m: 20, n: 50, k: 270, alpha: -0.5, beta: 1, padding: 1, seed: 13)
+        checkPathsAndVariantsAgree(Float.self)
+        checkPathsAndVariantsAgree(Double.self)
+    }
+
+    func checkPathsAndVariantsAgree<Scalar: GEMMTestScalar>(_: Scalar.Type) {
+        let test = GEMMTestCase<Scalar>(m: 20, n: 50, k: 270, alpha: -0.5, beta: 1, padding: 1, seed: 13)
         for family in [MicrokernelVariant.Arithmetic.fused, .separate] {
-            let reference = test.run(kernel: .reference(family, nr: 8), threads: 1, path: .packed).map(\.bitPattern)
-            for variant in MicrokernelVariant.all where variant.arithmetic == family {
-                for path in [GEMMProblem.Path.rows, .direct, .packed] {
-                    XCTAssertEqual(test.run(kernel: variant, threads: 2, path: path).map(\.bitPattern), reference,
+            let reference = bitPatterns(test.run(kernel: .reference(family, nr: 8), threads: 1, path: .packed))
+            for variant in GEMMKernel<Scalar>.all where variant.arithmetic == family {
+                for path in [GEMMPath.rows, .direct, .packed] {
+                    XCTAssertEqual(bitPatterns(test.run(kernel: variant, threads: 2, path: path)), reference,
                                    "\(variant.name) on the \(path) path differs from the \(family) reference kernel")
                 }
             }
@@ -37,15 +51,20 @@ final class GEMMDeterminismTests: XCTestCase {
 
     /// The microkernel contract on its own: packed and strided operands, beta 0 (C holds NaN) and not.
     func testEachMicrokernelAgainstReferenceKernel() {
+        checkMicrokernelsAgainstReference(Float.self)
+        checkMicrokernelsAgainstReference(Double.self)
+    }
+
+    func checkMicrokernelsAgainstReference<Scalar: GEMMTestScalar>(_: Scalar.Type) {
         var random = TestRandom(seed: 99)
         let mr = GEMMBlocking.mr, k = 37
-        for variant in MicrokernelVariant.all {
+        for variant in GEMMKernel<Scalar>.all {
             let nr = variant.nr
-            let reference = MicrokernelVariant.reference(variant.arithmetic, nr: nr)
-            let a = random.floats(mr * k * 3), b = random.floats(k * nr * 2)
+            let reference = GEMMKernel<Scalar>.reference(variant.arithmetic, nr: nr)
+            let a: [Scalar] = random.values(mr * k * 3), b: [Scalar] = random.values(k * nr * 2)
             for (aRow, aDepth, bDepth) in [(1, mr, nr), (k * 3, 2, 2 * nr)] {
-                for (alpha, beta) in [(Float(1), Float(0)), (-0.5, 1), (0.25, -0.5)] {
-                    let initial = beta == 0 ? [Float](repeating: .nan, count: mr * (nr + 3)) : random.floats(mr * (nr + 3))
+                for (alpha, beta) in [(Scalar(1), Scalar(0)), (-0.5, 1), (0.25, -0.5)] {
+                    let initial = beta == 0 ? [Scalar](repeating: .nan, count: mr * (nr + 3)) : random.values(mr * (nr + 3))
                     var expected = initial, actual = initial
                     a.withUnsafeBufferPointer { a in
                         b.withUnsafeBufferPointer { b in
@@ -57,7 +76,7 @@ final class GEMMDeterminismTests: XCTestCase {
                             }
                         }
                     }
-                    XCTAssertEqual(actual.map(\.bitPattern), expected.map(\.bitPattern),
+                    XCTAssertEqual(bitPatterns(actual), bitPatterns(expected),
                                    "\(variant.name) strides (\(aRow), \(aDepth), \(bDepth)) alpha \(alpha) beta \(beta)")
                 }
             }
@@ -65,7 +84,9 @@ final class GEMMDeterminismTests: XCTestCase {
     }
 
     func testSelectionPicksACompiledVariantAndThreadSettingClamps() {
-        XCTAssertTrue(MicrokernelVariant.all.contains { $0.name == selectedMicrokernel.name })
+        XCTAssertTrue(GEMMKernel<Float>.all.contains { $0.name == selectedMicrokernel.name })
+        XCTAssertTrue(GEMMKernel<Double>.all.contains { $0.name == selectedDoubleMicrokernel.name })
+        XCTAssertEqual(selectedDoubleMicrokernel.mr, GEMMBlocking.mr)
         let saved = Parallelism.threadCount
         Parallelism.threadCount = 0
         XCTAssertEqual(Parallelism.threadCount, 1)
