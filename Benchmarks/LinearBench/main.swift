@@ -35,7 +35,7 @@ Parallelism.threadCount = threads
 
 let ((images, labels), _) = try FashionMNIST.loadData()
 let rows = Array(0..<min(samples, images.shape[0]))
-let x = try (Tensor<Double>(try selectSamples(images, at: rows)) / 255).reshaped([rows.count, -1])
+let x = (Tensor<Double>(try selectSamples(images, at: rows)) / 255).reshaped([rows.count, -1])
 let y = try selectSamples(labels, at: rows)
 
 func time(maxIter: Int) throws -> (seconds: Double, checksum: Double) {

@@ -125,7 +125,7 @@ report("Tensor relu()", time { _ = tensorA.relu() }, versus: "copy into fresh 40
 var accumulator = tensorA
 report("Tensor += (in place)", time { accumulator += tensorB }, versus: "memcpy 60 MB", memcpyBinary)
 let bias = Tensor<Float>(Array(b[0..<1000]))
-let matrix = try! tensorA.reshaped([10_000, 1000])
+let matrix = tensorA.reshaped([10_000, 1000])
 report("Tensor [10000,1000] + [1000] row broadcast", time { _ = matrix + bias }, versus: "copy into fresh 40 MB array", freshCopy)
 
 }
@@ -172,7 +172,7 @@ func bytesInUse() -> Int {
 
 @MainActor func softmaxAllocationCheck(rows: Int, columns: Int) {
     let logits = Tensor<Float>(pattern(rows * columns, multiplier: 31, offset: 0, modulus: 97, scale: 9))
-    let x = try! logits.reshaped([rows, columns])
+    let x = logits.reshaped([rows, columns])
     let calls = Swift.max(10, 2_000_000 / (rows * columns))
     let perCall = time(calls: calls) { _ = x.softmax() }
     let allocationOnly = time(calls: calls) { _ = Tensor<Float>(shape: [rows, columns]) { $0.initialize(repeating: 0) } }

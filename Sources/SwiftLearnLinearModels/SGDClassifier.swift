@@ -16,7 +16,7 @@ import SwiftLearnTensor
 ///
 /// ```swift
 /// let ((trainImages, trainLabels), _) = try FashionMNIST.loadData()
-/// let x = try (Tensor<Double>(trainImages) / 255).reshaped([60000, 784])
+/// let x = (Tensor<Double>(trainImages) / 255).reshaped([60000, 784])
 /// let model = SGDClassifier(loss: .logLoss, maxIter: 5, randomState: 42)
 /// let scores = try crossValidate(model, x, trainLabels)      // 5 stratified folds
 /// print(scores.meanScore)        // 0.8195 (scikit-learn 1.9.1: 0.8194, the book: 0.8196)

@@ -1,82 +1,55 @@
-/// Reordering, slicing, gathering and joining.
+/// Reshaping, reordering, row selection and joining.
+///
+/// Every method here returns a new tensor. `reshaped`, `flattened`, `expandingShape` and `squeezingShape`
+/// share the storage (O(1), copy-on-write); `transposed`, `permuted`, `rows`, `gatheringRows`,
+/// `concatenate` and `stack` copy. ``rowsView(_:)`` reads rows without copying.
 ///
 /// ```swift
-/// let x = try Tensor<Float>(shape: [4, 3], scalars: (0..<12).map(Float.init))
-/// x.transposed()                   // [3, 4]
-/// x.rows(1..<3)                    // [2, 3], rows 1 and 2
-/// x.gatheringRows([3, 0])          // a shuffled mini-batch
-/// try Tensor.concatenate([x, x], axis: 1)   // [4, 6]
+/// let x = Tensor<Float>.arange(12).reshaped([4, 3])
+/// x.transposed()                          // [3, 4]
+/// x.rows(1..<3)                           // [2, 3], rows 1 and 2 (a copy)
+/// x.gatheringRows([3, 0])                 // a shuffled mini-batch
+/// Tensor.concatenate([x, x], axis: 1)     // [4, 6]
 /// ```
 extension Tensor {
-    /// Axes reversed (numpy `.T`): for a matrix, the transpose. Rank 0 and 1 are returned unchanged.
-    public func transposed() -> Tensor {
-        guard rank >= 2 else { return self }
-        if rank == 2 { return transposedMatrix() }
-        return permuted(Array((0..<rank).reversed()))
+    // MARK: Reshaping
+
+    /// The same scalars under a new shape (numpy `reshape`); one extent may be `-1` and is inferred. Shares
+    /// the storage. Traps when the element counts differ, naming both shapes (``checkedReshaped(_:)`` throws).
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        do { return try checkedReshaped(newShape) } catch { preconditionFailure(error.description) }
     }
 
-    /// Cache-blocked 2-D transpose.
-    func transposedMatrix() -> Tensor {
-        let rows = shape[0], columns = shape[1]
-        let tile = 32
-        return Tensor(shape: [columns, rows]) { output in
-            withUnsafeBufferPointer { input in
-                for rowStart in Swift.stride(from: 0, to: rows, by: tile) {
-                    let rowEnd = Swift.min(rows, rowStart + tile)
-                    for columnStart in Swift.stride(from: 0, to: columns, by: tile) {
-                        let columnEnd = Swift.min(columns, columnStart + tile)
-                        for r in rowStart..<rowEnd {
-                            for c in columnStart..<columnEnd { output[c * rows + r] = input[r * columns + c] }
-                        }
-                    }
-                }
+    /// Throwing form of ``reshaped(_:)``, for shapes that come from data.
+    /// - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes when the counts differ,
+    ///   ``TensorError/invalidShape(_:)`` for more than one `-1` or another negative extent.
+    public func checkedReshaped(_ newShape: [Int]) throws(TensorError) -> Tensor {
+        Tensor(uncheckedShape: try Tensor.resolve(newShape, count: count, from: shape), scalars: scalars)
+    }
+
+    /// A rank-1 tensor of all scalars (shares the storage).
+    public func flattened() -> Tensor { Tensor(uncheckedShape: [count], scalars: scalars) }
+
+    static func resolve(_ newShape: [Int], count: Int, from oldShape: [Int]) throws(TensorError) -> [Int] {
+        let inferred = newShape.indices.filter { newShape[$0] == -1 }
+        guard inferred.count <= 1, newShape.allSatisfy({ $0 >= -1 }) else {
+            throw TensorError.invalidShape("cannot reshape \(oldShape) to \(newShape): at most one -1 and no other negative extent")
+        }
+        var resolved = newShape
+        if let axis = inferred.first {
+            let known = newShape.enumerated().filter { $0.offset != axis }.map(\.element).reduce(1, *)
+            guard known > 0, count % known == 0 else {
+                throw TensorError.shapeMismatch("cannot reshape \(oldShape) (\(count) scalars) to \(newShape)")
             }
+            resolved[axis] = count / known
         }
+        guard resolved.reduce(1, *) == count else {
+            throw TensorError.shapeMismatch("cannot reshape \(oldShape) (\(count) scalars) to \(newShape)")
+        }
+        return resolved
     }
 
-    /// numpy `transpose(axes)`: result axis `i` is input axis `axes[i]`.
-    /// Precondition: `axes` is a permutation of `0..<rank` (negative axes count from the end).
-    public func permuted(_ axes: [Int]) -> Tensor {
-        do { return try permuting(axes) } catch { preconditionFailure(error.description) }
-    }
-
-    /// Throwing form of ``permuted(_:)``.
-    /// - Throws: ``TensorError/invalidArgument(_:)`` naming the axes and the shape when `axes` is not a permutation.
-    public func permuting(_ axes: [Int]) throws(TensorError) -> Tensor {
-        let resolved = axes.map { $0 < 0 ? $0 + rank : $0 }
-        guard resolved.count == rank, resolved.sorted() == Array(0..<rank) else {
-            throw TensorError.invalidArgument("axes \(axes) are not a permutation of the axes of shape \(shape)")
-        }
-        if resolved == Array(0..<rank) { return self }
-        if rank == 2 { return transposedMatrix() }
-        let inputStrides = strides
-        let newShape = resolved.map { shape[$0] }
-        let newStrides = resolved.map { inputStrides[$0] }  // input stride of each output axis
-        return Tensor(shape: newShape) { output in
-            guard output.count > 0 else { return }
-            withUnsafeBufferPointer { input in
-                // Odometer over the output; the innermost output axis is a strided run of the input.
-                let last = rank - 1
-                let runLength = newShape[last], runStride = newStrides[last]
-                var index = [Int](repeating: 0, count: rank)
-                var offset = 0
-                var position = 0
-                while position < output.count {
-                    for j in 0..<runLength { output[position + j] = input[offset + j * runStride] }
-                    position += runLength
-                    var axis = last - 1
-                    while axis >= 0 {
-                        index[axis] += 1
-                        offset += newStrides[axis]
-                        if index[axis] < newShape[axis] { break }
-                        offset -= newStrides[axis] * newShape[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
-                }
-            }
-        }
-    }
+    func reshapedUnchecked(_ newShape: [Int]) -> Tensor { Tensor(uncheckedShape: newShape, scalars: scalars) }
 
     /// Extent-1 axis inserted at `axis` (numpy `expand_dims`); `axis` may be negative (-1 appends).
     public func expandingShape(at axis: Int) -> Tensor {
@@ -92,6 +65,49 @@ extension Tensor {
         Tensor(uncheckedShape: shape.filter { $0 != 1 }, scalars: scalars)
     }
 
+    // MARK: Reordering
+
+    /// Axes reversed (numpy `.T`, copied like `np.ascontiguousarray(x.T)`): for a matrix, the transpose.
+    /// Rank 0 and 1 are returned unchanged.
+    public func transposed() -> Tensor {
+        rank >= 2 ? permutedUnchecked(Array((0..<rank).reversed())) : self
+    }
+
+    /// numpy `transpose(axes)`, copied: result axis `i` is input axis `axes[i]` (negative axes count from the
+    /// end). Traps when `axes` is not a permutation, naming the axes and the shape (``checkedPermuted(_:)``
+    /// throws).
+    public func permuted(_ axes: [Int]) -> Tensor {
+        do { return try checkedPermuted(axes) } catch { preconditionFailure(error.description) }
+    }
+
+    /// Throwing form of ``permuted(_:)``.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` naming the axes and the shape when `axes` is not a permutation.
+    public func checkedPermuted(_ axes: [Int]) throws(TensorError) -> Tensor {
+        let resolved = axes.map { $0 < 0 ? $0 + rank : $0 }
+        guard resolved.count == rank, resolved.sorted() == Array(0..<rank) else {
+            throw TensorError.invalidArgument("axes \(axes) are not a permutation of the axes of shape \(shape)")
+        }
+        return permutedUnchecked(resolved)
+    }
+
+    func permutedUnchecked(_ axes: [Int]) -> Tensor {
+        if axes == Array(0..<rank) { return self }
+        let newShape = axes.map { shape[$0] }
+        let sourceStrides = strides
+        let destinationStrides = Tensor.rowMajorStrides(newShape)
+        let copyAxes = axes.indices.map {
+            CopyAxis(extent: newShape[$0], sourceStride: sourceStrides[axes[$0]], destinationStride: destinationStrides[$0])
+        }
+        return Tensor(shape: newShape) { output in
+            withUnsafeBufferPointer { input in Tensor.copyStrided(copyAxes, from: input, into: output) }
+        }
+    }
+
+    /// Row-major strides of `shape`, in elements.
+    static func rowMajorStrides(_ shape: [Int]) -> [Int] {
+        Array(shape.reversed().reduce(into: [1]) { $0.append($0[$0.count - 1] * $1) }.dropLast().reversed())
+    }
+
     // MARK: Rows
 
     /// The number of rows (extent of axis 0). Precondition: rank >= 1.
@@ -103,60 +119,124 @@ extension Tensor {
     /// Elements per row (product of every axis after the first).
     var rowLength: Int { shape.dropFirst().reduce(1, *) }
 
-    /// Rows `range` of axis 0 (a contiguous copy). Precondition: `range` within `0..<shape[0]`.
+    /// Rows `range` of axis 0, copied (numpy `x[a:b].copy()`; for numpy's view, see ``rowsView(_:)``).
+    /// Traps when `range` leaves `0..<shape[0]`, naming the range and the shape.
     public func rows(_ range: Range<Int>) -> Tensor {
-        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "rows(\(range)): out of range for shape \(shape)")
+        checkRows(range, "rows")
         var newShape = shape
         newShape[0] = range.count
         let length = rowLength
-        return Tensor(uncheckedShape: newShape,
-                      scalars: Array(scalars[(range.lowerBound * length)..<(range.upperBound * length)]))
-    }
-
-    /// Rows `range` of axis 0 (`x[rows: 0..<32]`).
-    public subscript(rows range: Range<Int>) -> Tensor { rows(range) }
-
-    /// Row `index` of axis 0, with that axis removed (`x.row(0)` of a `[4, 3]` tensor has shape `[3]`).
-    public func row(_ index: Int) -> Tensor {
-        precondition(rank >= 1 && index >= 0 && index < shape[0], "row(\(index)): out of range for shape \(shape)")
-        return rows(index..<(index + 1)).reshapedUnchecked(Array(shape.dropFirst()))
-    }
-
-    /// The rows at `indices` in that order (numpy `x[indices]`), e.g. a shuffled mini-batch.
-    /// Precondition: every index in `0..<shape[0]`; ``gatherRows(_:)`` throws instead.
-    public func gatheringRows(_ indices: [Int]) -> Tensor {
-        do { return try gatherRows(indices) } catch { preconditionFailure(error.description) }
-    }
-
-    /// Throwing form of ``gatheringRows(_:)``.
-    /// - Throws: ``TensorError/invalidArgument(_:)`` naming the bad index, its position and the shape.
-    public func gatherRows(_ indices: [Int]) throws(TensorError) -> Tensor {
-        guard rank >= 1 else { throw TensorError.invalidShape("cannot gather rows of a rank-0 tensor") }
-        for (position, index) in indices.enumerated() where index < 0 || index >= shape[0] {
-            throw TensorError.invalidArgument("row index \(index) at position \(position) is out of range for shape \(shape)")
-        }
-        var newShape = shape
-        newShape[0] = indices.count
-        let length = rowLength
         return Tensor(shape: newShape) { output in
             withUnsafeBufferPointer { input in
+                Tensor.copyStrided([CopyAxis(extent: range.count * length, sourceStride: 1, destinationStride: 1)],
+                                   from: input, sourceOffset: range.lowerBound * length, into: output)
+            }
+        }
+    }
+
+    /// Rows `range` of axis 0, copied (`x[rows: 0..<32]`).
+    public subscript(rows range: Range<Int>) -> Tensor { rows(range) }
+
+    /// Row `index` of axis 0 with that axis removed, copied (`x.row(0)` of a `[4, 3]` tensor has shape `[3]`);
+    /// a negative index counts from the end, as in numpy's `x[-1]`.
+    public func row(_ index: Int) -> Tensor {
+        precondition(rank >= 1, "row(\(index)): a rank-0 tensor has no rows")
+        let resolved = index < 0 ? index + shape[0] : index
+        precondition(resolved >= 0 && resolved < shape[0], "row(\(index)): out of range for shape \(shape)")
+        return rows(resolved..<(resolved + 1)).reshapedUnchecked(Array(shape.dropFirst()))
+    }
+
+    func checkRows(_ range: Range<Int>, _ name: String) {
+        precondition(rank >= 1, "\(name)(\(range)): a rank-0 tensor has no rows")
+        precondition(range.lowerBound >= 0 && range.upperBound <= shape[0],
+                     "\(name)(\(range)): out of range for shape \(shape) (rows 0..<\(shape[0]))")
+    }
+
+    // MARK: Gathering
+
+    /// The rows at `indices` in that order (numpy `x[indices]`), e.g. a shuffled mini-batch; negative indices
+    /// count from the end. Traps on an index outside `-shape[0]..<shape[0]`, naming it, its position and the
+    /// shape (``checkedGatheringRows(_:)`` throws).
+    public func gatheringRows(_ indices: [Int]) -> Tensor {
+        do { return try checkedGatheringRows(indices) } catch { preconditionFailure(error.description) }
+    }
+
+    /// The rows at `indices` of any integer type, e.g. `[Int32]` labels.
+    public func gatheringRows<Index: BinaryInteger>(_ indices: [Index]) -> Tensor {
+        do { return try checkedGatheringRows(indices) } catch { preconditionFailure(error.description) }
+    }
+
+    /// numpy `x[indices]` with an index tensor of any rank, e.g. class predictions from ``argmax(axis:keepDims:)``
+    /// (`table.gatheringRows(logits.argmax(axis: 1))`): the result has shape `indices.shape + shape.dropFirst()`.
+    public func gatheringRows(_ indices: Tensor<Int32>) -> Tensor {
+        do { return try checkedGatheringRows(indices) } catch { preconditionFailure(error.description) }
+    }
+
+    /// Throwing form of ``gatheringRows(_:)-([Int])``.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` naming the bad index, its position and the shape;
+    ///   ``TensorError/invalidShape(_:)`` for a rank-0 tensor.
+    public func checkedGatheringRows(_ indices: [Int]) throws(TensorError) -> Tensor {
+        try gather(count: indices.count, leadingShape: [indices.count]) { indices[$0] }
+    }
+
+    /// Throwing form of ``gatheringRows(_:)-([Index])``.
+    public func checkedGatheringRows<Index: BinaryInteger>(_ indices: [Index]) throws(TensorError) -> Tensor {
+        try gather(count: indices.count, leadingShape: [indices.count]) { Int(exactly: indices[$0]) ?? Int.max }
+    }
+
+    /// Throwing form of ``gatheringRows(_:)-(Tensor<Int32>)``.
+    public func checkedGatheringRows(_ indices: Tensor<Int32>) throws(TensorError) -> Tensor {
+        let flat = indices.scalars
+        return try gather(count: flat.count, leadingShape: indices.shape) { Int(flat[$0]) }
+    }
+
+    private func gather(count: Int, leadingShape: [Int], index: (Int) -> Int) throws(TensorError) -> Tensor {
+        guard rank >= 1 else { throw TensorError.invalidShape("cannot gather rows of a rank-0 tensor") }
+        let rows = shape[0]
+        var resolved = [Int](repeating: 0, count: count)
+        for position in 0..<count {
+            let value = index(position)
+            let row = value < 0 ? value + rows : value
+            guard row >= 0 && row < rows else {
+                throw TensorError.invalidArgument("row index \(value) at position \(position) is out of range for shape \(shape)")
+            }
+            resolved[position] = row
+        }
+        let length = rowLength, rowBytes = rowLength * MemoryLayout<Scalar>.stride
+        return Tensor(shape: leadingShape + shape.dropFirst()) { output in
+            guard rowBytes > 0 else { return }
+            withUnsafeBufferPointer { input in
                 guard let source = input.baseAddress, let destination = output.baseAddress else { return }
-                for (position, index) in indices.enumerated() {
-                    (destination + position * length).initialize(from: source + index * length, count: length)
+                guard _isPOD(Scalar.self) else {
+                    for (p, row) in resolved.enumerated() {
+                        (destination + p * length).initialize(from: source + row * length, count: length)
+                    }
+                    return
+                }
+                nonisolated(unsafe) let (s, d) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(destination))
+                resolved.withUnsafeBufferPointer { rowsToCopy in
+                    nonisolated(unsafe) let rowsToCopy = rowsToCopy
+                    OutputSplit.run(count: count, bytesPerItem: 2 * rowBytes) { positions in
+                        copyRows(into: d, from: s, rowBytes: rowBytes, positions: positions, sourceRows: rowsToCopy)
+                    }
                 }
             }
         }
     }
 
-    func reshapedUnchecked(_ newShape: [Int]) -> Tensor { Tensor(uncheckedShape: newShape, scalars: scalars) }
-
     // MARK: Joining
 
-    /// Joins tensors along an existing axis (numpy `concatenate`).
+    /// Joins tensors along an existing axis (numpy `concatenate`). Traps when the shapes disagree off that
+    /// axis, naming the first disagreeing shape, its position and the expected shape
+    /// (``checkedConcatenate(_:axis:)`` throws).
+    public static func concatenate(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+        do { return try checkedConcatenate(tensors, axis: axis) } catch { preconditionFailure(error.description) }
+    }
+
+    /// Throwing form of ``concatenate(_:axis:)``.
     /// - Throws: ``TensorError/shapeMismatch(_:)`` naming the first disagreeing shape, its position and the
     ///   expected shape; ``TensorError/invalidArgument(_:)`` for an empty list or a bad axis.
-    public static func concatenate(_ tensors: [Tensor], axis: Int = 0) throws(TensorError) -> Tensor {
+    public static func checkedConcatenate(_ tensors: [Tensor], axis: Int = 0) throws(TensorError) -> Tensor {
         guard let first = tensors.first else { throw TensorError.invalidArgument("concatenate needs at least one tensor") }
         let rank = first.rank
         let resolved = axis < 0 ? axis + rank : axis
@@ -177,24 +257,29 @@ extension Tensor {
         let outer = first.shape[..<resolved].reduce(1, *)
         let inner = first.shape[(resolved + 1)...].reduce(1, *)
         return Tensor(shape: newShape) { output in
-            guard let destination = output.baseAddress else { return }
             var columnOffset = 0
             for tensor in tensors {
                 let width = tensor.shape[resolved] * inner
                 tensor.withUnsafeBufferPointer { input in
-                    guard let source = input.baseAddress else { return }
-                    for o in 0..<outer {
-                        (destination + o * total * inner + columnOffset).initialize(from: source + o * width, count: width)
-                    }
+                    copyStrided([CopyAxis(extent: outer, sourceStride: width, destinationStride: total * inner),
+                                 CopyAxis(extent: width, sourceStride: 1, destinationStride: 1)],
+                                from: input, into: output, destinationOffset: columnOffset)
                 }
                 columnOffset += width
             }
         }
     }
 
-    /// Joins equally shaped tensors along a new axis (numpy `stack`).
-    /// - Throws: ``TensorError/shapeMismatch(_:)`` naming the disagreeing shape and its position.
-    public static func stack(_ tensors: [Tensor], axis: Int = 0) throws(TensorError) -> Tensor {
+    /// Joins equally shaped tensors along a new axis (numpy `stack`). Traps when the shapes differ, naming the
+    /// disagreeing shape and its position (``checkedStack(_:axis:)`` throws).
+    public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+        do { return try checkedStack(tensors, axis: axis) } catch { preconditionFailure(error.description) }
+    }
+
+    /// Throwing form of ``stack(_:axis:)``.
+    /// - Throws: ``TensorError/shapeMismatch(_:)`` naming the disagreeing shape and its position;
+    ///   ``TensorError/invalidArgument(_:)`` for an empty list or a bad axis.
+    public static func checkedStack(_ tensors: [Tensor], axis: Int = 0) throws(TensorError) -> Tensor {
         guard let first = tensors.first else { throw TensorError.invalidArgument("stack needs at least one tensor") }
         let resolved = axis < 0 ? axis + first.rank + 1 : axis
         guard resolved >= 0 && resolved <= first.rank else {
@@ -203,49 +288,36 @@ extension Tensor {
         for (position, tensor) in tensors.enumerated() where tensor.shape != first.shape {
             throw TensorError.shapeMismatch("stack: tensor \(position) has shape \(tensor.shape), expected \(first.shape)")
         }
-        return try concatenate(tensors.map { $0.expandingShape(at: resolved) }, axis: resolved)
+        return try checkedConcatenate(tensors.map { $0.expandingShape(at: resolved) }, axis: resolved)
     }
 }
 
-// MARK: - Scalar type conversion
+/// numpy `concatenate(tensors, axis)`; traps on disagreeing shapes (``Tensor/checkedConcatenate(_:axis:)`` throws).
+public func concatenate<S: TensorScalar>(_ tensors: [Tensor<S>], axis: Int = 0) -> Tensor<S> {
+    Tensor.concatenate(tensors, axis: axis)
+}
 
-extension Tensor {
-    /// Converts every element from another scalar type: `Tensor<Float>(bytes) / 255`.
-    ///
-    /// Floating → integer rounds toward zero and clamps to the target range (NaN → 0); everything else is
-    /// the usual IEEE conversion. Common pairs (UInt8/Int32/Double → Float, Float → Double) run as
-    /// specialized loops.
-    public init<Other: TensorScalar>(_ other: Tensor<Other>) {
-        if Other.self == Scalar.self { self = unsafeBitCast(other, to: Tensor<Scalar>.self); return }
-        let count = other.count
-        let converted: [Scalar] = other.withUnsafeBufferPointer { input in
-            if let result = Tensor.fastConversion(input) { return result }
-            return [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
-                for i in 0..<count { buffer[i] = Scalar(converting: input[i].doubleValue) }
-                initialized = count
-            }
-        }
-        self.init(uncheckedShape: other.shape, scalars: converted)
+/// numpy `stack(tensors, axis)`; traps on disagreeing shapes (``Tensor/checkedStack(_:axis:)`` throws).
+public func stack<S: TensorScalar>(_ tensors: [Tensor<S>], axis: Int = 0) -> Tensor<S> {
+    Tensor.stack(tensors, axis: axis)
+}
+
+/// Copies whole rows of plain bits: row `p` of the destination is row `sourceRows[p]` of the source, for `p`
+/// in `positions`. Rows of one scalar go through a concrete element loop (a memcpy call per 4 bytes would
+/// cost more than the copy).
+func copyRows(into destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, rowBytes: Int,
+              positions: Range<Int>, sourceRows: UnsafeBufferPointer<Int>) {
+    func elements<T>(_ type: T.Type) {
+        let d = destination.assumingMemoryBound(to: T.self), s = source.assumingMemoryBound(to: T.self)
+        for p in positions { d[p] = s[sourceRows[p]] }
     }
-
-    static func fastConversion<Other: TensorScalar>(_ input: UnsafeBufferPointer<Other>) -> [Scalar]? {
-        func convert<A, B>(_ input: UnsafeBufferPointer<A>, _ transform: (A) -> B) -> [B] {
-            [B](unsafeUninitializedCapacity: input.count) { buffer, initialized in
-                for i in 0..<input.count { buffer[i] = transform(input[i]) }
-                initialized = input.count
-            }
-        }
-        func rebound<A>(_ type: A.Type) -> UnsafeBufferPointer<A> {
-            UnsafeBufferPointer(start: UnsafeRawPointer(input.baseAddress)?.assumingMemoryBound(to: A.self), count: input.count)
-        }
-        switch (Other.self, Scalar.self) {
-        case (is UInt8.Type, is Float.Type): return unsafeBitCast(convert(rebound(UInt8.self)) { Float($0) }, to: [Scalar].self)
-        case (is Int32.Type, is Float.Type): return unsafeBitCast(convert(rebound(Int32.self)) { Float($0) }, to: [Scalar].self)
-        case (is Double.Type, is Float.Type): return unsafeBitCast(convert(rebound(Double.self)) { Float($0) }, to: [Scalar].self)
-        case (is Float.Type, is Double.Type): return unsafeBitCast(convert(rebound(Float.self)) { Double($0) }, to: [Scalar].self)
-        case (is UInt8.Type, is Double.Type): return unsafeBitCast(convert(rebound(UInt8.self)) { Double($0) }, to: [Scalar].self)
-        case (is Int32.Type, is Double.Type): return unsafeBitCast(convert(rebound(Int32.self)) { Double($0) }, to: [Scalar].self)
-        default: return nil
+    switch rowBytes {
+    case 4: elements(UInt32.self)
+    case 8: elements(UInt64.self)
+    case 1: elements(UInt8.self)
+    default:
+        for p in positions {
+            (destination + p * rowBytes).copyMemory(from: source + sourceRows[p] * rowBytes, byteCount: rowBytes)
         }
     }
 }

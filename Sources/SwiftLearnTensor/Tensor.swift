@@ -104,35 +104,6 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
     ) rethrows -> R {
         try scalars.withUnsafeMutableBufferPointer(body)
     }
-
-    /// The same scalars under a new shape; one extent may be `-1` and is inferred.
-    /// - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes when the counts differ.
-    public func reshaped(_ newShape: [Int]) throws(TensorError) -> Tensor {
-        let resolved = try Tensor.resolve(newShape, count: count, from: shape)
-        return Tensor(uncheckedShape: resolved, scalars: scalars)
-    }
-
-    /// A rank-1 view of all scalars.
-    public func flattened() -> Tensor { Tensor(uncheckedShape: [count], scalars: scalars) }
-
-    static func resolve(_ newShape: [Int], count: Int, from oldShape: [Int]) throws(TensorError) -> [Int] {
-        let inferred = newShape.indices.filter { newShape[$0] == -1 }
-        guard inferred.count <= 1, newShape.allSatisfy({ $0 >= -1 }) else {
-            throw TensorError.invalidShape("cannot reshape \(oldShape) to \(newShape): at most one -1 and no other negative extent")
-        }
-        var resolved = newShape
-        if let axis = inferred.first {
-            let known = newShape.enumerated().filter { $0.offset != axis }.map(\.element).reduce(1, *)
-            guard known > 0, count % known == 0 else {
-                throw TensorError.shapeMismatch("cannot reshape \(oldShape) (\(count) scalars) to \(newShape)")
-            }
-            resolved[axis] = count / known
-        }
-        guard resolved.reduce(1, *) == count else {
-            throw TensorError.shapeMismatch("cannot reshape \(oldShape) (\(count) scalars) to \(newShape)")
-        }
-        return resolved
-    }
 }
 
 extension Tensor: Equatable {

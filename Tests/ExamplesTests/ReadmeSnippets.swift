@@ -15,8 +15,8 @@ setRandomSeed(42)
 let dense = Dense(10, activation: .softmax, inputShape: [784])
 let softmax = Sequential(dense)
 try softmax.compile(loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
-try softmax.fit(try xTrain.reshaped([-1, 784]), yTrain, epochs: 5)
-print(try softmax.evaluate(try xVal.reshaped([-1, 784]), yVal))   // ["loss": 0.443, "accuracy": 0.848]
+try softmax.fit(xTrain.reshaped([-1, 784]), yTrain, epochs: 5)
+print(try softmax.evaluate(xVal.reshaped([-1, 784]), yVal))   // ["loss": 0.443, "accuracy": 0.848]
 
 // A deeper model, callbacks, curves.
 let model = Sequential {
@@ -66,7 +66,7 @@ for fold in try KFold(nSplits: 3).split(count: bostonTrainScaled.shape[0]) {
 
 func readmeSnippet3() throws {
 let ((images, labels), _) = try FashionMNIST.loadData()
-let flat = try (Tensor<Double>(images) / 255).reshaped([60000, 784])
+let flat = (Tensor<Double>(images) / 255).reshaped([60000, 784])
 let scores = try crossValidate(SGDClassifier(loss: .logLoss, maxIter: 5, randomState: 42), flat, labels)
 print(scores.meanScore)   // 0.8195 (scikit-learn 1.9.1: 0.8194; the book: 0.8196)
 }

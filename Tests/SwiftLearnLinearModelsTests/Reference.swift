@@ -48,7 +48,7 @@ enum Reference {
         let classes = try IDX.readTensor(
             contentsOf: try TestFiles.fixture("linear_models/fashion-mnist-train-2000-labels-idx1-ubyte.gz"),
             as: UInt8.self)
-        let x = try (Tensor<Double>(pixels) / 255).reshaped([pixels.shape[0], -1])
+        let x = (Tensor<Double>(pixels) / 255).reshaped([pixels.shape[0], -1])
         return (x, classes)
     }
 }

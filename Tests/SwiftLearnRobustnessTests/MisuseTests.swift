@@ -143,8 +143,8 @@ final class MisuseTests: XCTestCase {
         Row(misuse: "tensor with fewer scalars than its shape", fragments: ["needs 6 scalars, received 5"]) {
             _ = try Tensor<Float>(shape: [2, 3], scalars: [1, 2, 3, 4, 5])
         },
-        Row(misuse: "reshape to a different element count", fragments: ["6 scalars", "[4, 2]"]) {
-            _ = try Tensor<Float>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]).reshaped([4, 2])
+        Row(misuse: "checked reshape to a different element count", fragments: ["6 scalars", "[4, 2]"]) {
+            _ = try Tensor<Float>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]).checkedReshaped([4, 2])
         },
         Row(misuse: "metrics on arrays of different lengths", fragments: ["inconsistent numbers of samples: [3, 2]"]) {
             _ = try meanSquaredError([1, 2, 3], [1, 2])

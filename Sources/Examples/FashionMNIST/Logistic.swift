@@ -17,7 +17,7 @@ enum LogisticTutorial {
 
     /// `train_input / 255.0` reshaped to `[n, 784]`, in Double like numpy's division.
     static func scaledFeatures(_ images: Tensor<UInt8>) throws -> Tensor<Double> {
-        try (Tensor<Double>(images) / 255).reshaped([images.shape[0], -1])
+        try (Tensor<Double>(images) / 255).checkedReshaped([images.shape[0], -1])
     }
 
     /// The `--json` object: `{"model":"logistic","cv_scores":[...],"cv_mean_accuracy":...}` and the details after it.

@@ -121,11 +121,11 @@ extension Sequential {
 
     func arraySource(_ x: Tensor<Float>, targets: Tensor<Float>?, sampleWeights: Tensor<Float>? = nil, batchSize: Int,
                      shuffle: Bool = false, seed: UInt32 = 0, rows: Range<Int>? = nil) throws -> ArrayBatchSource {
+        let weights = sampleWeights.map { $0.reshaped([$0.count]) }
         do {
-            let weights = try sampleWeights.map { try $0.reshaped([$0.count]) }
             return try ArrayBatchSource(x, targets: targets, sampleWeights: weights, batchSize: batchSize, shuffle: shuffle,
                                         seed: seed, rows: rows)
-        } catch let error as BatchSourceError {
+        } catch {
             throw NNError.invalidArgument(error.message)
         }
     }

@@ -1,0 +1,208 @@
+import SwiftLearnSystem
+
+// Concrete copy loops behind conversions, transposes, joins, gathers and slices.
+//
+// A `Tensor` method reached from another module runs unspecialized: a loop over a generic `Scalar` would
+// pay a value-witness call per element. Every copy here is therefore written on a concrete type chosen
+// from the scalar's byte width (an `Int32` and a `Float` move the same 4 bytes), and the generic methods
+// only pick the loop.
+
+/// Splits work over disjoint ranges of an output, on up to `Parallelism.threadCount` threads.
+///
+/// The split depends on nothing but the element count and the thread count, and every element is written
+/// by exactly one part with the same arithmetic as on one thread, so results are bit-identical for any
+/// thread count.
+enum OutputSplit {
+    /// Bytes a part must move before a second thread pays for waking it on the 2-core reference machine
+    /// (see Benchmarks/README.md, "tensor-api-bench").
+    static let minimumBytesPerPart = 1 << 20
+
+    /// Calls `body` with consecutive ranges covering `0..<count`, concurrently when each part would move at
+    /// least ``minimumBytesPerPart`` bytes (`bytesPerItem` per index).
+    static func run(count: Int, bytesPerItem: Int, _ body: (Range<Int>) -> Void) {
+        let parts = Swift.min(Parallelism.threadCount, count * Swift.max(1, bytesPerItem) / minimumBytesPerPart)
+        if parts <= 1 {
+            body(0..<count)
+            return
+        }
+        // Part boundaries on multiples of 64 items keep each thread's writes on its own cache lines.
+        let step = ((count + parts - 1) / parts + 63) & ~63
+        Parallelism.run(parts) { part in
+            let start = Swift.min(count, part * step)
+            let end = Swift.min(count, start + step)
+            if start < end { body(start..<end) }
+        }
+    }
+}
+
+/// The unsigned integer type of a scalar's byte width, for moving scalars as bits.
+enum ScalarBits {
+    case one, two, four, eight
+
+    /// `nil` for widths without a bit-pattern type and for types that are not plain bits (a conforming type
+    /// holding references must be copied as values).
+    init?<Scalar>(_ type: Scalar.Type) {
+        guard _isPOD(Scalar.self) else { return nil }
+        switch MemoryLayout<Scalar>.stride {
+        case 1: self = .one
+        case 2: self = .two
+        case 4: self = .four
+        case 8: self = .eight
+        default: return nil
+        }
+    }
+}
+
+/// One axis of a strided copy: its extent and the stride of a step along it, in elements, on each side.
+struct CopyAxis: Equatable {
+    var extent: Int
+    var sourceStride: Int
+    var destinationStride: Int
+}
+
+/// Drops extent-1 axes and merges neighbours that stay contiguous on both sides; the element order of the
+/// copy is unchanged.
+func simplifiedCopyAxes(_ axes: [CopyAxis]) -> [CopyAxis] {
+    var result: [CopyAxis] = []
+    for axis in axes where axis.extent != 1 {
+        if let last = result.last, last.sourceStride == axis.sourceStride * axis.extent,
+           last.destinationStride == axis.destinationStride * axis.extent {
+            result[result.count - 1] = CopyAxis(extent: last.extent * axis.extent, sourceStride: axis.sourceStride,
+                                                destinationStride: axis.destinationStride)
+        } else {
+            result.append(axis)
+        }
+    }
+    return result
+}
+
+/// Copies a strided region: `destination[Σ iₖ·dₖ] = source[Σ iₖ·sₖ]` over every index of `axes`
+/// (outermost first, at least one axis).
+///
+/// Three shapes of copy cover every permutation, slice and join:
+///  * the innermost axis is contiguous on both sides: one block move per run;
+///  * the innermost destination axis is strided in the source but another axis is contiguous there
+///    (a transpose): square tiles over those two axes, so that reads and writes both stay in cache;
+///  * otherwise a strided element loop.
+func stridedCopy<T>(_ type: T.Type, source: UnsafePointer<T>, destination: UnsafeMutablePointer<T>, axes: [CopyAxis]) {
+    let innermost = axes[axes.count - 1]
+    let tileAxis = innermost.sourceStride == 1 ? nil : axes.indices.dropLast().last { axes[$0].sourceStride == 1 }
+    let outer = axes.indices.dropLast().filter { $0 != tileAxis }.map { axes[$0] }
+    var odometer = StridedOdometer(extents: outer.map(\.extent),
+                                   strides: [outer.map(\.sourceStride), outer.map(\.destinationStride)])
+    for _ in 0..<odometer.blocks {
+        let s = source + odometer.offsets[0], d = destination + odometer.offsets[1]
+        if let tileAxis {
+            transposeTiles(s, d, rows: axes[tileAxis].extent, rowDestinationStride: axes[tileAxis].destinationStride,
+                           columns: innermost.extent, columnSourceStride: innermost.sourceStride)
+        } else if innermost.sourceStride == 1 && innermost.destinationStride == 1 {
+            d.update(from: s, count: innermost.extent)
+        } else {
+            let ss = innermost.sourceStride, ds = innermost.destinationStride
+            for i in 0..<innermost.extent { d[i * ds] = s[i * ss] }
+        }
+        odometer.advance()
+    }
+}
+
+/// The offsets of several operands while stepping through every index of `extents` in row-major order.
+struct StridedOdometer {
+    let extents: [Int]
+    /// `strides[operand][axis]`, in elements.
+    let strides: [[Int]]
+    /// Each operand's offset at the current index.
+    private(set) var offsets: [Int]
+    private var index: [Int]
+
+    init(extents: [Int], strides: [[Int]]) {
+        self.extents = extents
+        self.strides = strides
+        offsets = [Int](repeating: 0, count: strides.count)
+        index = [Int](repeating: 0, count: extents.count)
+    }
+
+    /// The number of indices (1 for no axes).
+    var blocks: Int { extents.reduce(1, *) }
+
+    /// Moves to the next index, the last axis fastest.
+    mutating func advance() {
+        var axis = extents.count - 1
+        while axis >= 0 {
+            index[axis] += 1
+            for operand in offsets.indices { offsets[operand] += strides[operand][axis] }
+            if index[axis] < extents[axis] { return }
+            for operand in offsets.indices { offsets[operand] -= strides[operand][axis] * extents[axis] }
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+}
+
+/// `d[r·rowDestinationStride + c] = s[r + c·columnSourceStride]` for `r < rows`, `c < columns`, in square
+/// tiles whose source and destination lines both stay in L1.
+@inline(__always)
+func transposeTiles<T>(_ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, rows: Int,
+                       rowDestinationStride: Int, columns: Int, columnSourceStride: Int) {
+    let tile = 16
+    var rowStart = 0
+    while rowStart < rows {
+        let rowEnd = Swift.min(rows, rowStart + tile)
+        var columnStart = 0
+        while columnStart < columns {
+            let columnEnd = Swift.min(columns, columnStart + tile)
+            for r in rowStart..<rowEnd {
+                let destinationRow = d + r * rowDestinationStride
+                let sourceColumn = s + r
+                for c in columnStart..<columnEnd { destinationRow[c] = sourceColumn[c * columnSourceStride] }
+            }
+            columnStart = columnEnd
+        }
+        rowStart = rowEnd
+    }
+}
+
+extension Tensor {
+    /// Copies the strided region `axes` of `source` (from element `sourceOffset`) into `destination` (from
+    /// `destinationOffset`), on the scalar's bit type, on several threads when large. Threads split `axes[0]`
+    /// after simplification: a part is the same copy with a shorter first axis, so parts write disjoint
+    /// destination elements.
+    static func copyStrided(_ axes: [CopyAxis], from source: UnsafeBufferPointer<Scalar>, sourceOffset sourceStart: Int = 0,
+                            into destination: UnsafeMutableBufferPointer<Scalar>, destinationOffset destinationStart: Int = 0) {
+        var axes = simplifiedCopyAxes(axes)
+        if axes.contains(where: { $0.extent == 0 }) { return }
+        if axes.isEmpty { axes = [CopyAxis(extent: 1, sourceStride: 1, destinationStride: 1)] }
+        guard let s = source.baseAddress.map({ $0 + sourceStart }),
+              let d = destination.baseAddress.map({ $0 + destinationStart }) else { return }
+        let total = axes.reduce(1) { $0 * $1.extent }
+        let first = axes[0].extent
+        let parts = Swift.min(Parallelism.threadCount, first, total * MemoryLayout<Scalar>.stride / OutputSplit.minimumBytesPerPart)
+        nonisolated(unsafe) let (source, destination) = (s, d)
+        let copy = { (range: Range<Int>) in
+            var part = axes
+            part[0].extent = range.count
+            let partSource = source + range.lowerBound * axes[0].sourceStride
+            let partDestination = destination + range.lowerBound * axes[0].destinationStride
+            func bits<T>(_ type: T.Type) {
+                stridedCopy(T.self, source: UnsafeRawPointer(partSource).assumingMemoryBound(to: T.self),
+                            destination: UnsafeMutableRawPointer(partDestination).assumingMemoryBound(to: T.self),
+                            axes: part)
+            }
+            switch ScalarBits(Scalar.self) {
+            case .four?: bits(UInt32.self)
+            case .eight?: bits(UInt64.self)
+            case .one?: bits(UInt8.self)
+            case .two?: bits(UInt16.self)
+            case nil: stridedCopy(Scalar.self, source: partSource, destination: partDestination, axes: part)
+            }
+        }
+        if parts <= 1 {
+            copy(0..<first)
+        } else {
+            let step = (first + parts - 1) / parts
+            Parallelism.run(parts) { part in
+                let start = Swift.min(first, part * step), end = Swift.min(first, start + step)
+                if start < end { copy(start..<end) }
+            }
+        }
+    }
+}
