@@ -248,18 +248,26 @@ extension PartialRangeThrough: TensorSliceConvertible where Bound == Int {
 
 /// 1 where `mask` is non-zero (NaN included), 0 elsewhere, by a loop on the mask's concrete type.
 func nonzeroFlags<Mask: TensorScalar>(_ mask: Tensor<Mask>) -> [UInt8] {
-    func flags<T: TensorScalar>(_ type: T.Type) -> [UInt8] {
-        let values = unsafeBitCast(mask, to: Tensor<T>.self)
-        return values.withUnsafeBufferPointer { x in
-            [UInt8](unsafeUninitializedCapacity: x.count) { buffer, initialized in
-                for i in 0..<x.count { buffer[i] = x[i] != 0 ? 1 : 0 }
-                initialized = x.count
-            }
-        }
+    mask.withUnsafeBufferPointer { values in
+        guard let base = values.baseAddress else { return [] }
+        let raw = UnsafeRawPointer(base)
+        if Mask.self == Float.self { return nonzeroFlags(raw.assumingMemoryBound(to: Float.self), values.count) }
+        if Mask.self == UInt8.self { return nonzeroFlags(raw.assumingMemoryBound(to: UInt8.self), values.count) }
+        if Mask.self == Int32.self { return nonzeroFlags(raw.assumingMemoryBound(to: Int32.self), values.count) }
+        if Mask.self == Double.self { return nonzeroFlags(raw.assumingMemoryBound(to: Double.self), values.count) }
+        return values.map { $0 != 0 ? 1 : 0 }
     }
-    if Mask.self == Float.self { return flags(Float.self) }
-    if Mask.self == UInt8.self { return flags(UInt8.self) }
-    if Mask.self == Int32.self { return flags(Int32.self) }
-    if Mask.self == Double.self { return flags(Double.self) }
-    return mask.scalars.map { $0 != 0 ? 1 : 0 }
+}
+
+func nonzeroFlags(_ x: UnsafePointer<Float>, _ count: Int) -> [UInt8] { flagLoop(x, count) }
+func nonzeroFlags(_ x: UnsafePointer<Double>, _ count: Int) -> [UInt8] { flagLoop(x, count) }
+func nonzeroFlags(_ x: UnsafePointer<Int32>, _ count: Int) -> [UInt8] { flagLoop(x, count) }
+func nonzeroFlags(_ x: UnsafePointer<UInt8>, _ count: Int) -> [UInt8] { flagLoop(x, count) }
+
+@inline(__always)
+private func flagLoop<T: Numeric>(_ x: UnsafePointer<T>, _ count: Int) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for i in 0..<count { buffer[i] = x[i] != 0 ? 1 : 0 }
+        initialized = count
+    }
 }

@@ -45,12 +45,11 @@ extension Tensor {
                 a.withUnsafeBufferPointer { x in
                     b.withUnsafeBufferPointer { y in
                         let plan = SelectPlan(shape: shape, maskStrides: maskStrides, aStrides: aStrides, bStrides: bStrides)
-                        switch ScalarBits(Scalar.self) {
-                        case .four?: plan.run(m, x, y, output, as: UInt32.self)
-                        case .eight?: plan.run(m, x, y, output, as: UInt64.self)
-                        case .one?: plan.run(m, x, y, output, as: UInt8.self)
-                        case .two?: plan.run(m, x, y, output, as: UInt16.self)
-                        case nil: plan.run(m, x, y, output, as: Scalar.self)
+                        if let bits = ScalarBits(Scalar.self) {
+                            plan.run(bits, m.baseAddress!, UnsafeRawPointer(x.baseAddress!), UnsafeRawPointer(y.baseAddress!),
+                                     UnsafeMutableRawPointer(output.baseAddress!))
+                        } else {
+                            plan.run(m.baseAddress!, x.baseAddress!, y.baseAddress!, output.baseAddress!)
                         }
                     }
                 }
@@ -75,12 +74,22 @@ struct SelectPlan {
                                    strides: [maskStrides, aStrides, bStrides].map { Array($0.prefix(outerAxes)) })
     }
 
-    func run<S, T>(_ mask: UnsafeBufferPointer<UInt8>, _ a: UnsafeBufferPointer<S>, _ b: UnsafeBufferPointer<S>,
-                   _ output: UnsafeMutableBufferPointer<S>, as type: T.Type) {
-        let m = mask.baseAddress!
-        let x = UnsafeRawPointer(a.baseAddress!).assumingMemoryBound(to: T.self)
-        let y = UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: T.self)
-        let d = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: T.self)
+    /// The selection on the unsigned type of the scalars' width (not generic: compiled per concrete type).
+    func run(_ bits: ScalarBits, _ mask: UnsafePointer<UInt8>, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer,
+             _ output: UnsafeMutableRawPointer) {
+        func typed<T>(_ type: T.Type) {
+            run(mask, a.assumingMemoryBound(to: T.self), b.assumingMemoryBound(to: T.self), output.assumingMemoryBound(to: T.self))
+        }
+        switch bits {
+        case .one: typed(UInt8.self)
+        case .two: typed(UInt16.self)
+        case .four: typed(UInt32.self)
+        case .eight: typed(UInt64.self)
+        }
+    }
+
+    @inline(__always)
+    func run<T>(_ m: UnsafePointer<UInt8>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>) {
         let (sm, sa, sb) = innerStrides
         var odometer = self.odometer
         var position = 0

@@ -76,6 +76,21 @@ func simplifiedCopyAxes(_ axes: [CopyAxis]) -> [CopyAxis] {
     return result
 }
 
+/// ``stridedCopy(_:source:destination:axes:)`` on the unsigned type of a scalar's width. Not generic, so that
+/// each call below is compiled for its concrete type even when the caller is generic over `Scalar`.
+func stridedCopy(_ bits: ScalarBits, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer, axes: [CopyAxis]) {
+    switch bits {
+    case .one: stridedCopy(UInt8.self, source: source.assumingMemoryBound(to: UInt8.self),
+                           destination: destination.assumingMemoryBound(to: UInt8.self), axes: axes)
+    case .two: stridedCopy(UInt16.self, source: source.assumingMemoryBound(to: UInt16.self),
+                           destination: destination.assumingMemoryBound(to: UInt16.self), axes: axes)
+    case .four: stridedCopy(UInt32.self, source: source.assumingMemoryBound(to: UInt32.self),
+                            destination: destination.assumingMemoryBound(to: UInt32.self), axes: axes)
+    case .eight: stridedCopy(UInt64.self, source: source.assumingMemoryBound(to: UInt64.self),
+                             destination: destination.assumingMemoryBound(to: UInt64.self), axes: axes)
+    }
+}
+
 /// Copies a strided region: `destination[Σ iₖ·dₖ] = source[Σ iₖ·sₖ]` over every index of `axes`
 /// (outermost first, at least one axis).
 ///
@@ -182,17 +197,11 @@ extension Tensor {
             part[0].extent = range.count
             let partSource = source + range.lowerBound * axes[0].sourceStride
             let partDestination = destination + range.lowerBound * axes[0].destinationStride
-            func bits<T>(_ type: T.Type) {
-                stridedCopy(T.self, source: UnsafeRawPointer(partSource).assumingMemoryBound(to: T.self),
-                            destination: UnsafeMutableRawPointer(partDestination).assumingMemoryBound(to: T.self),
+            if let bits = ScalarBits(Scalar.self) {
+                stridedCopy(bits, source: UnsafeRawPointer(partSource), destination: UnsafeMutableRawPointer(partDestination),
                             axes: part)
-            }
-            switch ScalarBits(Scalar.self) {
-            case .four?: bits(UInt32.self)
-            case .eight?: bits(UInt64.self)
-            case .one?: bits(UInt8.self)
-            case .two?: bits(UInt16.self)
-            case nil: stridedCopy(Scalar.self, source: partSource, destination: partDestination, axes: part)
+            } else {
+                stridedCopy(Scalar.self, source: partSource, destination: partDestination, axes: part)
             }
         }
         if parts <= 1 {
