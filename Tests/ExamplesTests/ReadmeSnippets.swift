@@ -88,7 +88,7 @@ try apparel.fit(batches, epochs: 5)
 
 func readmeSnippet5() throws {
 let ((images, labels), (testImages, testLabels)) = try FashionMNIST.loadData()
-let scaled = try (Tensor<Float>(images) / 255).reshaped([-1, 28, 28, 1])
+let scaled = (Tensor<Float>(images) / 255).reshaped([-1, 28, 28, 1])
 let ((trainScaled, valScaled), (trainTarget, valTarget)) = try trainTestSplit(scaled, labels, testSize: 0.2, randomState: 42)
 
 setRandomSeed(42)
@@ -107,14 +107,14 @@ try model.summary()   // (None, 28, 28, 32) ... Total params: 333,526
 try model.fit(trainScaled, trainTarget, epochs: 20, validationData: (valScaled, valTarget),
               callbacks: [ModelCheckpoint("best-cnn-model.safetensors", saveBestOnly: true),
                           EarlyStopping(patience: 2, restoreBestWeights: true)])
-print(try model.evaluate(try (Tensor<Float>(testImages) / 255).reshaped([-1, 28, 28, 1]), testLabels))
+print(try model.evaluate((Tensor<Float>(testImages) / 255).reshaped([-1, 28, 28, 1]), testLabels))
 
 // The 32 kernels [3, 3, 1, 32] as images, and the feature maps of the first layer for one image
 // (Keras: keras.Model(model.inputs, model.layers[0].output).predict(...)).
 let kernel = try model.getLayer(index: 0).getWeights()[0]
-try ImageGrid(try kernel.permuting([3, 0, 1, 2]), columns: 16).write(to: URL(fileURLWithPath: "filters.png"))
+try ImageGrid(kernel.permuted([3, 0, 1, 2]), columns: 16).write(to: URL(fileURLWithPath: "filters.png"))
 let maps = try model.intermediateOutput(layer: 0, for: valScaled[rows: 0..<1])   // [1, 28, 28, 32]
-try ImageGrid(try maps.permuting([3, 1, 2, 0]), columns: 8).write(to: URL(fileURLWithPath: "feature-maps.png"))
+try ImageGrid(maps.permuted([3, 1, 2, 0]), columns: 8).write(to: URL(fileURLWithPath: "feature-maps.png"))
 }
 
 func readmeSnippet6() throws {

@@ -113,7 +113,7 @@ open class Layer {
     /// instead and need not.
     open func call(_ inputs: Tensor<Float>, training: Bool) throws -> Tensor<Float> {
         guard let kernels = self as? KernelLayer else {
-            return sharesInputStorage ? try inputs.reshaped([inputs.shape[0]] + outputShape!) : inputs
+            return sharesInputStorage ? try inputs.checkedReshaped([inputs.shape[0]] + outputShape!) : inputs
         }
         let batch = inputs.shape[0]
         let pass = LayerPass(batchSize: batch, training: training, activationLeftToLoss: false)
@@ -132,7 +132,7 @@ open class Layer {
     /// that ``sharesInputStorage``).
     open func backward(inputs: Tensor<Float>, outputs: Tensor<Float>, outputGradient: Tensor<Float>) throws -> Tensor<Float> {
         guard let kernels = self as? KernelLayer else {
-            return sharesInputStorage ? try outputGradient.reshaped(inputs.shape) : outputGradient
+            return sharesInputStorage ? try outputGradient.checkedReshaped(inputs.shape) : outputGradient
         }
         let batch = inputs.shape[0]
         let pass = LayerPass(batchSize: batch, training: true, activationLeftToLoss: false)
