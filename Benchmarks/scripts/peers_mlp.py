@@ -4,7 +4,7 @@
     swift build -c release -Xswiftc -target-cpu -Xswiftc native --product train-bench
     python3 Benchmarks/scripts/peers_mlp.py .build/release/train-bench [--hidden 100[,H2]] [--batch-size 32]
         [--optimizer adam|sgd] [--epochs 5] [--rounds 2] [--threads 2] [--only NAME,...] [--grid]
-        [--lock /tmp/swiftlearn-cpu.lock] [--markdown]
+        [--lock /tmp/swiftlearn-cpu.lock] [--timeout SECONDS] [--markdown]
 
 Every contender trains Flatten -> Dense(H, relu) [-> Dense(H2, relu)] -> Dense(10, softmax) with Glorot-uniform
 kernels and zero biases, sparse categorical cross-entropy, Keras's Adam (lr 1e-3, betas 0.9/0.999, eps 1e-7) or
@@ -252,8 +252,11 @@ def contender_command(name, args, bench):
     return [sys.executable, os.path.abspath(__file__), "--worker", name] + common, environment
 
 
-def run_contender(command, environment):
-    done = subprocess.run(command, env=environment, capture_output=True, text=True)
+def run_contender(command, environment, timeout):
+    try:
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not rows:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
@@ -273,7 +276,10 @@ def measure_point(args, bench):
             commands[name] = command
     for _ in range(args.rounds):
         for name, (command, environment) in commands.items():
-            row = run_contender(command, environment)
+            row = run_contender(command, environment, args.timeout)
+            if row is None:
+                print(f"  ({name}: no result within {args.timeout:.0f} s, left out of this round)", file=sys.stderr)
+                continue
             entry = results.setdefault(name, {"medians": [], "accuracy": 0.0, "version": ""})
             entry["medians"].append(statistics.median(row["epoch_seconds"] if "epoch_seconds" in row
                                                       else [row["seconds_per_epoch_median"]]))
@@ -295,7 +301,10 @@ def print_point(args, results, markdown):
             entry = results.get(name)
             if entry is None:
                 cells.append("-")
-            elif name.startswith("ours") or baseline is None:
+            elif name.startswith("ours"):
+                share = entry.get("percent_of_peak")
+                cells.append(f"{entry['seconds']:.3f}" + (f" ({share:.0f}% of limit)" if share is not None else ""))
+            elif baseline is None:
                 cells.append(f"{entry['seconds']:.3f}")
             else:
                 cells.append(f"{entry['seconds']:.3f} ({entry['seconds'] / baseline['seconds']:.2f}x)")
@@ -324,6 +333,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--only", default=",".join(CONTENDERS), help="contenders to run, comma separated")
     parser.add_argument("--grid", action="store_true", help="run the 8-point grid with the chosen optimizer")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds a contender may take per round (default 600)")
     parser.add_argument("--lock", help="hold an exclusive flock on this file while each point runs")
     parser.add_argument("--markdown", action="store_true", help="one Markdown table row per point")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
