@@ -8,6 +8,22 @@
 /// x[1, 2] = 60
 /// let y = x.reshaped([3, -1])   // shape [3, 2]
 /// ```
+///
+/// numpy spellings: `x.astype(Float.self)`, `a.dot(b)` / `dot(a, b)` / `matmul(a, b)` (Swift cannot declare
+/// `@`), `maximum(a, b)`, `Tensor.where(c, a, b)`, `x[.all, 1..<3]`, `x[.stride(by: -1)]`, `x[mask: x .> 0]`,
+/// `x.gatheringRows(x.argmax(axis: 1))`, `concatenate([a, b], axis: 1)`.
+///
+/// What traps and what throws: shape errors in expression-style operations (operators, `matmul`, `dot`,
+/// `reshaped`, `permuted`, `gatheringRows`, `concatenate`, `stack`, `where`, subscripts) trap with a message
+/// naming the shapes; for shapes that come from data, each has a throwing twin: `checkedReshaped`,
+/// `checkedPermuted`, `checkedGatheringRows`, `checkedConcatenate`, `checkedStack`, `checkedWhere`,
+/// `checkedDot`, `matrixProduct` (for `matmul`) and `elementwise`/`adding`/... (for the operators).
+/// Initializers from scalars throw.
+///
+/// What is a view and what copies: `reshaped`, `flattened`, `expandingShape` and `squeezingShape` share the
+/// storage (O(1)); `rowsView(a..<b)` reads rows in place (numpy's `x[a:b]`). Everything else returns a new
+/// contiguous tensor: slices, masks, `rows`, `transposed`/`permuted`, `gatheringRows`, joins, `astype`.
+/// Shared storage is never written through: value semantics hold (a write copies first).
 public struct Tensor<Scalar: TensorScalar>: Sendable {
     /// The extent of each axis, outermost first.
     public private(set) var shape: [Int]

@@ -87,6 +87,21 @@ try apparel.fit(batches, epochs: 5)
 }
 
 func readmeSnippet5() throws {
+let pixels = Tensor<UInt8>([0, 51, 255, 102, 204, 153]).reshaped([2, 3])
+let x = pixels.astype(Float.self) / 255                 // numpy: x.astype(np.float32) / 255
+let columns = x[.all, 1..<3]                            // x[:, 1:3]
+let flipped = x[.stride(by: -1)]                        // x[::-1]
+let positive = x[mask: x .> 0.5]                        // x[x > 0.5]
+let leaky = Tensor.where(x .> 0.5, x, 0.01 * x)         // np.where(x > 0.5, x, 0.01 * x)
+let clipped = maximum(minimum(x, 0.8), 0.1)             // np.maximum(np.minimum(x, 0.8), 0.1)
+let gram = x.dot(x.transposed())                        // x @ x.T (also dot(a, b), matmul(a, b))
+let picked = x.gatheringRows(gram.argmax(axis: 1))      // x[gram.argmax(1)]: argmax results index rows
+let joined = concatenate([x, x], axis: 1)               // np.concatenate([x, x], 1)
+let firstRow = x.rowsView(0..<1).sum()                  // x[0:1].sum(), the rows read in place
+print(columns.shape, flipped.shape, positive.shape, leaky.shape, clipped.shape, picked.shape, joined.shape, firstRow)
+}
+
+func readmeSnippet6() throws {
 let ((images, labels), (testImages, testLabels)) = try FashionMNIST.loadData()
 let scaled = (Tensor<Float>(images) / 255).reshaped([-1, 28, 28, 1])
 let ((trainScaled, valScaled), (trainTarget, valTarget)) = try trainTestSplit(scaled, labels, testSize: 0.2, randomState: 42)
@@ -117,7 +132,7 @@ let maps = try model.intermediateOutput(layer: 0, for: valScaled[rows: 0..<1])  
 try ImageGrid(maps.permuted([3, 1, 2, 0]), columns: 8).write(to: URL(fileURLWithPath: "feature-maps.png"))
 }
 
-func readmeSnippet6() throws {
+func readmeSnippet7() throws {
 /// y = x ⊙ scale, one learned factor per feature.
 final class Scale: Layer {
     var scale: Weight!
