@@ -32,11 +32,43 @@ extension Tensor where Scalar: TensorFloatingPoint {
                     }
                     return
                 }
+                if inner == 1 {
+                    for o in 0..<outer {
+                        Tensor.softmaxRow(input.baseAddress! + o * extent, output.baseAddress! + o * extent, count: extent,
+                                          logarithmic: logarithmic)
+                    }
+                    return
+                }
                 for o in 0..<outer {
                     let x = input.baseAddress! + o * extent * inner
                     let y = output.baseAddress! + o * extent * inner
                     Tensor.softmaxBlock(x, y, extent: extent, inner: inner, logarithmic: logarithmic)
                 }
+            }
+        }
+    }
+
+    /// One contiguous row through the vector kernel hooks (max, shift, exp, sum, scale), using `y` as the only
+    /// scratch: the `Double` counterpart of ``VectorMath/softmax(_:rows:columns:into:)``.
+    static func softmaxRow(_ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, count: Int, logarithmic: Bool) {
+        let maximum = Scalar.reduce(.maximum, UnsafeBufferPointer(start: x, count: count))
+        withUnsafePointer(to: maximum) { m in
+            Scalar.elementwise(.subtract, lhs: x, lhsStride: 1, rhs: m, rhsStride: 0, result: y, count: count)
+        }
+        let row = UnsafeMutableBufferPointer(start: y, count: count)
+        Scalar.apply(.exp, UnsafeBufferPointer(row), into: row)
+        let total = Scalar.reduce(.sum, UnsafeBufferPointer(row))
+        if logarithmic {
+            // (x - max) again, then the log-sum: never log(softmax), which underflows.
+            withUnsafePointer(to: maximum) { m in
+                Scalar.elementwise(.subtract, lhs: x, lhsStride: 1, rhs: m, rhsStride: 0, result: y, count: count)
+            }
+            withUnsafePointer(to: Scalar.logarithm(total)) { shift in
+                Scalar.elementwise(.subtract, lhs: y, lhsStride: 1, rhs: shift, rhsStride: 0, result: y, count: count)
+            }
+        } else {
+            withUnsafePointer(to: 1 / total) { inverse in
+                Scalar.elementwise(.multiply, lhs: y, lhsStride: 1, rhs: inverse, rhsStride: 0, result: y, count: count)
             }
         }
     }

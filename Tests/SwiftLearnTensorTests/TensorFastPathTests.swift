@@ -81,6 +81,26 @@ final class TensorFastPathTests: XCTestCase {
         XCTAssertEqual(Tensor<Float>.zeros([2, count]).scalars.filter { $0 != 0 }.count, 0)
     }
 
+    func testDoubleSoftmaxRowsMatchNumpy() throws {
+        // Ordinary rows, a row with NaN, a row of -inf (0/0 → NaN like numpy) and a row with one +inf.
+        var generator = SplitMix64(seed: 21)
+        var scalars = (0..<4 * 37).map { _ in Double.random(in: -30...30, using: &generator) }
+        scalars += [Double](repeating: 1, count: 37); scalars[4 * 37 + 5] = .nan
+        scalars += [Double](repeating: -.infinity, count: 37)
+        scalars += [Double](repeating: 2, count: 37); scalars[6 * 37 + 3] = .infinity
+        let x = try Tensor<Double>(shape: [7, 37], scalars: scalars)
+        let expected = try Self.numpy([
+            "np.exp(x - x.max(axis=1, keepdims=True)) / np.exp(x - x.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)",
+            "(x - x.max(axis=1, keepdims=True)) - np.log(np.exp(x - x.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True))",
+        ], scalars, shape: [7, 37])
+        for (actual, wanted, name) in [(x.softmax().scalars, expected[0], "softmax"), (x.logSoftmax().scalars, expected[1], "logSoftmax")] {
+            for (index, (a, e)) in zip(actual, wanted).enumerated() {
+                if e.isNaN { XCTAssert(a.isNaN, "\(name)[\(index)] expected NaN, got \(a)"); continue }
+                XCTAssertEqual(a, e, accuracy: 1e-13 * Swift.max(1, Swift.abs(e)), "\(name)[\(index)]")
+            }
+        }
+    }
+
     /// Every threaded elementwise path (same shape, scalar, row and column broadcasts, in place, unary maps,
     /// Float and Double) gives the same bits with one and with two threads.
     func testThreadedElementwisePathsAreBitIdenticalForOneAndTwoThreads() throws {
