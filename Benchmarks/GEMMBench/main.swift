@@ -23,27 +23,30 @@ struct Shape {
     var name: String { "\(label) \(m)x\(n)x\(k)\(transA ? " Aᵀ" : "")\(transB ? " Bᵀ" : "")" }
 }
 
+/// A public GEMM entry point (`sgemm`, `dgemm`) as a function value: transA, transB, m, n, k, alpha, a, lda, b, ldb,
+/// beta, c, ldc.
+typealias GEMMEntryPoint<Scalar> = (Bool, Bool, Int, Int, Int, Scalar, UnsafeBufferPointer<Scalar>, Int,
+                                    UnsafeBufferPointer<Scalar>, Int, Scalar, UnsafeMutableBufferPointer<Scalar>, Int) -> Void
+
 /// The scalar types gemm-bench times, each through its public GEMM entry point.
 protocol BenchScalar: BinaryFloatingPoint {
     static var typeName: String { get }
+    static var entryPoint: GEMMEntryPoint<Self> { get }
+}
+extension BenchScalar {
+    /// C = op(A) op(B) for `shape`, beta 0, C packed (ldc = n).
     static func gemm(_ shape: Shape, a: UnsafeBufferPointer<Self>, lda: Int, b: UnsafeBufferPointer<Self>, ldb: Int,
-                     c: UnsafeMutableBufferPointer<Self>)
+                     c: UnsafeMutableBufferPointer<Self>) {
+        entryPoint(shape.transA, shape.transB, shape.m, shape.n, shape.k, 1, a, lda, b, ldb, 0, c, shape.n)
+    }
 }
 extension Float: BenchScalar {
     static var typeName: String { "float32" }
-    static func gemm(_ shape: Shape, a: UnsafeBufferPointer<Float>, lda: Int, b: UnsafeBufferPointer<Float>, ldb: Int,
-                     c: UnsafeMutableBufferPointer<Float>) {
-        sgemm(transA: shape.transA, transB: shape.transB, m: shape.m, n: shape.n, k: shape.k,
-              a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: shape.n)
-    }
+    static var entryPoint: GEMMEntryPoint<Float> { sgemm }
 }
 extension Double: BenchScalar {
     static var typeName: String { "float64" }
-    static func gemm(_ shape: Shape, a: UnsafeBufferPointer<Double>, lda: Int, b: UnsafeBufferPointer<Double>, ldb: Int,
-                     c: UnsafeMutableBufferPointer<Double>) {
-        dgemm(transA: shape.transA, transB: shape.transB, m: shape.m, n: shape.n, k: shape.k,
-              a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: shape.n)
-    }
+    static var entryPoint: GEMMEntryPoint<Double> { dgemm }
 }
 
 /// Median GFLOPS of `samples` timed batches of calls.

@@ -335,25 +335,16 @@ struct Inflater {
                 written += 1
                 // Up to two more literals from the bits already buffered: a primary-table literal code is at most
                 // `literalLengthBits` long, so that many valid bits make the lookup exact.
-                if bitCount >= Inflater.literalLengthBits {
-                    var next = literals[Int(truncatingIfNeeded: bitBuffer & literalMask)]
-                    if next & HuffmanEntry.subtable == 0, next & HuffmanEntry.literal != 0 {
-                        used = Int(next & 0xF)
-                        bitBuffer &>>= UInt64(used)
-                        bitCount -= used
-                        out[written] = UInt8(truncatingIfNeeded: next >> 16)
-                        written += 1
-                        if bitCount >= Inflater.literalLengthBits {
-                            next = literals[Int(truncatingIfNeeded: bitBuffer & literalMask)]
-                            if next & HuffmanEntry.subtable == 0, next & HuffmanEntry.literal != 0 {
-                                used = Int(next & 0xF)
-                                bitBuffer &>>= UInt64(used)
-                                bitCount -= used
-                                out[written] = UInt8(truncatingIfNeeded: next >> 16)
-                                written += 1
-                            }
-                        }
-                    }
+                var extraLiterals = 0
+                while extraLiterals < 2, bitCount >= Inflater.literalLengthBits {
+                    let next = literals[Int(truncatingIfNeeded: bitBuffer & literalMask)]
+                    guard next & HuffmanEntry.subtable == 0, next & HuffmanEntry.literal != 0 else { break }
+                    used = Int(next & 0xF)
+                    bitBuffer &>>= UInt64(used)
+                    bitCount -= used
+                    out[written] = UInt8(truncatingIfNeeded: next >> 16)
+                    written += 1
+                    extraLiterals += 1
                 }
                 continue
             }

@@ -107,16 +107,11 @@ let scaled = (Tensor<Float>(images) / 255).reshaped([-1, 28, 28, 1])
 let ((trainScaled, valScaled), (trainTarget, valTarget)) = try trainTestSplit(scaled, labels, testSize: 0.2, randomState: 42)
 
 setRandomSeed(42)
-let model = Sequential {
-    Conv2D(32, kernelSize: 3, activation: .relu, padding: .same, inputShape: [28, 28, 1])
-    MaxPooling2D(2)
-    Conv2D(64, kernelSize: [3, 3], activation: .relu, padding: .same)
-    MaxPooling2D(2)
-    Flatten()
-    Dense(100, activation: .relu)
-    Dropout(0.4)
-    Dense(10, activation: .softmax)
-}
+let model = Sequential([                       // or model.add(...) per layer, as the chapter's cell does
+    Conv2D(32, kernelSize: 3, activation: .relu, padding: .same, inputShape: [28, 28, 1]), MaxPooling2D(2),
+    Conv2D(64, kernelSize: [3, 3], activation: .relu, padding: .same), MaxPooling2D(2),
+    Flatten(), Dense(100, activation: .relu), Dropout(0.4), Dense(10, activation: .softmax),
+])
 try model.compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
 try model.summary()   // (None, 28, 28, 32) ... Total params: 333,526
 try model.fit(trainScaled, trainTarget, epochs: 20, validationData: (valScaled, valTarget),

@@ -13,27 +13,26 @@ struct TestRandom {
     mutating func floats(_ count: Int) -> [Float] { values(count) }
 }
 
+/// `sgemm` or `dgemm` as a function value: transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc.
+typealias GEMMFunction<Scalar> = (Bool, Bool, Int, Int, Int, Scalar, UnsafeBufferPointer<Scalar>, Int,
+                                  UnsafeBufferPointer<Scalar>, Int, Scalar, UnsafeMutableBufferPointer<Scalar>, Int) -> Void
+
 /// The scalar types under test, each with its public entry point (`sgemm`, `dgemm`).
 protocol GEMMTestScalar: GEMMScalar {
+    static var publicEntryPoint: GEMMFunction<Self> { get }
+}
+extension GEMMTestScalar {
     static func publicGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                            a: UnsafeBufferPointer<Self>, lda: Int, b: UnsafeBufferPointer<Self>, ldb: Int,
-                           beta: Self, c: UnsafeMutableBufferPointer<Self>, ldc: Int)
+                           beta: Self, c: UnsafeMutableBufferPointer<Self>, ldc: Int) {
+        publicEntryPoint(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
 }
 extension Float: GEMMTestScalar {
-    static func publicGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-                           a: UnsafeBufferPointer<Float>, lda: Int, b: UnsafeBufferPointer<Float>, ldb: Int,
-                           beta: Float, c: UnsafeMutableBufferPointer<Float>, ldc: Int) {
-        sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-              beta: beta, c: c, ldc: ldc)
-    }
+    static var publicEntryPoint: GEMMFunction<Float> { sgemm }
 }
 extension Double: GEMMTestScalar {
-    static func publicGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-                           a: UnsafeBufferPointer<Double>, lda: Int, b: UnsafeBufferPointer<Double>, ldb: Int,
-                           beta: Double, c: UnsafeMutableBufferPointer<Double>, ldc: Int) {
-        dgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-              beta: beta, c: c, ldc: ldc)
-    }
+    static var publicEntryPoint: GEMMFunction<Double> { dgemm }
 }
 
 /// The bytes of each value, for bit-for-bit comparisons of Float or Double results.
