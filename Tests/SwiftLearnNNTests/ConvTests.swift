@@ -77,19 +77,22 @@ final class ConvTests: XCTestCase {
     func testForwardMatchesNumpyNaiveLoops() throws {
         let cases = try ConvFixtureCase.load(layer: "conv")
         XCTAssertEqual(cases.count, 8)
-        for fixture in cases {
-            let shape = fixture.ints("input_shape")
-            let kernelSize = fixture.ints("kernel_size")
-            let conv = Conv2D((fixture.values["filters"] as! NSNumber).intValue,
-                              kernelSize: Size2D(kernelSize), strides: Size2D(fixture.ints("strides")),
-                              activation: ActivationFunction(name: fixture.string("activation"))!,
-                              padding: fixture.padding, dilationRate: Size2D(fixture.ints("dilation_rate")))
-            try conv.build(inputShape: Array(shape.dropFirst()))
-            try conv.kernel!.assign(try Tensor(shape: conv.kernel!.shape, scalars: fixture.floats("kernel")))
-            try conv.bias!.assign(try Tensor(shape: [conv.filters], scalars: fixture.floats("bias")))
-            let output = try conv(fixture.input)
-            XCTAssertEqual(output.shape, fixture.ints("output_shape"), fixture.description)
-            assertClose(output.scalars, fixture.floats("output"), tolerance: 2e-5, fixture.description)
+        for path in [Conv2D.Path.direct, .columns] {
+            for fixture in cases {
+                let shape = fixture.ints("input_shape")
+                let kernelSize = fixture.ints("kernel_size")
+                let conv = Conv2D((fixture.values["filters"] as! NSNumber).intValue,
+                                  kernelSize: Size2D(kernelSize), strides: Size2D(fixture.ints("strides")),
+                                  activation: ActivationFunction(name: fixture.string("activation"))!,
+                                  padding: fixture.padding, dilationRate: Size2D(fixture.ints("dilation_rate")))
+                conv.forcedPath = path
+                try conv.build(inputShape: Array(shape.dropFirst()))
+                try conv.kernel!.assign(try Tensor(shape: conv.kernel!.shape, scalars: fixture.floats("kernel")))
+                try conv.bias!.assign(try Tensor(shape: [conv.filters], scalars: fixture.floats("bias")))
+                let output = try conv(fixture.input)
+                XCTAssertEqual(output.shape, fixture.ints("output_shape"), fixture.description)
+                assertClose(output.scalars, fixture.floats("output"), tolerance: 2e-5, "\(path) \(fixture.description)")
+            }
         }
     }
 
@@ -115,18 +118,67 @@ final class ConvTests: XCTestCase {
         XCTAssertEqual(results[0], results[2])
     }
 
+    /// Both paths (direct loops and im2col + SGEMM, the latter with one-sample chunks) against finite differences.
     func testGradientsAgainstFiniteDifferences() throws {
-        let configurations: [(Conv2D, [Int], Int)] = [
-            (Conv2D(2, kernelSize: 3, padding: .same, biasInitializer: .randomUniform()), [5, 4, 3], 2),
-            (Conv2D(3, kernelSize: [2, 3], strides: 2), [5, 7, 2], 3),
-            (Conv2D(2, kernelSize: 3, activation: .tanh, padding: .same, dilationRate: 2), [5, 6, 1], 1),
-            (Conv2D(2, kernelSize: 1, useBias: false), [3, 3, 5], 2),
-            (Conv2D(2, kernelSize: 4, strides: [1, 2], activation: .sigmoid, padding: .same), [5, 5, 2], 3),
+        let configurations: [(() -> Conv2D, [Int], Int)] = [
+            ({ Conv2D(2, kernelSize: 3, padding: .same, biasInitializer: .randomUniform()) }, [5, 4, 3], 2),
+            ({ Conv2D(3, kernelSize: [2, 3], strides: 2) }, [5, 7, 2], 3),
+            ({ Conv2D(2, kernelSize: 3, activation: .tanh, padding: .same, dilationRate: 2) }, [5, 6, 1], 1),
+            ({ Conv2D(2, kernelSize: 1, useBias: false) }, [3, 3, 5], 2),
+            ({ Conv2D(2, kernelSize: 4, strides: [1, 2], activation: .sigmoid, padding: .same) }, [5, 5, 2], 3),
+            ({ Conv2D(17, kernelSize: 3, activation: .tanh, padding: .same, biasInitializer: .randomUniform()) }, [4, 3, 2], 2),
         ]
         setRandomSeed(31)
-        for (index, (conv, shape, batch)) in configurations.enumerated() {
-            let input = uniformValues(batch * shape.reduce(1, *), seed: UInt32(40 + index))
-            try checkLayerGradients(conv, inputShape: shape, batch: batch, input: input, step: 1e-2, tolerance: 2e-3)
+        for path in [Conv2D.Path.direct, .columns] {
+            for (index, (make, shape, batch)) in configurations.enumerated() {
+                let conv = make()
+                conv.forcedPath = path
+                conv.chunkFloats = 1
+                let input = uniformValues(batch * shape.reduce(1, *), seed: UInt32(40 + index))
+                try checkLayerGradients(conv, inputShape: shape, batch: batch, input: input, step: 1e-2, tolerance: 2e-3)
+            }
+        }
+    }
+
+    /// Forward, input gradient and weight gradients of both paths on 37 filters (two blocks of 16 and a tail),
+    /// uneven chunks of samples: close to the naive loop and to each other, and bit-identical on 1, 2 and 3
+    /// threads, whether the weight gradient reads the im2col matrix kept by a training forward pass or builds it again.
+    func testPathsAgreeAndAreThreadIndependent() throws {
+        let shape = [5, 9, 8, 3]
+        let x = try Tensor(shape: shape, scalars: uniformValues(shape.reduce(1, *), seed: 8))
+        let upstream = uniformValues(5 * 9 * 4 * 37, seed: 9)
+        func run(_ path: Conv2D.Path, threads: Int, training: Bool) throws -> [[Float]] {
+            Parallelism.threadCount = threads
+            setRandomSeed(17)
+            let conv = Conv2D(37, kernelSize: 3, strides: [1, 2], activation: .relu, padding: .same,
+                              biasInitializer: .randomUniform(min: -0.2, max: 0.2))
+            conv.forcedPath = path
+            conv.chunkFloats = 2 * 36 * 27  // two samples per chunk: chunks of 2, 2 and 1
+            try conv.build(inputShape: Array(shape.dropFirst()))
+            let y = try conv.call(x, training: training)
+            let dx = try conv.backward(inputs: x, outputs: y, outputGradient: try Tensor(shape: y.shape, scalars: upstream))
+            return [y.scalars, dx.scalars, conv.kernel!.gradient.scalars, conv.bias!.gradient.scalars]
+        }
+        let direct = try run(.direct, threads: 1, training: true)
+        let columns = try run(.columns, threads: 1, training: true)
+        setRandomSeed(17)
+        let reference = Conv2D(37, kernelSize: 3, strides: [1, 2], activation: .relu, padding: .same,
+                               biasInitializer: .randomUniform(min: -0.2, max: 0.2))
+        try reference.build(inputShape: Array(shape.dropFirst()))
+        let naive = naiveConvolution(x.scalars, shape: shape, kernel: reference.kernel!.scalars, kernelShape: reference.kernel!.shape,
+                                     bias: reference.bias!.scalars, strides: [1, 2], dilation: [1, 1], padding: .same)
+        assertClose(direct[0], naive.values.map { max($0, 0) }, tolerance: 1e-5, "direct forward")
+        assertClose(columns[0], naive.values.map { max($0, 0) }, tolerance: 1e-5, "columns forward")
+        for (index, what) in ["input gradient", "kernel gradient", "bias gradient"].enumerated() {
+            assertClose(direct[index + 1], columns[index + 1], tolerance: 1e-4, what)
+        }
+        for path in [Conv2D.Path.direct, .columns] {
+            let one = path == .direct ? direct : columns
+            for threads in [1, 2, 3] {
+                for training in [true, false] where threads > 1 || !training {
+                    XCTAssertEqual(try run(path, threads: threads, training: training), one, "\(path) on \(threads) threads, training \(training)")
+                }
+            }
         }
     }
 

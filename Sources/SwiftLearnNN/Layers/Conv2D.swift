@@ -1,4 +1,5 @@
 import SwiftLearnGEMM
+import SwiftLearnSystem
 
 /// A 2-D convolution over channels-last images (Keras's `Conv2D`, `data_format="channels_last"`):
 ///
@@ -9,8 +10,12 @@ import SwiftLearnGEMM
 /// the sizes of ``Padding``. The kernel starts Glorot-uniform with Keras's fans
 /// (`fanIn = kh·kw·channels`, `fanOut = kh·kw·filters`) and the bias at zero.
 ///
-/// Forward and both gradients run as one SGEMM each on the im2col matrix (`[batch·outPixels, kh·kw·channels]`),
-/// built sample by sample on parallel threads; results do not depend on the thread count.
+/// Forward and input gradient run per chunk of samples on parallel threads: each thread builds the chunk's im2col
+/// rows (`[outPixels, kh·kw·channels]` per sample) and multiplies them by the kernel with SGEMM while they are in
+/// its cache; the weight gradient is one SGEMM over the whole batch's im2col matrix kept from the forward pass.
+/// Windows with at most 32 values (one input channel, 3 x 3) use direct loops instead (``DirectConvolution``).
+/// Chunks have a fixed size and threads split samples or outputs, never a sum, so results do not depend on
+/// the thread count.
 ///
 /// ```swift
 /// Conv2D(32, kernelSize: 3, activation: .relu, padding: .same, inputShape: [28, 28, 1])   // (None, 28, 28, 32), 320 params
@@ -87,10 +92,47 @@ public final class Conv2D: Layer, KernelLayer {
         bias = useBias ? try addWeight(name: "bias", shape: [filters], initializer: biasInitializer) : nil
     }
 
-    /// Samples per im2col block: the whole batch unless its matrix would pass 16 Mi floats (64 MB), so
-    /// predicting on a large array does not allocate gigabytes.
+    /// Which loops compute the layer; `nil` chooses by the window's size (tests force each path).
+    enum Path { case direct, columns }
+    var forcedPath: Path? = nil
+
+    private func path(_ geometry: WindowGeometry) -> Path {
+        forcedPath ?? (geometry.patchSize <= DirectConvolution.maximumPatchSize ? .direct : .columns)
+    }
+
+    /// Samples whose im2col matrix is built and multiplied by one thread in one go: about 64 Ki floats
+    /// (256 kB), so the matrix is still in that core's L2 cache when SGEMM reads it. Fixed by the geometry
+    /// alone, so every SGEMM has the same shape whatever the thread count.
+    private func samplesPerChunk(_ geometry: WindowGeometry) -> Int {
+        Swift.max(1, chunkFloats / Swift.max(1, geometry.outputPixels * geometry.patchSize))
+    }
+    /// The im2col floats a chunk aims at (tests lower it to get many chunks from small inputs).
+    var chunkFloats = 64 << 10
+
+    /// Samples per whole-batch im2col block: the whole batch unless its matrix would pass 16 Mi floats
+    /// (64 MB), so predicting on a large array does not allocate gigabytes.
     private func samplesPerBlock(_ geometry: WindowGeometry) -> Int {
         Swift.max(1, (16 << 20) / Swift.max(1, geometry.outputPixels * geometry.patchSize))
+    }
+
+    /// The training forward pass keeps the batch's im2col matrix for the weight gradient; this names the
+    /// input and batch size it was built from (the backward pass of the same step receives the same input).
+    private var columnsKeptFor: (input: UnsafePointer<Float>, batch: Int)?
+
+    /// The fixed chunks of `samplesPerChunk` samples of `batch` and the threads that share them.
+    private func chunkPlan(_ batch: Int, _ geometry: WindowGeometry) -> (samples: Int, chunks: Int, parts: Int) {
+        let samples = samplesPerChunk(geometry), chunks = (batch + samples - 1) / samples
+        return (samples, chunks, Swift.max(1, Swift.min(Parallelism.threadCount, chunks)))
+    }
+
+    /// Runs `body(samples, part)` for each chunk of `plan`, split over `plan.parts` threads; `part` numbers
+    /// the thread's share, so each thread can own scratch space.
+    private func forEachChunk(_ batch: Int, _ plan: (samples: Int, chunks: Int, parts: Int), _ body: (Range<Int>, Int) -> Void) {
+        Parallelism.run(plan.parts) { part in
+            for index in (plan.chunks * part / plan.parts)..<(plan.chunks * (part + 1) / plan.parts) {
+                body(index * plan.samples..<Swift.min((index + 1) * plan.samples, batch), part)
+            }
+        }
     }
 
     /// The im2col matrix of samples `range` (the input itself for a pointwise kernel).
@@ -113,16 +155,40 @@ public final class Conv2D: Layer, KernelLayer {
 
     func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, pass: LayerPass) {
         let geometry = geometry!
-        let block = samplesPerBlock(geometry), pixels = geometry.outputPixels, k = geometry.patchSize
-        for start in stride(from: 0, to: pass.batchSize, by: block) {
-            let range = start..<Swift.min(start + block, pass.batchSize)
-            let a = columnMatrix(input, samples: range, geometry)
-            let c = UnsafeMutableBufferPointer(rebasing: output[range.lowerBound * pixels * filters..<range.upperBound * pixels * filters])
-            sgemm(m: range.count * pixels, n: filters, k: k, a: a, lda: k, b: kernel!.values.readOnly, ldb: filters,
-                  beta: 0, c: c, ldc: filters)
+        let activation = pass.activationLeftToLoss ? .linear : self.activation
+        let biasValues = bias.map { UnsafePointer($0.values.baseAddress!) }
+        columnsKeptFor = nil
+        if path(geometry) == .direct {
+            DirectConvolution(geometry: geometry, filters: filters)
+                .forward(input.baseAddress!, kernel: kernel!.values.baseAddress!, bias: biasValues, into: output.baseAddress!,
+                         batch: pass.batchSize, fuseRelu: activation == .relu)
+            if activation != .relu { activation.apply(output, rows: pass.batchSize * geometry.outputPixels, width: filters) }
+            return
         }
-        addBias(bias.map { UnsafePointer($0.values.baseAddress!) }, andActivate: pass.activationLeftToLoss ? .linear : activation,
-                output, rows: pass.batchSize * pixels, width: filters)
+        let pixels = geometry.outputPixels, k = geometry.patchSize, filters = self.filters
+        let kernelValues = kernel!.values.readOnly
+        if geometry.isPointwise {
+            sgemm(m: pass.batchSize * pixels, n: filters, k: k, a: input, lda: k, b: kernelValues, ldb: filters,
+                  beta: 0, c: output, ldc: filters)
+            addBias(biasValues, andActivate: activation, output, rows: pass.batchSize * pixels, width: filters)
+            return
+        }
+        // Each thread builds a chunk's im2col rows and multiplies them right away, while they are in its cache;
+        // a training pass writes them into the whole-batch matrix the weight gradient reads again.
+        let rowsPerSample = pixels * k, inputCount = geometry.inputCount
+        let keep = pass.training && pass.batchSize <= samplesPerBlock(geometry)
+        let plan = chunkPlan(pass.batchSize, geometry)
+        let scratch = columns.view((keep ? pass.batchSize : plan.parts * plan.samples) * rowsPerSample).baseAddress!
+        let x = input.baseAddress!, y = output.baseAddress!
+        forEachChunk(pass.batchSize, plan) { range, part in
+            let a = scratch + (keep ? range.lowerBound : part * plan.samples) * rowsPerSample
+            for s in range { geometry.im2col(x + s * inputCount, into: a + (s - range.lowerBound) * rowsPerSample) }
+            let c = UnsafeMutableBufferPointer(start: y + range.lowerBound * pixels * filters, count: range.count * pixels * filters)
+            sgemm(m: range.count * pixels, n: filters, k: k, a: UnsafeBufferPointer(start: a, count: range.count * rowsPerSample),
+                  lda: k, b: kernelValues, ldb: filters, beta: 0, c: c, ldc: filters)
+            addBias(biasValues, andActivate: activation, c, rows: range.count * pixels, width: filters)
+        }
+        if keep { columnsKeptFor = (x, pass.batchSize) }
     }
 
     func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
@@ -136,31 +202,45 @@ public final class Conv2D: Layer, KernelLayer {
         }
         let dz = outputGradient.readOnly
         if let bias { columnSums(dz, rows: rows, width: filters, into: bias.gradients) }
-        let block = samplesPerBlock(geometry)
-        for start in stride(from: 0, to: pass.batchSize, by: block) {
-            let range = start..<Swift.min(start + block, pass.batchSize)
-            let dzBlock = UnsafeBufferPointer(rebasing: dz[range.lowerBound * pixels * filters..<range.upperBound * pixels * filters])
-            // dKernel (+)= colᵀ · dz: summed over the block's rows inside one SGEMM, blocks added in order.
-            let a = columnMatrix(input, samples: range, geometry)
-            sgemm(transA: true, m: k, n: filters, k: range.count * pixels, a: a, lda: k, b: dzBlock, ldb: filters,
-                  beta: start == 0 ? 0 : 1, c: kernel!.gradients, ldc: filters)
-            guard let inputGradient else { continue }
-            let inputCount = geometry.inputCount
-            let dx = UnsafeMutableBufferPointer(rebasing: inputGradient[range.lowerBound * inputCount..<range.upperBound * inputCount])
-            if geometry.isPointwise {
-                sgemm(transB: true, m: range.count * pixels, n: k, k: filters, a: dzBlock, lda: filters,
-                      b: kernel!.values.readOnly, ldb: filters, beta: 0, c: dx, ldc: k)
-                continue
+        if path(geometry) == .direct {
+            DirectConvolution(geometry: geometry, filters: filters)
+                .kernelGradient(input.baseAddress!, outputGradient: dz.baseAddress!, into: kernel!.gradients.baseAddress!,
+                                batch: pass.batchSize)
+        } else if let kept = columnsKeptFor, kept.input == input.baseAddress, kept.batch == pass.batchSize {
+            // dKernel = colᵀ · dz over the whole batch in one SGEMM (threads split dKernel, never the sum).
+            sgemm(transA: true, m: k, n: filters, k: rows, a: UnsafeBufferPointer(columns.view(pass.batchSize * pixels * k)),
+                  lda: k, b: dz, ldb: filters, beta: 0, c: kernel!.gradients, ldc: filters)
+        } else {
+            let block = samplesPerBlock(geometry)
+            for start in stride(from: 0, to: pass.batchSize, by: block) {
+                let range = start..<Swift.min(start + block, pass.batchSize)
+                let dzBlock = UnsafeBufferPointer(rebasing: dz[range.lowerBound * pixels * filters..<range.upperBound * pixels * filters])
+                // dKernel (+)= colᵀ · dz: summed over the block's rows inside one SGEMM, blocks added in order.
+                sgemm(transA: true, m: k, n: filters, k: range.count * pixels, a: columnMatrix(input, samples: range, geometry),
+                      lda: k, b: dzBlock, ldb: filters, beta: start == 0 ? 0 : 1, c: kernel!.gradients, ldc: filters)
             }
-            // dcol = dz · kernelᵀ, then scattered back onto the input positions (col2im).
-            let dcol = columnGradients.view(range.count * pixels * k)
-            sgemm(transB: true, m: range.count * pixels, n: k, k: filters, a: dzBlock, lda: filters,
-                  b: kernel!.values.readOnly, ldb: filters, beta: 0, c: dcol, ldc: k)
-            let source = dcol.baseAddress!, destination = dx.baseAddress!
-            forEachSampleRange(range.count) { part in
-                for s in part {
-                    geometry.col2im(source + s * pixels * k, into: destination + s * inputCount)
-                }
+        }
+        columnsKeptFor = nil
+        guard let inputGradient else { return }
+        let kernelValues = kernel!.values.readOnly
+        if geometry.isPointwise {
+            sgemm(transB: true, m: rows, n: k, k: filters, a: dz, lda: filters, b: kernelValues, ldb: filters,
+                  beta: 0, c: inputGradient, ldc: k)
+            return
+        }
+        // Per chunk and thread: dcol = dz · kernelᵀ into the thread's scratch, scattered back onto the input
+        // positions (col2im) while still in cache.
+        let plan = chunkPlan(pass.batchSize, geometry), rowsPerSample = pixels * k, inputCount = geometry.inputCount
+        let scratch = columnGradients.view(plan.parts * plan.samples * rowsPerSample).baseAddress!
+        let dzBase = dz.baseAddress!, dx = inputGradient.baseAddress!, filters = self.filters
+        forEachChunk(pass.batchSize, plan) { range, part in
+            let dcol = scratch + part * plan.samples * rowsPerSample
+            sgemm(transB: true, m: range.count * pixels, n: k, k: filters,
+                  a: UnsafeBufferPointer(start: dzBase + range.lowerBound * pixels * filters, count: range.count * pixels * filters),
+                  lda: filters, b: kernelValues, ldb: filters, beta: 0,
+                  c: UnsafeMutableBufferPointer(start: dcol, count: range.count * rowsPerSample), ldc: k)
+            for s in range {
+                geometry.col2im(dcol + (s - range.lowerBound) * rowsPerSample, into: dx + s * inputCount)
             }
         }
     }

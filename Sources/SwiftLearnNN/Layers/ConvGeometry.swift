@@ -68,6 +68,37 @@ struct WindowAxis: Equatable {
 
     /// The input position of output `o`, window tap `t` (may fall outside `0..<input`).
     @inline(__always) func position(output o: Int, tap t: Int) -> Int { o * stride - padBefore + t * dilation }
+
+    /// The outputs whose tap `t` falls inside `0..<input` (a contiguous range, possibly empty).
+    func outputsInside(tap t: Int) -> Range<Int> {
+        let offset = t * dilation - padBefore  // position(o, t) = o * stride + offset
+        // first o with o * stride + offset >= 0, last with o * stride + offset <= input - 1
+        let first = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let limit = input - 1 - offset
+        let last = limit < 0 ? -1 : Swift.min(output - 1, limit / stride)
+        return first <= last ? first..<(last + 1) : 0..<0
+    }
+
+    /// The outputs whose every tap falls inside the input.
+    var outputsWithWholeWindow: Range<Int> {
+        let first = outputsInside(tap: 0), last = outputsInside(tap: window - 1)
+        let range = Swift.max(first.lowerBound, last.lowerBound)..<Swift.min(first.upperBound, last.upperBound)
+        return range.isEmpty ? 0..<0 : range
+    }
+
+    /// The taps of output `o` that fall inside `0..<input` (a contiguous range, possibly empty).
+    func tapsInside(output o: Int) -> Range<Int> {
+        let start = o * stride - padBefore  // position(o, t) = start + t * dilation
+        let first = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+        let limit = input - 1 - start
+        let last = limit < 0 ? -1 : Swift.min(window - 1, limit / dilation)
+        return first <= last ? first..<(last + 1) : 0..<0
+    }
+
+    /// Every input position is some window's tap (dilation 1).
+    var coversInput: Bool {
+        dilation == 1 && padBefore == 0 && stride <= window && (output - 1) * stride + window >= input
+    }
 }
 
 /// The geometry of a 2-D sliding window over channels-last samples `[height, width, channels]`.

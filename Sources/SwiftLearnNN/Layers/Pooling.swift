@@ -2,9 +2,9 @@
 /// `[height, width, channels]` and each channel is reduced separately (maximum or mean of the taps that
 /// fall inside the input; padding never takes part, as in TensorFlow).
 ///
-/// Forward and backward split the batch over threads; each sample is computed alone, so results do not
-/// depend on the thread count. The maximum's gradient goes to the first maximal tap in row-major window
-/// order.
+/// Forward and backward split the batch over threads and run 16 channels at a time; each sample is computed
+/// alone, so results do not depend on the thread count. The maximum's gradient goes to the first maximal tap
+/// in row-major window order.
 public class Pooling2D: Layer, KernelLayer {
     enum Reduction { case maximum, average }
 
@@ -43,81 +43,136 @@ public class Pooling2D: Layer, KernelLayer {
         let geometry = geometry!
         let c = geometry.channels, inputCount = geometry.inputCount, outputCount = geometry.outputPixels * c
         let x = input.baseAddress!, y = output.baseAddress!
-        let reduction = self.reduction
+        let maximum = reduction == .maximum
         forEachSampleRange(pass.batchSize) { samples in
             for s in samples {
                 let sample = x + s * inputCount
-                for oh in 0..<geometry.rows.output {
-                    for ow in 0..<geometry.columns.output {
-                        let out = y + s * outputCount + (oh * geometry.columns.output + ow) * c
-                        var taps = 0
-                        out.update(repeating: reduction == .maximum ? -.infinity : 0, count: c)
-                        geometry.forEachTap(oh, ow) { _, pixel in
-                            guard let pixel else { return }
-                            let source = sample + pixel * c
-                            taps += 1
-                            if reduction == .maximum {
-                                for k in 0..<c { out[k] = Swift.max(out[k], source[k]) }
-                            } else {
-                                for k in 0..<c { out[k] += source[k] }
-                            }
+                geometry.forEachWindow { pixel, taps in
+                    let out = y + s * outputCount + pixel * c
+                    let scale = 1 / Float(taps.count)
+                    forEachLaneBlock(c) { k in
+                        var result = loadLanes(sample + taps.first * c + k)
+                        taps.forEach(skippingFirst: true) { tap in
+                            let value = loadLanes(sample + tap * c + k)
+                            if maximum { result.replace(with: value, where: value .> result) } else { result += value }
                         }
-                        if reduction == .average {
-                            let scale = 1 / Float(taps)
-                            for k in 0..<c { out[k] *= scale }
+                        storeLanes(maximum ? result : result * scale, out + k)
+                    } scalar: { k in
+                        var result = sample[taps.first * c + k]
+                        taps.forEach(skippingFirst: true) { tap in
+                            let value = sample[tap * c + k]
+                            if maximum { result = value > result ? value : result } else { result += value }
                         }
+                        out[k] = maximum ? result : result * scale
                     }
                 }
             }
         }
     }
 
+    /// Backward: the maximum's gradient goes to the first tap equal to the forward output (the first maximal
+    /// tap in row-major window order), the mean's to every tap inside, scaled. Windows that do not overlap
+    /// write each input position once, so the gradient needs no zero fill first unless some positions lie in
+    /// no window.
     func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                   outputGradient: UnsafeMutableBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
                   pass: LayerPass) {
         guard let inputGradient else { return }
         let geometry = geometry!
         let c = geometry.channels, inputCount = geometry.inputCount, outputCount = geometry.outputPixels * c
-        let x = input.baseAddress!, dy = outputGradient.baseAddress!, dx = inputGradient.baseAddress!
-        let reduction = self.reduction
+        let x = input.baseAddress!, y = output.baseAddress!, dy = outputGradient.baseAddress!, dx = inputGradient.baseAddress!
+        let maximum = reduction == .maximum
+        let overlapping = geometry.windowsOverlap, covering = geometry.windowsCoverInput
         forEachSampleRange(pass.batchSize) { samples in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { best in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: c) { bestPixel in
-                    for s in samples {
-                        let sample = x + s * inputCount, gradient = dx + s * inputCount
-                        gradient.update(repeating: 0, count: inputCount)
-                        for oh in 0..<geometry.rows.output {
-                            for ow in 0..<geometry.columns.output {
-                                let upstream = dy + s * outputCount + (oh * geometry.columns.output + ow) * c
-                                if reduction == .average {
-                                    var taps = 0
-                                    geometry.forEachTap(oh, ow) { _, pixel in taps += pixel == nil ? 0 : 1 }
-                                    let scale = 1 / Float(taps)
-                                    geometry.forEachTap(oh, ow) { _, pixel in
-                                        guard let pixel else { return }
-                                        let target = gradient + pixel * c
-                                        for k in 0..<c { target[k] += upstream[k] * scale }
-                                    }
-                                    continue
-                                }
-                                best.initialize(repeating: -.infinity)
-                                bestPixel.initialize(repeating: -1)
-                                geometry.forEachTap(oh, ow) { _, pixel in
-                                    guard let pixel else { return }
-                                    let source = sample + pixel * c
-                                    for k in 0..<c where source[k] > best[k] || bestPixel[k] < 0 {
-                                        best[k] = source[k]
-                                        bestPixel[k] = pixel
-                                    }
-                                }
-                                for k in 0..<c { gradient[bestPixel[k] * c + k] += upstream[k] }
+            for s in samples {
+                let sample = x + s * inputCount, gradient = dx + s * inputCount
+                if overlapping || !covering { gradient.update(repeating: 0, count: inputCount) }
+                geometry.forEachWindow { pixel, taps in
+                    let upstream = dy + s * outputCount + pixel * c, best = y + s * outputCount + pixel * c
+                    let scale = 1 / Float(taps.count)
+                    forEachLaneBlock(c) { k in
+                        let share = loadLanes(upstream + k), maximal = loadLanes(best + k)
+                        var open = SIMDMask<SIMD16<Int32>>(repeating: true)  // lanes whose maximum is not yet found
+                        taps.forEach(skippingFirst: false) { tap in
+                            let target = gradient + tap * c + k
+                            var part = share * scale
+                            if maximum {
+                                let hit = open .& (loadLanes(sample + tap * c + k) .== maximal)
+                                open = open .& .!hit
+                                part = Lanes.zero.replacing(with: share, where: hit)
                             }
+                            storeLanes(overlapping ? loadLanes(target) + part : part, target)
+                        }
+                    } scalar: { k in
+                        var open = true
+                        taps.forEach(skippingFirst: false) { tap in
+                            let target = gradient + tap * c + k
+                            var part = upstream[k] * scale
+                            if maximum {
+                                let hit = open && sample[tap * c + k] == best[k]
+                                open = open && !hit
+                                part = hit ? upstream[k] : 0
+                            }
+                            target.pointee = overlapping ? target.pointee + part : part
                         }
                     }
                 }
             }
         }
     }
+}
+
+/// The taps of one pooling window that fall inside the input: `rowCount` rows from input row `firstRow` and
+/// `columnCount` columns from `firstColumn`, `dilation` apart, on an input `width` pixels wide.
+struct WindowTaps {
+    let firstRow: Int, rowCount: Int
+    let firstColumn: Int, columnCount: Int
+    let rowStep: Int, columnStep: Int
+    let width: Int
+
+    var count: Int { rowCount * columnCount }
+    /// The first tap's input pixel.
+    var first: Int { firstRow * width + firstColumn }
+
+    /// Calls `body(inputPixel)` for each tap in row-major order.
+    @inline(__always)
+    func forEach(skippingFirst: Bool, _ body: (Int) -> Void) {
+        for i in 0..<rowCount {
+            let row = (firstRow + i * rowStep) * width + firstColumn
+            for j in (skippingFirst && i == 0 ? 1 : 0)..<columnCount { body(row + j * columnStep) }
+        }
+    }
+}
+
+extension WindowGeometry {
+    /// Calls `body(outputPixel, taps)` for every output pixel whose window holds at least one input tap.
+    @inline(__always)
+    func forEachWindow(_ body: (Int, WindowTaps) -> Void) {
+        for oh in 0..<rows.output {
+            let rowTaps = rows.tapsInside(output: oh)
+            for ow in 0..<columns.output {
+                let columnTaps = columns.tapsInside(output: ow)
+                guard !rowTaps.isEmpty, !columnTaps.isEmpty else { continue }
+                body(oh * columns.output + ow, WindowTaps(
+                    firstRow: rows.position(output: oh, tap: rowTaps.lowerBound), rowCount: rowTaps.count,
+                    firstColumn: columns.position(output: ow, tap: columnTaps.lowerBound), columnCount: columnTaps.count,
+                    rowStep: rows.dilation, columnStep: columns.dilation, width: columns.input))
+            }
+        }
+    }
+
+    /// Some input position lies in more than one window.
+    var windowsOverlap: Bool { rows.stride < rows.window || columns.stride < columns.window }
+    /// Every input position lies in some window.
+    var windowsCoverInput: Bool { rows.coversInput && columns.coversInput }
+}
+
+/// Calls `vector(k)` for each full block of 16 of `count` channels, then `scalar(k)` for the rest.
+@inline(__always)
+func forEachLaneBlock(_ count: Int, _ vector: (Int) -> Void, scalar: (Int) -> Void) {
+    let full = count - count % 16
+    for k in stride(from: 0, to: full, by: 16) { vector(k) }
+    for k in full..<count { scalar(k) }
 }
 
 /// The window arguments shared by ``MaxPooling2D`` and ``AveragePooling2D`` (Keras's `pool_size`,

@@ -1,0 +1,199 @@
+import SwiftLearnSystem
+
+/// Convolution loops for windows with few values (`kh·kw·channels <= 32`, such as the first layer of an image
+/// model: 1 channel, 3 x 3 → 9). Their im2col matrix is too narrow for SGEMM to pay (the microkernel would
+/// spend its time loading and storing tiles of C between 9 multiply-adds), so forward and weight gradient run
+/// as direct loops vectorized over 16 filters at a time, reading the input where it lies.
+///
+/// Forward: `y[n, p, f] = bias[f] + Σ_{taps t inside, c} x[n, pixel(p, t), c] · kernel[t, c, f]`, taps in row-major order.
+/// Weight gradient: `dKernel[t, c, f] = Σ_{n, p with tap t inside} x[n, pixel(p, t), c] · dz[n, p, f]`, summed in
+/// sample and pixel order. Threads split samples (forward) or kernel rows (gradient), never a sum, so results do
+/// not depend on the thread count.
+struct DirectConvolution {
+    let geometry: WindowGeometry
+    let filters: Int
+
+    /// Windows with at most this many values take the direct loops.
+    static let maximumPatchSize = 32
+
+    /// Writes `batch` samples of `[outPixels, filters]` from `input`; relu is applied in the same pass when
+    /// `fuseRelu`, any other activation is left to the caller.
+    func forward(_ input: UnsafePointer<Float>, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 into output: UnsafeMutablePointer<Float>, batch: Int, fuseRelu: Bool) {
+        let g = geometry, f = filters, c = g.channels
+        let inputCount = g.inputCount, outputCount = g.outputPixels * f
+        let blocks = f / 16
+        forEachSampleRange(batch) { samples in
+            for s in samples {
+                let x = input + s * inputCount, sampleOutput = output + s * outputCount
+                for oh in 0..<g.rows.output {
+                    let rowTaps = g.rows.tapsInside(output: oh)
+                    @inline(__always) func pixel(_ ow: Int) -> UnsafeMutablePointer<Float> {
+                        sampleOutput + (oh * g.columns.output + ow) * f
+                    }
+                    // Columns whose whole window row lies inside the input go four at a time.
+                    var ow = 0
+                    let interior = g.columns.outputsWithWholeWindow
+                    while ow < g.columns.output {
+                        if interior.contains(ow) && ow + 4 <= interior.upperBound {
+                            for f0 in stride(from: 0, to: blocks * 16, by: 16) {
+                                fourPixels(x, oh: oh, ow: ow, rowTaps: rowTaps, kernel: kernel, bias: bias, f0: f0,
+                                           into: pixel(ow), fuseRelu: fuseRelu)
+                            }
+                            for p in 0..<4 {
+                                onePixel(x, oh: oh, ow: ow + p, rowTaps: rowTaps, kernel: kernel, bias: bias,
+                                         filters: (blocks * 16)..<f, into: pixel(ow + p), fuseRelu: fuseRelu)
+                            }
+                            ow += 4
+                        } else {
+                            onePixel(x, oh: oh, ow: ow, rowTaps: rowTaps, kernel: kernel, bias: bias, filters: 0..<f,
+                                     into: pixel(ow), fuseRelu: fuseRelu)
+                            ow += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Filters `f0..<f0+16` of output pixels (`oh`, `ow`...`ow + 3`), whose windows' columns all lie inside:
+    /// four independent sums, so the additions do not wait on each other and each kernel value loads once.
+    @inline(__always)
+    private func fourPixels(_ x: UnsafePointer<Float>, oh: Int, ow: Int, rowTaps: Range<Int>, kernel: UnsafePointer<Float>,
+                            bias: UnsafePointer<Float>?, f0: Int, into y: UnsafeMutablePointer<Float>, fuseRelu: Bool) {
+        let g = geometry, f = filters, c = g.channels
+        let step = g.columns.stride * c
+        var s0 = bias.map { loadLanes($0 + f0) } ?? .zero
+        var s1 = s0, s2 = s0, s3 = s0
+        for i in rowTaps {
+            let ih = g.rows.position(output: oh, tap: i)
+            for j in 0..<g.columns.window {
+                let xs = x + (ih * g.columns.input + g.columns.position(output: ow, tap: j)) * c
+                let ws = kernel + (i * g.columns.window + j) * c * f + f0
+                for k in 0..<c {
+                    let w = loadLanes(ws + k * f)
+                    s0 += SIMD16(repeating: xs[k]) * w
+                    s1 += SIMD16(repeating: xs[k + step]) * w
+                    s2 += SIMD16(repeating: xs[k + 2 * step]) * w
+                    s3 += SIMD16(repeating: xs[k + 3 * step]) * w
+                }
+            }
+        }
+        if fuseRelu {
+            s0.replace(with: 0, where: s0 .< 0)
+            s1.replace(with: 0, where: s1 .< 0)
+            s2.replace(with: 0, where: s2 .< 0)
+            s3.replace(with: 0, where: s3 .< 0)
+        }
+        storeLanes(s0, y + f0)
+        storeLanes(s1, y + f + f0)
+        storeLanes(s2, y + 2 * f + f0)
+        storeLanes(s3, y + 3 * f + f0)
+    }
+
+    /// `filters` of output pixel (`oh`, `ow`): 16 at a time while they last, then one by one.
+    @inline(__always)
+    private func onePixel(_ x: UnsafePointer<Float>, oh: Int, ow: Int, rowTaps: Range<Int>, kernel: UnsafePointer<Float>,
+                          bias: UnsafePointer<Float>?, filters range: Range<Int>, into y: UnsafeMutablePointer<Float>, fuseRelu: Bool) {
+        let g = geometry, f = filters, c = g.channels
+        let columnTaps = g.columns.tapsInside(output: ow)
+        @inline(__always) func tap(_ i: Int, _ j: Int) -> (UnsafePointer<Float>, UnsafePointer<Float>) {
+            let ih = g.rows.position(output: oh, tap: i), iw = g.columns.position(output: ow, tap: j)
+            return (x + (ih * g.columns.input + iw) * c, kernel + (i * g.columns.window + j) * c * f)
+        }
+        var f0 = range.lowerBound
+        while f0 + 16 <= range.upperBound {
+            var sum = bias.map { loadLanes($0 + f0) } ?? .zero
+            for i in rowTaps {
+                for j in columnTaps {
+                    let (xs, ws) = tap(i, j)
+                    for k in 0..<c { sum += SIMD16(repeating: xs[k]) * loadLanes(ws + k * f + f0) }
+                }
+            }
+            if fuseRelu { sum.replace(with: 0, where: sum .< 0) }
+            storeLanes(sum, y + f0)
+            f0 += 16
+        }
+        for fj in f0..<range.upperBound {
+            var sum = bias?[fj] ?? 0
+            for i in rowTaps {
+                for j in columnTaps {
+                    let (xs, ws) = tap(i, j)
+                    for k in 0..<c { sum += xs[k] * ws[k * f + fj] }
+                }
+            }
+            y[fj] = fuseRelu ? Swift.max(sum, 0) : sum
+        }
+    }
+
+    /// Overwrites `kernelGradient` (`[kh·kw·channels, filters]`) with the weight gradient of `batch` samples.
+    /// Each kernel row (tap, channel) is one sum over all samples and pixels, kept in four interleaved partial
+    /// sums per 16 filters (combined in a fixed order) so the additions do not wait on each other.
+    func kernelGradient(_ input: UnsafePointer<Float>, outputGradient dz: UnsafePointer<Float>,
+                        into kernelGradient: UnsafeMutablePointer<Float>, batch: Int) {
+        let g = geometry, f = filters, c = g.channels
+        let rows = g.patchSize, taps = g.columns.window
+        let inputCount = g.inputCount, outputCount = g.outputPixels * f
+        let parts = Swift.max(1, Swift.min(Parallelism.threadCount, rows))
+        Parallelism.run(parts) { part in
+            for row in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                let tap = row / c, channel = row % c
+                let i = tap / taps, j = tap % taps
+                // Output positions whose tap (i, j) falls inside the input, per axis.
+                let rowRange = g.rows.outputsInside(tap: i), columnRange = g.columns.outputsInside(tap: j)
+                let columnStep = g.columns.stride * c
+                let destination = kernelGradient + row * f
+                for f0 in stride(from: 0, to: f - f % 16, by: 16) {
+                    var s0 = Lanes.zero, s1 = Lanes.zero, s2 = Lanes.zero, s3 = Lanes.zero
+                    for n in 0..<batch {
+                        let x = input + n * inputCount + channel, d = dz + n * outputCount + f0
+                        for oh in rowRange {
+                            let ih = g.rows.position(output: oh, tap: i)
+                            var xp = x + (ih * g.columns.input + g.columns.position(output: columnRange.lowerBound, tap: j)) * c
+                            var dp = d + (oh * g.columns.output + columnRange.lowerBound) * f
+                            var remaining = columnRange.count
+                            while remaining >= 4 {
+                                s0 += SIMD16(repeating: xp[0]) * loadLanes(dp)
+                                s1 += SIMD16(repeating: xp[columnStep]) * loadLanes(dp + f)
+                                s2 += SIMD16(repeating: xp[2 * columnStep]) * loadLanes(dp + 2 * f)
+                                s3 += SIMD16(repeating: xp[3 * columnStep]) * loadLanes(dp + 3 * f)
+                                xp += 4 * columnStep
+                                dp += 4 * f
+                                remaining -= 4
+                            }
+                            while remaining > 0 {
+                                s0 += SIMD16(repeating: xp[0]) * loadLanes(dp)
+                                xp += columnStep
+                                dp += f
+                                remaining -= 1
+                            }
+                        }
+                    }
+                    storeLanes((s0 + s1) + (s2 + s3), destination + f0)
+                }
+                for fj in (f - f % 16)..<f {
+                    var sum: Float = 0
+                    for n in 0..<batch {
+                        let x = input + n * inputCount + channel, d = dz + n * outputCount + fj
+                        for oh in rowRange {
+                            let ih = g.rows.position(output: oh, tap: i)
+                            for ow in columnRange {
+                                let iw = g.columns.position(output: ow, tap: j)
+                                sum += x[(ih * g.columns.input + iw) * c] * d[(oh * g.columns.output + ow) * f]
+                            }
+                        }
+                    }
+                    destination[fj] = sum
+                }
+            }
+        }
+    }
+}
+
+@inline(__always) func loadLanes(_ pointer: UnsafePointer<Float>) -> Lanes {
+    UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
+}
+
+@inline(__always) func storeLanes(_ value: Lanes, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self)
+}
