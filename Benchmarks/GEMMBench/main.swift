@@ -6,6 +6,8 @@
 //     .build/release/gemm-bench --peak          FMA-chain peak, 1 and all threads
 //     .build/release/gemm-bench --handoff       Parallelism.run hand-off latency (worker pool vs Dispatch)
 //     .build/release/gemm-bench --threshold-sweep   1 vs all threads on small shapes
+//     .build/release/gemm-bench --kernels       each compiled SGEMM microkernel alone (packed panels in L1), % of peak
+//     SWIFTLEARN_GEMM_KERNEL=fused-8x32 .build/release/gemm-bench ...   forces one variant (see KernelSelection)
 //
 // Each figure is the median GFLOPS of several timed repetitions after a warm-up; the number of
 // repetitions grows for small shapes so each sample lasts long enough to time. Every result is also
@@ -180,6 +182,16 @@ for threads in Set(threadCounts + (arguments.contains("--peak") ? [1, allThreads
     }
 }
 if arguments.contains("--peak") { exit(0) }
+
+if arguments.contains("--kernels") {
+    // One thread, k = 128, the tile's panels in L1: the microkernel alone, without packing or blocking.
+    let peak = peaks[1] ?? fmaPeak(threads: 1)
+    print("microkernel".rightPadded(20) + "GFLOPS".leftPadded(8) + "% peak".leftPadded(8))
+    for (variant, gflops) in KernelSelection.measureFloatMicrokernels() {
+        print(variant.name.rightPadded(20) + format1(gflops).leftPadded(8) + format1(100 * gflops / peak).leftPadded(8))
+    }
+    exit(0)
+}
 
 var shapes: [Shape] = [64, 128, 256, 512, 1024, 2048].map { Shape(label: "square", m: $0, n: $0, k: $0, transA: false, transB: false) }
 for batch in [32, 256] {

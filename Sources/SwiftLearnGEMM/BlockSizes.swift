@@ -9,24 +9,28 @@
 ///     IR: MR-tall micro-panels of the A block   — an MR x NR tile of C lives in registers
 ///
 /// Sizes for this machine class (Zen 4/5: 32-48 KiB L1d, 1 MiB L2 per core):
-/// a KC x NR micro-panel of B is 256 * 32 * 4 B = 32 KiB (fits L1d with the 6 KiB A micro-panel);
+/// a KC x NR micro-panel of B is 256 * 32 * 4 B = 32 KiB (fits a 48 KiB L1d with the 6-12 KiB A
+/// micro-panel; on a 32 KiB L1d it streams from L2, which the kernel's 24-FMA steps hide);
 /// an MC x KC block of A is at most 240 * 256 * 4 B = 240 KiB (a quarter of L2, so B streams past it);
+/// measured on Zen 4 (32 KiB L1d, 2026-12-02): KC 128-384 and MC 48-336 move 512-2048 squares by
+/// less than the run-to-run noise, so the sizes stay where results keep their bits.
 /// a KC x NC panel of B is 256 * 4080 * 4 B = 4 MiB (a slice of the shared L3).
 ///
 /// KC is the same for every kernel variant: k is always summed in the same KC-deep slabs in the
 /// same order, so every path and every variant of one arithmetic family gives bit-identical results.
 public enum GEMMBlocking {
-    /// Rows of the register tile; every kernel variant uses 6 (12 accumulators with two vectors per row).
-    public static let mr = 6
+    /// Problems with fewer rows than this take the row path (no tile; see `GEMMPath`): the height of
+    /// the shortest tile, fixed so the path depends on the shape alone.
+    public static let rowPathLimit = 6
     /// Depth of one k-slab.
     public static let kc = 256
-    /// Largest number of rows of A packed per block (a multiple of `mr`).
+    /// Largest number of rows of A packed per block (a multiple of every kernel's `mr`: 6, 8, 12).
     public static let mcMax = 240
     /// Largest number of columns of B packed per panel (a multiple of every kernel's `nr`: 32, 16, 8).
     public static let ncMax = 4080 - 4080 % 32
 
     /// The invariants the driver relies on; checked once when the first kernel is selected.
-    static func checkInvariants(nr: Int, scalarSize: Int) {
+    static func checkInvariants(mr: Int, nr: Int, scalarSize: Int) {
         precondition(mr > 0 && nr > 0 && kc > 0, "block sizes must be positive")
         precondition(mcMax % mr == 0, "mcMax (\(mcMax)) must be a multiple of mr (\(mr))")
         precondition(ncMax % nr == 0, "ncMax (\(ncMax)) must be a multiple of nr (\(nr))")

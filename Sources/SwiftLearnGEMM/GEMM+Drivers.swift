@@ -38,14 +38,14 @@ extension GEMMProblem {
     /// 1 after), so both paths give the same bits for the same kernel family.
     func runDirect(kernel: GEMMKernel<Scalar>, threads: Int,
                    a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
-        let mr = GEMMBlocking.mr, nr = kernel.nr, kc = GEMMBlocking.kc
+        let mr = kernel.mr, nr = kernel.nr, kc = GEMMBlocking.kc
         let tilesM = (m + mr - 1) / mr, tilesN = (n + nr - 1) / nr
         let edgeRows = m % mr, edgeCols = n % nr
         withScratch(Scalar.self, edgeRows > 0 ? mr * k : 0) { edgeA in
         withScratch(Scalar.self, edgeCols > 0 ? k * nr : 0) { edgeB in
         if edgeRows > 0 {
             packA(a, lda: lda, transposed: transA, rowStart: m - edgeRows, rows: edgeRows,
-                  depthStart: 0, depth: k, into: edgeA)
+                  depthStart: 0, depth: k, mr: mr, into: edgeA)
         }
         if edgeCols > 0 {
             packB(b, ldb: ldb, transposed: false, depthStart: 0, depth: k, colStart: n - edgeCols,
@@ -90,7 +90,7 @@ extension GEMMProblem {
 
     func runPacked(kernel: GEMMKernel<Scalar>, threads: Int,
                    a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
-        let mr = GEMMBlocking.mr, nr = kernel.nr, kcMax = GEMMBlocking.kc
+        let mr = kernel.mr, nr = kernel.nr, kcMax = GEMMBlocking.kc
         let ncMax = GEMMBlocking.ncMax
         let panelColumns = Swift.min(ncMax, (n + nr - 1) / nr * nr)
 
@@ -132,13 +132,15 @@ extension GEMMProblem {
                 Parallelism.run(workers) { worker in
                     let aPanel = aPanels[worker].pointer
                     let scratch = scratches[worker].pointer
+                    var touched: UInt32 = 0
+                    defer { keepTouchedLoads(touched) }
                     for task in stride(from: worker, to: tasks, by: workers) {
                         // IC: an MC-tall block of A, packed by the thread that uses it.
                         let block = task / panelParts, part = task % panelParts
                         let ic = block * mc
                         let rowsInBlock = Swift.min(mc, m - ic)
                         packA(a, lda: lda, transposed: transA, rowStart: ic, rows: rowsInBlock,
-                              depthStart: pc, depth: kc, into: aPanel)
+                              depthStart: pc, depth: kc, mr: mr, into: aPanel)
                         for jr in (slivers * part / panelParts)..<(slivers * (part + 1) / panelParts) {
                             // JR: one KC x NR micro-panel of B, kept in L1 across the IR loop.
                             let bMicro = UnsafePointer(bPanel.pointer + jr * kc * nr)
@@ -149,6 +151,15 @@ extension GEMMProblem {
                                 let rows = Swift.min(mr, rowsInBlock - ir)
                                 let aMicro = UnsafePointer(aPanel + ir * kc)
                                 let target = c + (ic + ir) * ldc + jc + jr * nr
+                                if slabBeta != 0 {
+                                    // The kernel's epilogue reads C: bring the next tile's lines in meanwhile.
+                                    if ir + mr < rowsInBlock {
+                                        touched ^= touchTile(target + mr * ldc, ldc: ldc, rows: Swift.min(mr, rowsInBlock - ir - mr), cols: cols)
+                                    } else if (jr + 1) * nr < nc {
+                                        touched ^= touchTile(c + ic * ldc + jc + (jr + 1) * nr, ldc: ldc,
+                                                             rows: Swift.min(mr, rowsInBlock), cols: Swift.min(nr, nc - (jr + 1) * nr))
+                                    }
+                                }
                                 if rows == mr && cols == nr {
                                     kernel.run(kc, aMicro, 1, mr, bMicro, nr, alpha, slabBeta, target, ldc)
                                 } else {

@@ -63,7 +63,7 @@ public var selectedDoubleMicrokernel: MicrokernelVariant { Double.selectedGEMMKe
 
 /// Which driver a shape takes. A function of the shape alone, never of the thread count.
 ///
-/// - `rows`: fewer than MR rows and row-major op(B) (one sample through a layer, a
+/// - `rows`: fewer than 6 rows (the shortest tile) and row-major op(B) (one sample through a layer, a
 ///   matrix-vector product): the row kernel streams B once, with no packing and no padding rows.
 /// - `direct`: op(B) row-major and small enough to stay in L2: the tile kernel reads A and B in
 ///   place (only edge tiles are copied).
@@ -109,7 +109,7 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// The driver for this shape (see `GEMMPath`).
     var path: Path {
         if transB { return .packed }
-        if m < GEMMBlocking.mr { return .rows }
+        if m < GEMMBlocking.rowPathLimit { return .rows }
         return k * n <= GEMMProblem.directLimit ? .direct : .packed
     }
 
@@ -119,7 +119,9 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// - Parameters:
     ///   - path: forces a driver (tests prove both give the same bits); `nil` lets the shape decide.
     ///   - alwaysThread: skips the small-problem cutoff (tests use it to prove thread-count independence).
-    func run(kernel: GEMMKernel<Scalar> = Scalar.selectedGEMMKernel, threads requestedThreads: Int = Parallelism.threadCount,
+    ///   - kernel: forces a variant (narrowed to the columns); `nil` takes the selected family's variant
+    ///     fitted to the shape.
+    func run(kernel forcedKernel: GEMMKernel<Scalar>? = nil, threads requestedThreads: Int = Parallelism.threadCount,
              path forcedPath: Path? = nil, alwaysThread: Bool = false) {
         guard m > 0 && n > 0, let c else { return }
         guard k > 0 && alpha != 0, let a, let b else {
@@ -128,7 +130,7 @@ struct GEMMProblem<Scalar: GEMMScalar> {
         }
         let small = m * n * k < GEMMThreading.minimumParallelMultiplyAdds
         let threads = !alwaysThread && small ? 1 : Swift.max(1, requestedThreads)
-        let kernel = kernel.narrowed(toColumns: n)
+        let kernel = forcedKernel?.narrowed(toColumns: n) ?? Scalar.kernelChoices.kernel(rows: m, columns: n)
         switch forcedPath ?? path {
         case .rows: runRows(kernel: kernel, threads: threads, a: a, b: b, c: c)
         case .direct: runDirect(kernel: kernel, threads: threads, a: a, b: b, c: c)

@@ -15,24 +15,32 @@ import Darwin
 ///    without it, it is 10-50x slower. The 2x threshold sits far from both, so the decision is
 ///    stable run to run — it matters, because the two families round differently.
 /// 2. Width: within the chosen family the fastest variant wins. Variants of one family give
-///    bit-identical results, so timing noise here can change speed but never results.
+///    bit-identical results, so timing noise here can change speed but never results. Each call
+///    then takes the family's tile of that width whose height pads the fewest rows of C
+///    (`KernelChoices`: 6, 8 or 12 rows), also without changing a bit.
 ///
 /// SGEMM and DGEMM each choose once, among their own variants. `SWIFTLEARN_GEMM_KERNEL=<name>` (for
 /// example `separate-6x16`, or `f64-separate-6x8` for DGEMM) overrides the choice for the type that has
-/// a variant of that name. Debug builds (`-DDEBUG`, SwiftPM's default for `swift build`/`swift test`)
+/// a variant of that name, and every shape then runs that exact tile. Debug builds (`-DDEBUG`, SwiftPM's default for `swift build`/`swift test`)
 /// skip the timing and use the narrowest separate variant (`separate-6x8`, `f64-separate-6x4`).
-enum KernelSelection {
+public enum KernelSelection {
     /// The kernel for one scalar type out of its compiled `candidates` (called once per type, by the
     /// type's `selectedGEMMKernel`).
     static func choose<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> GEMMKernel<Scalar> {
         let variant = chooseUnchecked(from: candidates)
-        GEMMBlocking.checkInvariants(nr: variant.nr, scalarSize: MemoryLayout<Scalar>.stride)
+        GEMMBlocking.checkInvariants(mr: variant.mr, nr: variant.nr, scalarSize: MemoryLayout<Scalar>.stride)
         return variant
     }
 
+    /// The variant `SWIFTLEARN_GEMM_KERNEL` names, if any.
+    static let forcedName = getenv("SWIFTLEARN_GEMM_KERNEL").map { String(cString: $0) }
+    /// Whether `SWIFTLEARN_GEMM_KERNEL` names a compiled variant (then shapes never change the tile).
+    static let isForced = forcedName.map { name in
+        Float.gemmKernels.contains { $0.name == name } || Double.gemmKernels.contains { $0.name == name }
+    } ?? false
+
     private static func chooseUnchecked<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> GEMMKernel<Scalar> {
-        if let forced = getenv("SWIFTLEARN_GEMM_KERNEL").map({ String(cString: $0) }),
-           let variant = candidates.first(where: { $0.name == forced }) {
+        if let variant = candidates.first(where: { $0.name == forcedName }) {
             return variant
         }
         let separate = candidates.filter { $0.arithmetic == .separate }
@@ -50,11 +58,17 @@ enum KernelSelection {
         #endif
     }
 
+    /// GFLOPS of every compiled SGEMM variant on packed panels in L1/L2 (the figures the first-use
+    /// selection compares; gemm-bench `--kernels` prints them against the FMA peak).
+    public static func measureFloatMicrokernels() -> [(variant: MicrokernelVariant, gflops: Double)] {
+        GEMMKernel<Float>.all.map { ($0.publicDescription, 1e-9 / time($0)) }
+    }
+
     /// Best-of-5 seconds per flop of one variant on packed panels already in L1/L2. A variant
     /// that is 8x slower than `cutoff` after one trial is not timed further (a software FMA
     /// would otherwise cost tens of milliseconds at start-up).
     private static func time<Scalar: GEMMScalar>(_ variant: GEMMKernel<Scalar>, cutoff: Double = .infinity) -> Double {
-        let k = 128, mr = GEMMBlocking.mr, nr = variant.nr
+        let k = 128, mr = variant.mr, nr = variant.nr
         let a = [Scalar](repeating: 0.5, count: mr * k)
         let b = [Scalar](repeating: 0.25, count: nr * k)
         var c = [Scalar](repeating: 0, count: mr * nr)

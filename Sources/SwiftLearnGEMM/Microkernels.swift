@@ -25,6 +25,65 @@ enum SeparateMultiplyAdd: MultiplyAddRule {
     }
 }
 
+/// The accumulators of an MR x NR register tile (NR = two vectors of `V`), built from single rows
+/// stacked at compile time: `Rows6 = Stacked<Rows2, Rows4>`, `Rows12 = Stacked<Rows6, Rows6>`.
+///
+/// Swift has no integer generics that the optimizer turns into registers (an `InlineArray` of
+/// accumulators stays on the stack), but a specialized struct of structs of `SIMD` fields is split
+/// into scalars: each row's two vectors become two zmm registers, and `step` unrolls into one
+/// broadcast and two FMAs per row. One kernel body serves every tile height.
+protocol RegisterTile {
+    associatedtype V: SIMD where V.Scalar: GEMMScalar
+    /// MR: rows of the tile.
+    static var rows: Int { get }
+    init()
+    /// One k step: row i adds `a[i * aRowStride] * (b0, b1)`.
+    mutating func step<Rule: MultiplyAddRule>(_: Rule.Type, _ a: UnsafePointer<V.Scalar>, _ aRowStride: Int, _ b0: V, _ b1: V)
+    /// `C = alpha * tile + beta * C`; C is never read when beta is 0.
+    func store(alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>, ldc: Int)
+}
+
+/// One row of a register tile: two vectors of accumulators.
+struct TileRow<V: SIMD>: RegisterTile where V.Scalar: GEMMScalar {
+    var c0 = V(), c1 = V()
+    static var rows: Int { 1 }
+    init() {}
+    @inline(__always)
+    mutating func step<Rule: MultiplyAddRule>(_: Rule.Type, _ a: UnsafePointer<V.Scalar>, _ aRowStride: Int, _ b0: V, _ b1: V) {
+        let av = V(repeating: a.pointee)
+        c0 = Rule.accumulate(c0, av, b0)
+        c1 = Rule.accumulate(c1, av, b1)
+    }
+    @inline(__always)
+    func store(alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>, ldc: Int) {
+        storeRow(c0, c1, alpha: alpha, beta: beta, c: c)
+    }
+}
+
+/// `Top`'s rows above `Bottom`'s.
+struct Stacked<Top: RegisterTile, Bottom: RegisterTile>: RegisterTile where Top.V == Bottom.V {
+    typealias V = Top.V
+    var top = Top(), bottom = Bottom()
+    static var rows: Int { Top.rows + Bottom.rows }
+    init() {}
+    @inline(__always)
+    mutating func step<Rule: MultiplyAddRule>(_ rule: Rule.Type, _ a: UnsafePointer<V.Scalar>, _ aRowStride: Int, _ b0: V, _ b1: V) {
+        top.step(rule, a, aRowStride, b0, b1)
+        bottom.step(rule, a + Top.rows * aRowStride, aRowStride, b0, b1)
+    }
+    @inline(__always)
+    func store(alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>, ldc: Int) {
+        top.store(alpha: alpha, beta: beta, c: c, ldc: ldc)
+        bottom.store(alpha: alpha, beta: beta, c: c + Top.rows * ldc, ldc: ldc)
+    }
+}
+
+typealias Rows2<V: SIMD> = Stacked<TileRow<V>, TileRow<V>> where V.Scalar: GEMMScalar
+typealias Rows4<V: SIMD> = Stacked<Rows2<V>, Rows2<V>> where V.Scalar: GEMMScalar
+typealias Rows6<V: SIMD> = Stacked<Rows2<V>, Rows4<V>> where V.Scalar: GEMMScalar
+typealias Rows8<V: SIMD> = Stacked<Rows4<V>, Rows4<V>> where V.Scalar: GEMMScalar
+typealias Rows12<V: SIMD> = Stacked<Rows6<V>, Rows6<V>> where V.Scalar: GEMMScalar
+
 /// The microkernel contract, shared by every variant:
 ///
 ///     C[0..<MR, 0..<NR] = alpha * (Σ_p A[i, p] * B[p, j]) + beta * C      (p in 0..<k, in order)
@@ -33,47 +92,31 @@ enum SeparateMultiplyAdd: MultiplyAddRule {
 /// - `b`: row p of the tile at `b + p * bDepthStride`, NR contiguous floats (packed: stride NR).
 /// - `c`: element (i, j) at `c[i * ldc + j]`. When `beta == 0`, C is only written, never read.
 /// The tile is always full (MR x NR); the driver routes edge tiles through a scratch tile.
-/// MR is 6 and NR is two vectors of `V`.
+/// MR is `Tile.rows`, NR is two vectors of `V`. Every element gets one multiply-add per k step in
+/// order and the same epilogue, whatever the tile height: all variants of one family agree bit for bit.
 @inline(__always)
-func microkernel<V: SIMD, Rule: MultiplyAddRule>(
-    _: V.Type, _: Rule.Type,
+func microkernel<Tile: RegisterTile, Rule: MultiplyAddRule>(
+    _: Tile.Type, _: Rule.Type,
     k: Int,
-    a: UnsafePointer<V.Scalar>, aRowStride: Int, aDepthStride: Int,
-    b: UnsafePointer<V.Scalar>, bDepthStride: Int,
-    alpha: V.Scalar, beta: V.Scalar,
-    c: UnsafeMutablePointer<V.Scalar>, ldc: Int
-) where V.Scalar: GEMMScalar {
-    let w = V.scalarCount
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    a: UnsafePointer<Tile.V.Scalar>, aRowStride: Int, aDepthStride: Int,
+    b: UnsafePointer<Tile.V.Scalar>, bDepthStride: Int,
+    alpha: Tile.V.Scalar, beta: Tile.V.Scalar,
+    c: UnsafeMutablePointer<Tile.V.Scalar>, ldc: Int
+) {
+    typealias V = Tile.V
+    let vectorBytes = V.scalarCount * MemoryLayout<V.Scalar>.stride
+    var tile = Tile()
     var ap = a
     var bp = UnsafeRawPointer(b)
     let bStep = bDepthStride * MemoryLayout<V.Scalar>.stride
-    let r1 = aRowStride, r2 = 2 * aRowStride, r3 = 3 * aRowStride, r4 = 4 * aRowStride, r5 = 5 * aRowStride
     for _ in 0..<k {
         let b0 = bp.loadUnaligned(as: V.self)
-        let b1 = bp.loadUnaligned(fromByteOffset: w * MemoryLayout<V.Scalar>.stride, as: V.self)
-        var av = V(repeating: ap[0])
-        c00 = Rule.accumulate(c00, av, b0); c01 = Rule.accumulate(c01, av, b1)
-        av = V(repeating: ap[r1])
-        c10 = Rule.accumulate(c10, av, b0); c11 = Rule.accumulate(c11, av, b1)
-        av = V(repeating: ap[r2])
-        c20 = Rule.accumulate(c20, av, b0); c21 = Rule.accumulate(c21, av, b1)
-        av = V(repeating: ap[r3])
-        c30 = Rule.accumulate(c30, av, b0); c31 = Rule.accumulate(c31, av, b1)
-        av = V(repeating: ap[r4])
-        c40 = Rule.accumulate(c40, av, b0); c41 = Rule.accumulate(c41, av, b1)
-        av = V(repeating: ap[r5])
-        c50 = Rule.accumulate(c50, av, b0); c51 = Rule.accumulate(c51, av, b1)
+        let b1 = bp.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
+        tile.step(Rule.self, ap, aRowStride, b0, b1)
         ap += aDepthStride
         bp += bStep
     }
-    storeRow(c00, c01, alpha: alpha, beta: beta, c: c)
-    storeRow(c10, c11, alpha: alpha, beta: beta, c: c + ldc)
-    storeRow(c20, c21, alpha: alpha, beta: beta, c: c + 2 * ldc)
-    storeRow(c30, c31, alpha: alpha, beta: beta, c: c + 3 * ldc)
-    storeRow(c40, c41, alpha: alpha, beta: beta, c: c + 4 * ldc)
-    storeRow(c50, c51, alpha: alpha, beta: beta, c: c + 5 * ldc)
+    tile.store(alpha: alpha, beta: beta, c: c, ldc: ldc)
 }
 
 /// The row kernel: one row of C, any width, B read in place (row-major op(B), row stride `ldb`).
@@ -200,11 +243,11 @@ public struct MicrokernelVariant: Sendable, CustomStringConvertible {
     public enum Arithmetic: String, Sendable { case fused, separate }
 
     public let name: String
+    /// Rows of the register tile.
+    public let mr: Int
     /// Columns of the register tile.
     public let nr: Int
     public let arithmetic: Arithmetic
-    /// Rows of the register tile.
-    public var mr: Int { GEMMBlocking.mr }
     public var description: String { name }
 }
 
@@ -213,6 +256,7 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
     typealias Arithmetic = MicrokernelVariant.Arithmetic
 
     let name: String
+    let mr: Int
     let nr: Int
     let arithmetic: Arithmetic
     let run: @Sendable (
@@ -230,41 +274,48 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
         _ alpha: Scalar, _ beta: Scalar, _ c: UnsafeMutablePointer<Scalar>
     ) -> Void
 
-    var mr: Int { GEMMBlocking.mr }
     var description: String { name }
-    var publicDescription: MicrokernelVariant { MicrokernelVariant(name: name, nr: nr, arithmetic: arithmetic) }
+    var publicDescription: MicrokernelVariant { MicrokernelVariant(name: name, mr: mr, nr: nr, arithmetic: arithmetic) }
 
     /// Every variant compiled into the library for `Scalar`.
     static var all: [GEMMKernel] { Scalar.gemmKernels }
 
     /// The variant to run for an `n`-column problem: for narrow C, the narrowest variant of the
-    /// same family that still covers `n` wastes fewer lanes on zero padding. Same family, same bits.
+    /// same family that still covers `n` wastes fewer lanes on zero padding (of those, the one with
+    /// this variant's tile height, else the shortest). Same family, same bits.
     func narrowed(toColumns n: Int) -> GEMMKernel {
         guard n < nr else { return self }
+        func better(_ x: GEMMKernel, than y: GEMMKernel) -> Bool {
+            if x.nr != y.nr { return x.nr < y.nr }
+            if (x.mr == mr) != (y.mr == mr) { return x.mr == mr }
+            return x.mr < y.mr
+        }
         var best = self
-        for variant in GEMMKernel.all
-        where variant.arithmetic == arithmetic && variant.nr >= n && variant.nr < best.nr {
+        for variant in GEMMKernel.all where variant.arithmetic == arithmetic && variant.nr >= n && better(variant, than: best) {
             best = variant
         }
         return best
     }
 
-    /// The variant of tile `MR x 2W` (W = lanes of `V`) with the multiply-add rule `Rule`.
-    static func make<V: SIMD & SendableMetatype, Rule: MultiplyAddRule>(
-        _ v: V.Type, _ rule: Rule.Type, name: String, arithmetic: Arithmetic
-    ) -> GEMMKernel where V.Scalar == Scalar {
-        GEMMKernel(name: name, nr: 2 * V.scalarCount, arithmetic: arithmetic, run: {
+    /// The variant of tile `Tile.rows x 2W` (W = lanes of `Tile.V`) with the multiply-add rule `Rule`,
+    /// named `<family>-<MR>x<NR>` (`f64-` in front for Double).
+    static func make<Tile: RegisterTile, Rule: MultiplyAddRule>(
+        _ tile: Tile.Type, _ rule: Rule.Type, _ arithmetic: Arithmetic
+    ) -> GEMMKernel where Tile.V.Scalar == Scalar {
+        let mr = Tile.rows, nr = 2 * Tile.V.scalarCount
+        let name = "\(Scalar.self == Double.self ? "f64-" : "")\(arithmetic.rawValue)-\(mr)x\(nr)"
+        return GEMMKernel(name: name, mr: mr, nr: nr, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
-            if aRowStride == 1 && aDepthStride == GEMMBlocking.mr && bDepthStride == 2 * V.scalarCount {
+            if aRowStride == 1 && aDepthStride == mr && bDepthStride == nr {
                 // Packed panels: constant strides let the compiler fold every address.
-                microkernel(V.self, Rule.self, k: k, a: a, aRowStride: 1, aDepthStride: GEMMBlocking.mr,
-                            b: b, bDepthStride: 2 * V.scalarCount, alpha: alpha, beta: beta, c: c, ldc: ldc)
+                microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: 1, aDepthStride: Tile.rows,
+                            b: b, bDepthStride: 2 * Tile.V.scalarCount, alpha: alpha, beta: beta, c: c, ldc: ldc)
             } else {
-                microkernel(V.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
+                microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
                             b: b, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c, ldc: ldc)
             }
         }, runRow: { k, a, aDepthStride, b, ldb, n, alpha, beta, c in
-            rowKernel(V.self, Rule.self, k: k, a: a, aDepthStride: aDepthStride, b: b, ldb: ldb, n: n,
+            rowKernel(Tile.V.self, Rule.self, k: k, a: a, aDepthStride: aDepthStride, b: b, ldb: ldb, n: n,
                       alpha: alpha, beta: beta, c: c)
         })
     }
@@ -275,29 +326,73 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
 protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable, SendableMetatype {
     static var gemmKernels: [GEMMKernel<Self>] { get }
     static var selectedGEMMKernel: GEMMKernel<Self> { get }
+    static var kernelChoices: KernelChoices<Self> { get }
 }
 
+/// The variant each call runs when the library chooses, from the selected kernel's family (built once,
+/// so a call does integer arithmetic instead of walking the kernel list).
+///
+/// Width: `narrowed(toColumns:)`. Height: of that width's variants, the one that pads the fewest rows
+/// of C, ties to the taller tile (fewer B micro-panel passes): m = 32 takes 8 rows, m = 100 6,
+/// m = 36 12. All of one family give the same bits. Kept as is when `SWIFTLEARN_GEMM_KERNEL` forces a variant.
+struct KernelChoices<Scalar: GEMMScalar>: Sendable {
+    /// Per width the selection may narrow to (ascending nr), its variants by ascending height.
+    private let byWidth: [(nr: Int, variants: [GEMMKernel<Scalar>])]
+    private let selected: GEMMKernel<Scalar>
+
+    init(selected: GEMMKernel<Scalar>) {
+        self.selected = selected
+        let family = GEMMKernel<Scalar>.all.filter { $0.arithmetic == selected.arithmetic && $0.nr <= selected.nr }
+        byWidth = Set(family.map(\.nr)).sorted().map { nr in
+            let variants = KernelSelection.isForced && nr == selected.nr
+                ? [selected] : family.filter { $0.nr == nr }.sorted { $0.mr < $1.mr }
+            return (nr, variants)
+        }
+    }
+
+    func kernel(rows m: Int, columns n: Int) -> GEMMKernel<Scalar> {
+        guard let width = byWidth.firstIndex(where: { $0.nr >= n }) ?? byWidth.indices.last else { return selected }
+        let variants = byWidth[width].variants
+        if KernelSelection.isForced && width == byWidth.count - 1 { return selected }
+        var best = 0, bestPadded = Int.max
+        for (index, variant) in variants.enumerated() {
+            let padded = (m + variant.mr - 1) / variant.mr * variant.mr
+            if padded <= bestPadded { (best, bestPadded) = (index, padded) }
+        }
+        return variants[best]
+    }
+}
+
+/// SGEMM's tiles. The 16-lane ones fill AVX-512's 32 zmm registers to different depths: 6x32 uses
+/// 12 accumulators, 8x32 16 and 12x32 24 (plus two B vectors and a broadcast; all run at 98% of
+/// the FMA peak with their panels in L1, so the height is chosen per shape: `KernelChoices`); the
+/// 8- and 4-lane ones serve narrow C and builds without AVX-512. The separate family keeps to six
+/// rows: without FMA the build targets SSE/AVX2 with 16 vector registers.
 extension Float: GEMMScalar {
     static let gemmKernels: [GEMMKernel<Float>] = [
-        .make(SIMD16<Float>.self, FusedMultiplyAdd.self, name: "fused-6x32", arithmetic: .fused),
-        .make(SIMD8<Float>.self, FusedMultiplyAdd.self, name: "fused-6x16", arithmetic: .fused),
-        .make(SIMD4<Float>.self, FusedMultiplyAdd.self, name: "fused-6x8", arithmetic: .fused),
-        .make(SIMD16<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x32", arithmetic: .separate),
-        .make(SIMD8<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x16", arithmetic: .separate),
-        .make(SIMD4<Float>.self, SeparateMultiplyAdd.self, name: "separate-6x8", arithmetic: .separate),
+        .make(Rows12<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows8<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows6<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows6<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows6<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows6<SIMD16<Float>>.self, SeparateMultiplyAdd.self, .separate),
+        .make(Rows6<SIMD8<Float>>.self, SeparateMultiplyAdd.self, .separate),
+        .make(Rows6<SIMD4<Float>>.self, SeparateMultiplyAdd.self, .separate),
     ]
     static let selectedGEMMKernel = KernelSelection.choose(from: gemmKernels)
+    static let kernelChoices = KernelChoices(selected: selectedGEMMKernel)
 }
 
 /// DGEMM: the same tiles with `SIMD8<Double>` (a 6x16 tile in twelve zmm accumulators) and narrower.
 extension Double: GEMMScalar {
     static let gemmKernels: [GEMMKernel<Double>] = [
-        .make(SIMD8<Double>.self, FusedMultiplyAdd.self, name: "f64-fused-6x16", arithmetic: .fused),
-        .make(SIMD4<Double>.self, FusedMultiplyAdd.self, name: "f64-fused-6x8", arithmetic: .fused),
-        .make(SIMD2<Double>.self, FusedMultiplyAdd.self, name: "f64-fused-6x4", arithmetic: .fused),
-        .make(SIMD8<Double>.self, SeparateMultiplyAdd.self, name: "f64-separate-6x16", arithmetic: .separate),
-        .make(SIMD4<Double>.self, SeparateMultiplyAdd.self, name: "f64-separate-6x8", arithmetic: .separate),
-        .make(SIMD2<Double>.self, SeparateMultiplyAdd.self, name: "f64-separate-6x4", arithmetic: .separate),
+        .make(Rows6<SIMD8<Double>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows6<SIMD4<Double>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows6<SIMD2<Double>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows6<SIMD8<Double>>.self, SeparateMultiplyAdd.self, .separate),
+        .make(Rows6<SIMD4<Double>>.self, SeparateMultiplyAdd.self, .separate),
+        .make(Rows6<SIMD2<Double>>.self, SeparateMultiplyAdd.self, .separate),
     ]
     static let selectedGEMMKernel = KernelSelection.choose(from: gemmKernels)
+    static let kernelChoices = KernelChoices(selected: selectedGEMMKernel)
 }

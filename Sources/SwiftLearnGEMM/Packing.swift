@@ -1,12 +1,13 @@
+import Synchronization
+
 /// Packing copies blocks of op(A) and op(B) into the layouts the microkernel streams through,
 /// zero-padding partial micro-panels so the kernel always computes a full MR x NR tile.
 
 /// Copies rows `rowStart..<rowStart+rows`, depth `depthStart..<depthStart+depth` of op(A) into
 /// MR-row micro-panels: element (i, p) of micro-panel s lands at `panel[s*MR*depth + p*MR + i]`.
 func packA<Scalar: GEMMScalar>(_ a: UnsafePointer<Scalar>, lda: Int, transposed: Bool,
-           rowStart: Int, rows: Int, depthStart: Int, depth: Int,
+           rowStart: Int, rows: Int, depthStart: Int, depth: Int, mr: Int,
            into panel: UnsafeMutablePointer<Scalar>) {
-    let mr = GEMMBlocking.mr
     var sliver = 0
     var row0 = 0
     while row0 < rows {
@@ -132,6 +133,34 @@ func runEdgeTile<Scalar: GEMMScalar>(_ kernel: GEMMKernel<Scalar>, k: Int,
     kernel.run(k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, scratch, nr)
     copyTile(from: scratch, nr, to: c, ldc, rows: rows, cols: cols)
 }
+
+/// Loads one element of every cache line of a `rows x cols` tile of C and returns their bits folded
+/// together: a prefetch for a tile the kernel will read in its epilogue (pure Swift has no prefetch
+/// instruction). Hand the result to `keepTouchedLoads` so the optimizer cannot drop the loads.
+@inline(__always)
+func touchTile<Scalar: GEMMScalar>(_ c: UnsafeMutablePointer<Scalar>, ldc: Int, rows: Int, cols: Int) -> UInt32 {
+    let raw = UnsafeRawPointer(c)
+    let stride = MemoryLayout<Scalar>.stride
+    let lineElements = 64 / stride
+    var bits: UInt32 = 0
+    for i in 0..<rows {
+        let row = raw + i * ldc * stride
+        var j = 0
+        while j < cols {
+            bits ^= row.loadUnaligned(fromByteOffset: j * stride, as: UInt32.self)
+            j += lineElements
+        }
+        // A row that does not start on a line boundary spills into one more line.
+        bits ^= row.loadUnaligned(fromByteOffset: (cols - 1) * stride, as: UInt32.self)
+    }
+    return bits
+}
+
+/// The sink of `touchTile`'s loads: one relaxed atomic store per call keeps them observable.
+func keepTouchedLoads(_ bits: UInt32) {
+    touchedLoadsSink.store(bits, ordering: .relaxed)
+}
+private let touchedLoadsSink = Atomic<UInt32>(0)
 
 /// Copies a `rows x cols` block between row strides (edge tiles are too small for memmove calls).
 @inline(__always)

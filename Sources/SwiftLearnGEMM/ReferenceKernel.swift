@@ -5,8 +5,8 @@
 /// epilogue `alpha * acc + beta * c`), so a SIMD variant must match it bit for bit. Tests hold every
 /// variant to that.
 extension GEMMKernel {
-    /// A scalar kernel with the contract of a variant of `arithmetic` family and tile width `nr`.
-    static func reference(_ arithmetic: Arithmetic, nr: Int) -> GEMMKernel {
+    /// A scalar kernel with the contract of a variant of `arithmetic` family and tile `mr x nr`.
+    static func reference(_ arithmetic: Arithmetic, mr: Int = 6, nr: Int) -> GEMMKernel {
         @Sendable func element(_ k: Int, _ a: (Int) -> Scalar, _ b: (Int) -> Scalar,
                                _ alpha: Scalar, _ beta: Scalar, _ cell: UnsafeMutablePointer<Scalar>) {
             var acc: Scalar = 0
@@ -18,9 +18,9 @@ extension GEMMKernel {
             }
             cell.pointee = beta == 0 ? alpha * acc : alpha * acc + beta * cell.pointee
         }
-        return GEMMKernel(name: "reference-\(arithmetic.rawValue)-6x\(nr)", nr: nr, arithmetic: arithmetic, run: {
+        return GEMMKernel(name: "reference-\(arithmetic.rawValue)-\(mr)x\(nr)", mr: mr, nr: nr, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
-            for i in 0..<GEMMBlocking.mr {
+            for i in 0..<mr {
                 for j in 0..<nr {
                     element(k, { a[i * aRowStride + $0 * aDepthStride] }, { b[$0 * bDepthStride + j] }, alpha, beta, c + i * ldc + j)
                 }

@@ -29,6 +29,48 @@ final class GEMMDeterminismTests: XCTestCase {
         }
     }
 
+    /// Every tile height and width, through every driver, on shapes that are no multiple of the tile
+    /// (edge rows and columns, k past one KC slab, transposes, alpha and beta 0/1/other): the same
+    /// bits as the scalar reference kernel of that tile shape and family, on 1 thread and on 2.
+    func testEveryTileShapeMatchesItsReferenceOnAwkwardShapes() {
+        var seed: UInt64 = 40
+        for variant in GEMMKernel<Float>.all {
+            let (mr, nr) = (variant.mr, variant.nr)
+            let reference = GEMMKernel<Float>.reference(variant.arithmetic, mr: mr, nr: nr)
+            let shapes = [(2 * mr + 5, nr + 3, GEMMBlocking.kc + 7), (mr - 1, 2 * nr - 1, 9), (3 * mr, 5, 1)]
+            for (m, n, k) in shapes {
+                for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
+                    for (alpha, beta): (Float, Float) in [(1, 0), (-0.5, 1), (0.75, -0.25)] {
+                        seed += 1
+                        let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta,
+                                            padding: Int(seed % 3), seed: seed)
+                        for path in [GEMMPath.rows, .direct, .packed] where !(path != .packed && transB) {
+                            let expected = bitPatterns(test.run(kernel: reference, threads: 1, path: path))
+                            for threads in [1, 2] {
+                                XCTAssertEqual(bitPatterns(test.run(kernel: variant, threads: threads, path: path)), expected,
+                                               "\(variant.name) \(path) \(threads) threads m=\(m) n=\(n) k=\(k) "
+                                               + "transA=\(transA) transB=\(transB) alpha=\(alpha) beta=\(beta)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The height the library fits to each shape pads the fewest rows (ties to the taller tile), never
+    /// leaves the selected family, and narrows the width for narrow C.
+    func testKernelChoicesFitTheShape() {
+        guard !KernelSelection.isForced, let wide = GEMMKernel<Float>.all.first(where: { $0.name == "fused-12x32" }) else {
+            return XCTFail("fused-12x32 is not compiled, or SWIFTLEARN_GEMM_KERNEL forces a variant")
+        }
+        let choices = KernelChoices(selected: wide)
+        for (m, n, expected) in [(32, 100, "fused-8x32"), (100, 100, "fused-6x32"), (36, 64, "fused-12x32"), (2048, 2048, "fused-8x32"),
+                                 (7, 100, "fused-8x32"), (32, 10, "fused-6x16"), (5, 3, "fused-6x8")] {
+            XCTAssertEqual(choices.kernel(rows: m, columns: n).name, expected, "m=\(m) n=\(n)")
+        }
+    }
+
     /// Both drivers sum k in the same slabs in the same order, so they agree bit for bit, and
     /// every variant of one arithmetic family agrees with that family's scalar reference kernel.
     func testPathsAndVariantsAgreeBitForBit() {
@@ -57,10 +99,10 @@ final class GEMMDeterminismTests: XCTestCase {
 
     func checkMicrokernelsAgainstReference<Scalar: GEMMTestScalar>(_: Scalar.Type) {
         var random = TestRandom(seed: 99)
-        let mr = GEMMBlocking.mr, k = 37
+        let k = 37
         for variant in GEMMKernel<Scalar>.all {
-            let nr = variant.nr
-            let reference = GEMMKernel<Scalar>.reference(variant.arithmetic, nr: nr)
+            let mr = variant.mr, nr = variant.nr
+            let reference = GEMMKernel<Scalar>.reference(variant.arithmetic, mr: mr, nr: nr)
             let a: [Scalar] = random.values(mr * k * 3), b: [Scalar] = random.values(k * nr * 2)
             for (aRow, aDepth, bDepth) in [(1, mr, nr), (k * 3, 2, 2 * nr)] {
                 for (alpha, beta) in [(Scalar(1), Scalar(0)), (-0.5, 1), (0.25, -0.5)] {
@@ -86,7 +128,8 @@ final class GEMMDeterminismTests: XCTestCase {
     func testSelectionPicksACompiledVariantAndThreadSettingClamps() {
         XCTAssertTrue(GEMMKernel<Float>.all.contains { $0.name == selectedMicrokernel.name })
         XCTAssertTrue(GEMMKernel<Double>.all.contains { $0.name == selectedDoubleMicrokernel.name })
-        XCTAssertEqual(selectedDoubleMicrokernel.mr, GEMMBlocking.mr)
+        XCTAssertTrue([6, 8, 12].contains(selectedMicrokernel.mr), "\(selectedMicrokernel.mr) rows")
+        XCTAssertTrue([6, 8, 12].contains(selectedDoubleMicrokernel.mr), "\(selectedDoubleMicrokernel.mr) rows")
         let saved = Parallelism.threadCount
         Parallelism.threadCount = 0
         XCTAssertEqual(Parallelism.threadCount, 1)
