@@ -35,21 +35,23 @@ extension GEMMProblem {
     /// micro-panels, once, before the tiles are shared out over threads.
     ///
     /// Every tile sums k in the same KC-deep slabs as the packed path (`beta` for the first slab,
-    /// 1 after), so both paths give the same bits for the same kernel family.
-    func runDirect(kernel: GEMMKernel<Scalar>, threads: Int,
+    /// 1 after), so both paths give the same bits for the same kernel family. The last columns run
+    /// `plan.edge` when there is one (a narrower tile of the same height).
+    func runDirect(_ plan: GEMMPlan<Scalar>, threads: Int,
                    a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
-        let mr = kernel.mr, nr = kernel.nr, kc = GEMMBlocking.kc
+        let kernel = plan.tile, edgeKernel = plan.edge ?? plan.tile
+        let mr = kernel.mr, nr = kernel.nr, edgeNR = edgeKernel.nr, kc = GEMMBlocking.kc
         let tilesM = (m + mr - 1) / mr, tilesN = (n + nr - 1) / nr
         let edgeRows = m % mr, edgeCols = n % nr
         withScratch(Scalar.self, edgeRows > 0 ? mr * k : 0) { edgeA in
-        withScratch(Scalar.self, edgeCols > 0 ? k * nr : 0) { edgeB in
+        withScratch(Scalar.self, edgeCols > 0 ? k * edgeNR : 0) { edgeB in
         if edgeRows > 0 {
             packA(a, lda: lda, transposed: transA, rowStart: m - edgeRows, rows: edgeRows,
                   depthStart: 0, depth: k, mr: mr, into: edgeA)
         }
         if edgeCols > 0 {
             packB(b, ldb: ldb, transposed: false, depthStart: 0, depth: k, colStart: n - edgeCols,
-                  cols: edgeCols, nr: nr, slivers: 0..<1, into: edgeB)
+                  cols: edgeCols, nr: edgeNR, edgeNR: edgeNR, slivers: 0..<1, into: edgeB)
         }
         let (aRowStride, aDepthStride) = transA ? (1, lda) : (lda, 1)
         let tiles = tilesM * tilesN
@@ -64,21 +66,21 @@ extension GEMMProblem {
                 let (tileA, tileARow, tileADepth) = rows == mr
                     ? (a + (transA ? i0 : i0 * lda), aRowStride, aDepthStride)
                     : (UnsafePointer(edgeA), 1, mr)
-                let (tileB, tileBDepth) = cols == nr ? (b + j0, ldb) : (UnsafePointer(edgeB), nr)
+                let (tileKernel, tileB, tileBDepth) = cols == nr ? (kernel, b + j0, ldb) : (edgeKernel, UnsafePointer(edgeB), edgeNR)
                 let target = c + i0 * ldc + j0
-                let full = rows == mr && cols == nr
-                if !full && beta != 0 { copyTile(from: target, ldc, to: scratch, nr, rows: rows, cols: cols) }
+                let full = rows == mr && cols == tileKernel.nr
+                if !full && beta != 0 { copyTile(from: target, ldc, to: scratch, tileKernel.nr, rows: rows, cols: cols) }
                 var p0 = 0
                 while p0 < k {
                     // PC: KC-deep slabs, beta for the first, 1 after.
                     let depth = Swift.min(kc, k - p0)
                     let slabBeta: Scalar = p0 == 0 ? beta : 1
-                    kernel.run(depth, tileA + p0 * tileADepth, tileARow, tileADepth,
-                               tileB + p0 * tileBDepth, tileBDepth, alpha, slabBeta,
-                               full ? target : scratch, full ? ldc : nr)
+                    tileKernel.run(depth, tileA + p0 * tileADepth, tileARow, tileADepth,
+                                   tileB + p0 * tileBDepth, tileBDepth, alpha, slabBeta,
+                                   full ? target : scratch, full ? ldc : tileKernel.nr)
                     p0 += depth
                 }
-                if !full { copyTile(from: scratch, nr, to: target, ldc, rows: rows, cols: cols) }
+                if !full { copyTile(from: scratch, tileKernel.nr, to: target, ldc, rows: rows, cols: cols) }
             }
             }
         }
@@ -88,8 +90,10 @@ extension GEMMProblem {
 
     // MARK: Packed path (BLIS five loops)
 
-    func runPacked(kernel: GEMMKernel<Scalar>, threads: Int,
+    /// The last micro-panel of a panel, when narrower than NR, is packed `plan.edge`'s width and runs it.
+    func runPacked(_ plan: GEMMPlan<Scalar>, threads: Int,
                    a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
+        let kernel = plan.tile, edgeKernel = plan.edge ?? plan.tile
         let mr = kernel.mr, nr = kernel.nr, kcMax = GEMMBlocking.kc
         let ncMax = GEMMBlocking.ncMax
         let panelColumns = Swift.min(ncMax, (n + nr - 1) / nr * nr)
@@ -125,7 +129,8 @@ extension GEMMProblem {
                 let packWorkers = Swift.min(threads, slivers)
                 Parallelism.run(packWorkers) { worker in
                     packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc, cols: nc,
-                          nr: nr, slivers: (slivers * worker / packWorkers)..<(slivers * (worker + 1) / packWorkers),
+                          nr: nr, edgeNR: edgeKernel.nr,
+                          slivers: (slivers * worker / packWorkers)..<(slivers * (worker + 1) / packWorkers),
                           into: bPanel.pointer)
                 }
                 let slabBeta: Scalar = pc == 0 ? beta : 1
@@ -145,6 +150,7 @@ extension GEMMProblem {
                             // JR: one KC x NR micro-panel of B, kept in L1 across the IR loop.
                             let bMicro = UnsafePointer(bPanel.pointer + jr * kc * nr)
                             let cols = Swift.min(nr, nc - jr * nr)
+                            let tileKernel = cols < nr ? edgeKernel : kernel
                             var ir = 0
                             while ir < rowsInBlock {
                                 // IR: one MR x NR tile of C in registers.
@@ -160,11 +166,11 @@ extension GEMMProblem {
                                                              rows: Swift.min(mr, rowsInBlock), cols: Swift.min(nr, nc - (jr + 1) * nr))
                                     }
                                 }
-                                if rows == mr && cols == nr {
-                                    kernel.run(kc, aMicro, 1, mr, bMicro, nr, alpha, slabBeta, target, ldc)
+                                if rows == mr && cols == tileKernel.nr {
+                                    tileKernel.run(kc, aMicro, 1, mr, bMicro, tileKernel.nr, alpha, slabBeta, target, ldc)
                                 } else {
-                                    runEdgeTile(kernel, k: kc, a: aMicro, aRowStride: 1, aDepthStride: mr,
-                                                b: bMicro, bDepthStride: nr, alpha: alpha, beta: slabBeta,
+                                    runEdgeTile(tileKernel, k: kc, a: aMicro, aRowStride: 1, aDepthStride: mr,
+                                                b: bMicro, bDepthStride: tileKernel.nr, alpha: alpha, beta: slabBeta,
                                                 c: target, ldc: ldc, rows: rows, cols: cols, scratch: scratch)
                                 }
                                 ir += mr

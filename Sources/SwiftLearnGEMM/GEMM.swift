@@ -119,8 +119,8 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// - Parameters:
     ///   - path: forces a driver (tests prove both give the same bits); `nil` lets the shape decide.
     ///   - alwaysThread: skips the small-problem cutoff (tests use it to prove thread-count independence).
-    ///   - kernel: forces a variant (narrowed to the columns); `nil` takes the selected family's variant
-    ///     fitted to the shape.
+    ///   - kernel: forces a variant (narrower ones of its family still take narrow C and edge columns);
+    ///     `nil` lets `Scalar.kernelChoices` fit the selected family's tiles to the shape.
     func run(kernel forcedKernel: GEMMKernel<Scalar>? = nil, threads requestedThreads: Int = Parallelism.threadCount,
              path forcedPath: Path? = nil, alwaysThread: Bool = false) {
         guard m > 0 && n > 0, let c else { return }
@@ -130,11 +130,11 @@ struct GEMMProblem<Scalar: GEMMScalar> {
         }
         let small = m * n * k < GEMMThreading.minimumParallelMultiplyAdds
         let threads = !alwaysThread && small ? 1 : Swift.max(1, requestedThreads)
-        let kernel = forcedKernel?.narrowed(toColumns: n) ?? Scalar.kernelChoices.kernel(rows: m, columns: n)
+        let plan = (forcedKernel.map(KernelChoices.init(forcing:)) ?? Scalar.kernelChoices).plan(rows: m, columns: n)
         switch forcedPath ?? path {
-        case .rows: runRows(kernel: kernel, threads: threads, a: a, b: b, c: c)
-        case .direct: runDirect(kernel: kernel, threads: threads, a: a, b: b, c: c)
-        case .packed: runPacked(kernel: kernel, threads: threads, a: a, b: b, c: c)
+        case .rows: runRows(kernel: plan.tile, threads: threads, a: a, b: b, c: c)
+        case .direct: runDirect(plan, threads: threads, a: a, b: b, c: c)
+        case .packed: runPacked(plan, threads: threads, a: a, b: b, c: c)
         }
     }
 

@@ -21,40 +21,45 @@ import Darwin
 ///
 /// SGEMM and DGEMM each choose once, among their own variants. `SWIFTLEARN_GEMM_KERNEL=<name>` (for
 /// example `separate-6x16`, or `f64-separate-6x8` for DGEMM) overrides the choice for the type that has
-/// a variant of that name, and every shape then runs that exact tile. Debug builds (`-DDEBUG`, SwiftPM's default for `swift build`/`swift test`)
+/// a variant of that name; every shape then runs that tile (narrower ones of its height only for narrow C
+/// and the last columns). Debug builds (`-DDEBUG`, SwiftPM's default for `swift build`/`swift test`)
 /// skip the timing and use the narrowest separate variant (`separate-6x8`, `f64-separate-6x4`).
 public enum KernelSelection {
-    /// The kernel for one scalar type out of its compiled `candidates` (called once per type, by the
-    /// type's `selectedGEMMKernel`).
-    static func choose<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> GEMMKernel<Scalar> {
-        let variant = chooseUnchecked(from: candidates)
-        GEMMBlocking.checkInvariants(mr: variant.mr, nr: variant.nr, scalarSize: MemoryLayout<Scalar>.stride)
-        return variant
+    /// The choices for one scalar type out of its compiled `candidates` (called once per type, by the
+    /// type's `kernelChoices`).
+    static func choices<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> KernelChoices<Scalar> {
+        let choices = chooseUnchecked(from: candidates)
+        let selected = choices.selectedKernel
+        GEMMBlocking.checkInvariants(mr: selected.mr, nr: selected.nr, scalarSize: MemoryLayout<Scalar>.stride)
+        return choices
     }
 
     /// The variant `SWIFTLEARN_GEMM_KERNEL` names, if any.
     static let forcedName = getenv("SWIFTLEARN_GEMM_KERNEL").map { String(cString: $0) }
-    /// Whether `SWIFTLEARN_GEMM_KERNEL` names a compiled variant (then shapes never change the tile).
-    static let isForced = forcedName.map { name in
-        Float.gemmKernels.contains { $0.name == name } || Double.gemmKernels.contains { $0.name == name }
-    } ?? false
 
-    private static func chooseUnchecked<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> GEMMKernel<Scalar> {
+    private static func chooseUnchecked<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> KernelChoices<Scalar> {
         if let variant = candidates.first(where: { $0.name == forcedName }) {
-            return variant
+            return KernelChoices(forcing: variant)
         }
         let separate = candidates.filter { $0.arithmetic == .separate }
         #if DEBUG
         // Unoptimized builds time generic overhead, not arithmetic: take the portable narrowest kernel
         // without spending seconds on timing (tests exercise every variant explicitly).
-        return separate.min { $0.nr < $1.nr }!
+        return KernelChoices(selected: separate.min { $0.nr < $1.nr }!, family: separate, fixedHeight: false)
         #else
         let fusedWide = candidates.filter { $0.arithmetic == .fused }.max { $0.nr < $1.nr }!
         let separateWide = separate.max { $0.nr < $1.nr }!
         let separateTime = time(separateWide)
         let fusedIsHardware = time(fusedWide, cutoff: separateTime) <= 2 * separateTime
-        let family: GEMMKernel<Scalar>.Arithmetic = fusedIsHardware ? .fused : .separate
-        return candidates.filter { $0.arithmetic == family }.min { time($0) < time($1) }!
+        let family = candidates.filter { $0.arithmetic == (fusedIsHardware ? .fused : .separate) }
+        let times = family.map { time($0) }
+        let fastest = times.indices.min { times[$0] < times[$1] }!
+        // A height that runs more than 25% slower than the best of its width (a tile that spills on a
+        // CPU with fewer vector registers) is left out of the per-shape choice.
+        let usable = family.indices.filter { index in
+            times[index] <= 1.25 * family.indices.filter { family[$0].nr == family[index].nr }.map { times[$0] }.min()!
+        }
+        return KernelChoices(selected: family[fastest], family: usable.map { family[$0] }, fixedHeight: false)
         #endif
     }
 

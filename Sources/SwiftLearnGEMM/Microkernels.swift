@@ -280,23 +280,6 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
     /// Every variant compiled into the library for `Scalar`.
     static var all: [GEMMKernel] { Scalar.gemmKernels }
 
-    /// The variant to run for an `n`-column problem: for narrow C, the narrowest variant of the
-    /// same family that still covers `n` wastes fewer lanes on zero padding (of those, the one with
-    /// this variant's tile height, else the shortest). Same family, same bits.
-    func narrowed(toColumns n: Int) -> GEMMKernel {
-        guard n < nr else { return self }
-        func better(_ x: GEMMKernel, than y: GEMMKernel) -> Bool {
-            if x.nr != y.nr { return x.nr < y.nr }
-            if (x.mr == mr) != (y.mr == mr) { return x.mr == mr }
-            return x.mr < y.mr
-        }
-        var best = self
-        for variant in GEMMKernel.all where variant.arithmetic == arithmetic && variant.nr >= n && better(variant, than: best) {
-            best = variant
-        }
-        return best
-    }
-
     /// The variant of tile `Tile.rows x 2W` (W = lanes of `Tile.V`) with the multiply-add rule `Rule`,
     /// named `<family>-<MR>x<NR>` (`f64-` in front for Double).
     static func make<Tile: RegisterTile, Rule: MultiplyAddRule>(
@@ -326,61 +309,101 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
 protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable, SendableMetatype {
     static var gemmKernels: [GEMMKernel<Self>] { get }
     static var selectedGEMMKernel: GEMMKernel<Self> { get }
+    /// The variants calls run (`KernelSelection.choices`), built at first use.
     static var kernelChoices: KernelChoices<Self> { get }
 }
 
-/// The variant each call runs when the library chooses, from the selected kernel's family (built once,
-/// so a call does integer arithmetic instead of walking the kernel list).
-///
-/// Width: `narrowed(toColumns:)`. Height: of that width's variants, the one that pads the fewest rows
-/// of C, ties to the taller tile (fewer B micro-panel passes): m = 32 takes 8 rows, m = 100 6,
-/// m = 36 12. All of one family give the same bits. Kept as is when `SWIFTLEARN_GEMM_KERNEL` forces a variant.
-struct KernelChoices<Scalar: GEMMScalar>: Sendable {
-    /// Per width the selection may narrow to (ascending nr), its variants by ascending height.
-    private let byWidth: [(nr: Int, variants: [GEMMKernel<Scalar>])]
-    private let selected: GEMMKernel<Scalar>
+/// The tiles one call runs: `tile` for the NR-wide column blocks and, when the last `n % NR` columns
+/// fit a narrower variant of the same family and height, `edge` for them (fewer zero lanes; same bits).
+struct GEMMPlan<Scalar: GEMMScalar> {
+    let tile: GEMMKernel<Scalar>
+    let edge: GEMMKernel<Scalar>?
+}
 
-    init(selected: GEMMKernel<Scalar>) {
-        self.selected = selected
-        let family = GEMMKernel<Scalar>.all.filter { $0.arithmetic == selected.arithmetic && $0.nr <= selected.nr }
-        byWidth = Set(family.map(\.nr)).sorted().map { nr in
-            let variants = KernelSelection.isForced && nr == selected.nr
-                ? [selected] : family.filter { $0.nr == nr }.sorted { $0.mr < $1.mr }
-            return (nr, variants)
-        }
+/// Which variants a call runs (built once per scalar type, so a call does integer arithmetic on tile
+/// shapes instead of walking kernel values).
+///
+/// Width: the narrowest variant that still covers `n`, at most the selected width. Height: of that
+/// width's variants, the one that pads the fewest rows of C, ties to the taller tile (fewer B micro-panel
+/// passes): m = 32 takes 8 rows, m = 100 6, m = 36 12; with `fixedHeight` (a forced variant) the
+/// selected height where the width has it. Edge: the narrowest variant of the same height covering
+/// the last `n % NR` columns. All variants of one family give the same bits, so none of this changes a result.
+struct KernelChoices<Scalar: GEMMScalar>: Sendable {
+    private let kernels: [GEMMKernel<Scalar>]
+    private let tiles: [(mr: Int, nr: Int)]
+    private let selected: Int
+    private let fixedHeight: Bool
+
+    /// `family`: the variants calls may use, all of `selected`'s arithmetic (`selected` is added if missing).
+    init(selected: GEMMKernel<Scalar>, family: [GEMMKernel<Scalar>], fixedHeight: Bool) {
+        let others = family.filter { $0.arithmetic == selected.arithmetic && $0.name != selected.name }
+        kernels = [selected] + others
+        tiles = kernels.map { ($0.mr, $0.nr) }
+        self.selected = 0
+        self.fixedHeight = fixedHeight
     }
 
-    func kernel(rows m: Int, columns n: Int) -> GEMMKernel<Scalar> {
-        guard let width = byWidth.firstIndex(where: { $0.nr >= n }) ?? byWidth.indices.last else { return selected }
-        let variants = byWidth[width].variants
-        if KernelSelection.isForced && width == byWidth.count - 1 { return selected }
-        var best = 0, bestPadded = Int.max
-        for (index, variant) in variants.enumerated() {
-            let padded = (m + variant.mr - 1) / variant.mr * variant.mr
-            if padded <= bestPadded { (best, bestPadded) = (index, padded) }
+    /// Choices that run `kernel` (a forced variant or a test's reference kernel): narrower variants of
+    /// its family for narrow C and edge columns when it is one of the compiled variants.
+    init(forcing kernel: GEMMKernel<Scalar>) {
+        let compiled = GEMMKernel<Scalar>.all.contains { $0.name == kernel.name }
+        self.init(selected: kernel, family: compiled ? GEMMKernel<Scalar>.all : [], fixedHeight: true)
+    }
+
+    var selectedKernel: GEMMKernel<Scalar> { kernels[selected] }
+
+    func plan(rows m: Int, columns n: Int) -> GEMMPlan<Scalar> {
+        let (selectedMR, selectedNR) = tiles[selected]
+        var nr = selectedNR
+        for tile in tiles where tile.nr >= n && tile.nr < nr { nr = tile.nr }
+        var best = -1
+        for (index, tile) in tiles.enumerated() where tile.nr == nr {
+            guard best >= 0 else { best = index; continue }
+            let current = tiles[best]
+            if fixedHeight {
+                // The selected height, else the shortest.
+                if current.mr != selectedMR && (tile.mr == selectedMR || tile.mr < current.mr) { best = index }
+            } else {
+                let padded = (m + tile.mr - 1) / tile.mr * tile.mr, bestPadded = (m + current.mr - 1) / current.mr * current.mr
+                if padded < bestPadded || (padded == bestPadded && tile.mr > current.mr) { best = index }
+            }
         }
-        return variants[best]
+        if fixedHeight && nr == selectedNR { best = selected }
+        let mr = tiles[best].mr, rest = n % nr
+        var edge = -1
+        if rest > 0 {
+            for (index, tile) in tiles.enumerated() where tile.mr == mr && tile.nr >= rest && tile.nr < (edge < 0 ? nr : tiles[edge].nr) {
+                edge = index
+            }
+        }
+        return GEMMPlan(tile: kernels[best], edge: edge < 0 ? nil : kernels[edge])
     }
 }
 
 /// SGEMM's tiles. The 16-lane ones fill AVX-512's 32 zmm registers to different depths: 6x32 uses
 /// 12 accumulators, 8x32 16 and 12x32 24 (plus two B vectors and a broadcast; all run at 98% of
 /// the FMA peak with their panels in L1, so the height is chosen per shape: `KernelChoices`); the
-/// 8- and 4-lane ones serve narrow C and builds without AVX-512. The separate family keeps to six
-/// rows: without FMA the build targets SSE/AVX2 with 16 vector registers.
+/// 8- and 4-lane ones, in the same heights, serve narrow C and the last columns of wide C. The
+/// separate family keeps to six rows: without FMA the build targets SSE/AVX2 with 16 vector
+/// registers. Where a tall fused tile would spill (an AVX2 build has 16), its first-use timing
+/// keeps it out of the choices (`KernelSelection`).
 extension Float: GEMMScalar {
     static let gemmKernels: [GEMMKernel<Float>] = [
         .make(Rows12<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows8<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows12<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows8<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows12<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows8<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD16<Float>>.self, SeparateMultiplyAdd.self, .separate),
         .make(Rows6<SIMD8<Float>>.self, SeparateMultiplyAdd.self, .separate),
         .make(Rows6<SIMD4<Float>>.self, SeparateMultiplyAdd.self, .separate),
     ]
-    static let selectedGEMMKernel = KernelSelection.choose(from: gemmKernels)
-    static let kernelChoices = KernelChoices(selected: selectedGEMMKernel)
+    static let kernelChoices = KernelSelection.choices(from: gemmKernels)
+    static var selectedGEMMKernel: GEMMKernel<Float> { kernelChoices.selectedKernel }
 }
 
 /// DGEMM: the same tiles with `SIMD8<Double>` (a 6x16 tile in twelve zmm accumulators) and narrower.
@@ -393,6 +416,6 @@ extension Double: GEMMScalar {
         .make(Rows6<SIMD4<Double>>.self, SeparateMultiplyAdd.self, .separate),
         .make(Rows6<SIMD2<Double>>.self, SeparateMultiplyAdd.self, .separate),
     ]
-    static let selectedGEMMKernel = KernelSelection.choose(from: gemmKernels)
-    static let kernelChoices = KernelChoices(selected: selectedGEMMKernel)
+    static let kernelChoices = KernelSelection.choices(from: gemmKernels)
+    static var selectedGEMMKernel: GEMMKernel<Double> { kernelChoices.selectedKernel }
 }

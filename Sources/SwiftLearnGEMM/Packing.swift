@@ -41,14 +41,16 @@ func packA<Scalar: GEMMScalar>(_ a: UnsafePointer<Scalar>, lda: Int, transposed:
 
 /// Copies micro-panels `sliverRange` of op(B)'s block at depth `depthStart..<depthStart+depth`,
 /// columns from `colStart` (at most `cols`), into NR-wide micro-panels: element (p, j) of
-/// micro-panel s lands at `panel[s*depth*NR + p*NR + j]`.
+/// micro-panel s lands at `panel[s*depth*NR + p*NR + j]`. A last micro-panel narrower than NR is
+/// `edgeNR` wide instead (`panel[s*depth*NR + p*edgeNR + j]`), for the edge kernel.
 func packB<Scalar: GEMMScalar>(_ b: UnsafePointer<Scalar>, ldb: Int, transposed: Bool,
-           depthStart: Int, depth: Int, colStart: Int, cols: Int, nr: Int,
+           depthStart: Int, depth: Int, colStart: Int, cols: Int, nr panelNR: Int, edgeNR: Int,
            slivers sliverRange: Range<Int>, into panel: UnsafeMutablePointer<Scalar>) {
     for sliver in sliverRange {
-        let base = panel + sliver * depth * nr
-        let col0 = sliver * nr
-        let width = Swift.min(nr, cols - col0)
+        let base = panel + sliver * depth * panelNR
+        let col0 = sliver * panelNR
+        let width = Swift.min(panelNR, cols - col0)
+        let nr = width < panelNR ? edgeNR : panelNR
         if transposed {
             // op(B)(p, j) = b[j * ldb + p]: transpose 8x8 blocks in registers (4x faster than a
             // scalar gather for a 784x100 weight matrix), then the ragged right and bottom scalar.

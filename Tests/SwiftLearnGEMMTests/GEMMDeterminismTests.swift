@@ -58,17 +58,28 @@ final class GEMMDeterminismTests: XCTestCase {
         }
     }
 
-    /// The height the library fits to each shape pads the fewest rows (ties to the taller tile), never
-    /// leaves the selected family, and narrows the width for narrow C.
+    /// The height the library fits to each shape pads the fewest rows (ties to the taller tile), the width
+    /// narrows for narrow C, the last columns take the narrowest tile of the same height that covers them,
+    /// and a forced variant keeps its height.
     func testKernelChoicesFitTheShape() {
-        guard !KernelSelection.isForced, let wide = GEMMKernel<Float>.all.first(where: { $0.name == "fused-12x32" }) else {
-            return XCTFail("fused-12x32 is not compiled, or SWIFTLEARN_GEMM_KERNEL forces a variant")
+        let fused = GEMMKernel<Float>.all.filter { $0.arithmetic == .fused }
+        guard let wide = fused.first(where: { $0.name == "fused-12x32" }) else { return XCTFail("fused-12x32 is not compiled") }
+        let choices = KernelChoices(selected: wide, family: fused, fixedHeight: false)
+        let expectations: [(Int, Int, String, String?)] = [
+            (32, 100, "fused-8x32", "fused-8x8"), (100, 100, "fused-6x32", "fused-6x8"), (36, 64, "fused-12x32", nil),
+            (2048, 2048, "fused-8x32", nil), (7, 100, "fused-8x32", "fused-8x8"), (32, 10, "fused-8x16", nil),
+            (5, 3, "fused-6x8", nil), (32, 40, "fused-8x32", "fused-8x8"), (24, 44, "fused-12x32", "fused-12x16"),
+        ]
+        for (m, n, tile, edge) in expectations {
+            let plan = choices.plan(rows: m, columns: n)
+            XCTAssertEqual(plan.tile.name, tile, "m=\(m) n=\(n)")
+            XCTAssertEqual(plan.edge?.name, edge, "m=\(m) n=\(n)")
         }
-        let choices = KernelChoices(selected: wide)
-        for (m, n, expected) in [(32, 100, "fused-8x32"), (100, 100, "fused-6x32"), (36, 64, "fused-12x32"), (2048, 2048, "fused-8x32"),
-                                 (7, 100, "fused-8x32"), (32, 10, "fused-6x16"), (5, 3, "fused-6x8")] {
-            XCTAssertEqual(choices.kernel(rows: m, columns: n).name, expected, "m=\(m) n=\(n)")
-        }
+        let forced = KernelChoices(forcing: fused.first { $0.name == "fused-6x32" }!).plan(rows: 32, columns: 100)
+        XCTAssertEqual([forced.tile.name, forced.edge?.name], ["fused-6x32", "fused-6x8"])
+        // The scalar reference runs alone: no narrower variant stands in for it.
+        let reference = KernelChoices(forcing: GEMMKernel<Float>.reference(.fused, mr: 8, nr: 32)).plan(rows: 32, columns: 100)
+        XCTAssertEqual([reference.tile.name, reference.edge?.name], ["reference-fused-8x32", nil])
     }
 
     /// Both drivers sum k in the same slabs in the same order, so they agree bit for bit, and
