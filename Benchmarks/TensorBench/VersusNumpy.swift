@@ -48,12 +48,19 @@ func secondsPerCall(samples: Int, size: Int, _ body: () -> Void) -> (seconds: Do
 @inline(never) func keep<S: TensorScalar>(_ value: S) { benchmarkSink &+= value == S.zero ? 1 : 0 }
 @inline(never) func keep(_ value: Int) { benchmarkSink &+= value }
 
+/// A copy of `tensor` in a buffer from `Tensor(shape:initializingWith:)`.
+func freshTensor<S>(_ tensor: Tensor<S>) -> Tensor<S> {
+    Tensor(shape: tensor.shape) { output in tensor.withUnsafeBufferPointer { _ = output.initialize(from: $0) } }
+}
+
 /// The table's ops for one scalar type, in the order compare_tensor.py prints them.
 func versusNumpyOps<S: TensorFloatingPoint>(_: S.Type, size: Int) -> [(String, () -> Void)] {
     let shape = benchmarkShape(size)
     let rows = shape[0], columns = shape[1]
-    let a = try! Tensor<S>(shape: shape, scalars: benchmarkValues(size, low: -3, high: 3, seed: 1))
-    let b = try! Tensor<S>(shape: shape, scalars: benchmarkValues(size, low: 0.5, high: 3, seed: 2))
+    // Inputs live in buffers from the tensor allocator (huge pages from 4 MB, as every tensor result gets), as
+    // numpy's come from its allocator; a Swift array's 4 KB pages would add TLB misses to every read.
+    let a = freshTensor(try! Tensor<S>(shape: shape, scalars: benchmarkValues(size, low: -3, high: 3, seed: 1)))
+    let b = freshTensor(try! Tensor<S>(shape: shape, scalars: benchmarkValues(size, low: 0.5, high: 3, seed: 2)))
     let row = try! Tensor<S>(shape: [columns], scalars: benchmarkValues(columns, low: -3, high: 3, seed: 3))
     let column = try! Tensor<S>(shape: [rows, 1], scalars: benchmarkValues(rows, low: -3, high: 3, seed: 4))
     let bytes = Tensor<UInt8>(shape: shape) { buffer in for i in buffer.indices { buffer[i] = UInt8(truncatingIfNeeded: i &* 37) } }

@@ -45,6 +45,12 @@ extension Tensor where Scalar: TensorFloatingPoint {
     /// Clamps every element into `lower...upper`; NaN stays NaN (numpy `clip`).
     public func clipped(min lower: Scalar, max upper: Scalar) -> Tensor {
         precondition(!(lower > upper), "clipped(min: \(lower), max: \(upper)): min is greater than max")
+        if !lower.isNaN && !upper.isNaN, let bits = ClipBounds(lower, upper) {
+            // One pass with both compares per vector (two passes cost 0.73-0.8x numpy at 1e5).
+            return Tensor(shape: shape) { output in
+                withUnsafeBufferPointer { bits.run(UnsafeRawPointer($0.baseAddress), UnsafeMutableRawPointer(output.baseAddress), count: output.count) }
+            }
+        }
         var result = Tensor.maximum(self, lower)
         result.broadcastingInPlace(.minimum, Tensor(scalar: upper), name: "clipped")
         return result
@@ -70,4 +76,29 @@ public func relu<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.relu()
 /// numpy `clip(x, lower, upper)`.
 public func clip<S: TensorFloatingPoint>(_ x: Tensor<S>, _ lower: S, _ upper: S) -> Tensor<S> {
     x.clipped(min: lower, max: upper)
+}
+
+/// Clip bounds of a concrete floating type, so the one-pass vector clip is chosen once per call.
+enum ClipBounds {
+    case float(Float, Float), double(Double, Double)
+
+    init?<S>(_ lower: S, _ upper: S) {
+        if let lower = lower as? Float, let upper = upper as? Float { self = .float(lower, upper) }
+        else if let lower = lower as? Double, let upper = upper as? Double { self = .double(lower, upper) }
+        else { return nil }
+    }
+
+    /// `y[i] = min(max(x[i], lower), upper)` over `count` elements (NaN stays NaN).
+    func run(_ x: UnsafeRawPointer?, _ y: UnsafeMutableRawPointer?, count: Int) {
+        guard let x, let y else { return }
+        switch self {
+        case let .float(lower, upper):
+            VectorMath.clip(UnsafeBufferPointer(start: x.assumingMemoryBound(to: Float.self), count: count), lower: lower, upper: upper,
+                            into: UnsafeMutableBufferPointer(start: y.assumingMemoryBound(to: Float.self), count: count))
+        case let .double(lower, upper):
+            mapLanes(UnsafeBufferPointer(start: x.assumingMemoryBound(to: Double.self), count: count),
+                     into: UnsafeMutableBufferPointer(start: y.assumingMemoryBound(to: Double.self), count: count),
+                     DoubleLanes.Clip(lower: lower, upper: upper), cost: .memoryBound)
+        }
+    }
 }

@@ -157,10 +157,21 @@ extension Tensor {
         }
     }
 
-    /// The index of the first extremum of a contiguous run (the first NaN, if any): one vectorized
-    /// NaN-propagating reduction, then a search for its first occurrence.
+    /// The index of the first extremum of a contiguous run (the first NaN, if any): one vectorized pass for
+    /// Float and Double (``simdFirstExtremumIndex(_:count:maximum:as:)``); for the integer types a vectorized
+    /// reduction, then a search for its first occurrence.
     @inline(__always)
     static func firstExtremumIndex(_ start: UnsafePointer<Scalar>, count: Int, maximum: Bool) -> Int {
+        if Scalar.self == Float.self {
+            return start.withMemoryRebound(to: Float.self, capacity: count) {
+                simdFirstExtremumIndex($0, count: count, maximum: maximum, as: SIMD16<Float>.self)
+            }
+        }
+        if Scalar.self == Double.self {
+            return start.withMemoryRebound(to: Double.self, capacity: count) {
+                simdFirstExtremumIndex($0, count: count, maximum: maximum, as: SIMD8<Double>.self)
+            }
+        }
         let best = Scalar.reduce(maximum ? .maximum : .minimum, UnsafeBufferPointer(start: start, count: count))
         if best != best {  // NaN (only floating types are ever unequal to themselves)
             return (0..<count).first { start[$0] != start[$0] } ?? 0

@@ -86,11 +86,11 @@ extension Double: TensorFloatingPoint {
                              into y: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == y.count, "\(function): input length \(x.count) differs from output length \(y.count)")
         switch function {
-        case .exp: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .exp), cost: .computeBound)
-        case .log: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .log), cost: .computeBound)
+        case .exp: mapLanes(x, into: y, TranscendentalMaps.Exp<SIMD8<Double>>(), cost: .computeBound)
+        case .log: mapLanes(x, into: y, TranscendentalMaps.Log<SIMD8<Double>>(), cost: .computeBound)
         case .sqrt: mapLanes(x, into: y, DoubleLanes.SquareRoot(), cost: .memoryBound)
-        case .tanh: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .tanh), cost: .computeBound)
-        case .sigmoid: mapLanes(x, into: y, DoubleLanes.Transcendental(function: .sigmoid), cost: .computeBound)
+        case .tanh: mapLanes(x, into: y, TranscendentalMaps.Tanh<SIMD8<Double>>(), cost: .computeBound)
+        case .sigmoid: mapLanes(x, into: y, TranscendentalMaps.Sigmoid<SIMD8<Double>>(), cost: .computeBound)
         case .relu: mapLanes(x, into: y, DoubleLanes.Relu(), cost: .memoryBound)
         case .abs: mapLanes(x, into: y, DoubleLanes.Magnitude(), cost: .memoryBound)
         case .square: mapLanes(x, into: y, DoubleLanes.Square(), cost: .memoryBound)
@@ -144,5 +144,12 @@ enum DoubleLanes {
     }
     struct Square: VectorFunction {
         @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> { x * x }
+    }
+    struct Clip: VectorFunction {
+        var lower: Double, upper: Double
+        @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> {
+            let low = SIMD8(repeating: lower), high = SIMD8(repeating: upper)
+            return x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+        }
     }
 }

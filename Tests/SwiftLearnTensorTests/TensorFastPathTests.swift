@@ -44,13 +44,16 @@ final class TensorFastPathTests: XCTestCase {
         return values
     }
 
+    /// Equal values and signs (NaN matching any NaN); `ignoringZeroSign` accepts -0 for +0 (numpy's clip keeps either).
     static func assertBitIdentical<S: TensorScalar>(_ actual: [S], _ expected: [Double], _ what: String,
+                                                    ignoringZeroSign: Bool = false,
                                                     file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(actual.count, expected.count, what, file: file, line: line)
         for (index, (value, e)) in zip(actual, expected).enumerated() {
             let a = value.doubleValue
             if e.isNaN { XCTAssert(a.isNaN, "\(what)[\(index)]: expected NaN, got \(a)", file: file, line: line); continue }
             XCTAssertEqual(a, e, "\(what)[\(index)]", file: file, line: line)
+            if ignoringZeroSign && e == 0 { continue }
             XCTAssertEqual(a.sign, e.sign, "\(what)[\(index)] sign of \(e)", file: file, line: line)
         }
     }

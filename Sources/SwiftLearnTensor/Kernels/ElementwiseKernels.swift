@@ -86,10 +86,44 @@ protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
     /// `candidate` where it is strictly better than `best` (NaN candidates never are).
     static func keepMaximum(_ best: Self, _ candidate: Self) -> Self
     static func keepMinimum(_ best: Self, _ candidate: Self) -> Self
+    /// `b` in the lanes where `x < y` (or `x == y`), `a` elsewhere.
+    static func select(_ a: Self, _ b: Self, whereLess x: Self, _ y: Self) -> Self
+    static func select(_ a: Self, _ b: Self, whereEqual x: Self, _ y: Self) -> Self
+    /// A lane position as an `Int` (concrete: the generic conversion is a library call).
+    static func integerPosition(_ position: Scalar) -> Int
     /// `flags` with NaN lanes of `values` copied in (a sticky NaN marker).
     static func markNaN(_ flags: Self, _ values: Self) -> Self
     /// IEEE square root in one vector instruction (see `VectorSquareRoot.swift`).
     static func correctlyRoundedSquareRoot(_ x: Self) -> Self
+    /// The transcendental kernels of `VectorMath+Transcendentals.swift` (Float) and `VectorMath+Double.swift`.
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+    static func sigmoid(_ x: Self) -> Self
+}
+
+extension FloatingLanes {
+    /// Lanes where `candidate` is strictly larger (`maximum`) or smaller than `best` take it and its position.
+    @inline(__always)
+    static func keepFirstExtremum(_ best: inout Self, _ position: inout Self, _ candidate: Self, _ candidatePosition: Self,
+                                  maximum: Bool) {
+        if maximum {
+            position = select(position, candidatePosition, whereLess: best, candidate)
+            best = keepMaximum(best, candidate)
+        } else {
+            position = select(position, candidatePosition, whereLess: candidate, best)
+            best = keepMinimum(best, candidate)
+        }
+    }
+
+    /// Merges two (best, position) lane sets: the better value per lane, the smaller position on equal values.
+    @inline(__always)
+    static func mergeFirstExtremum(_ best: inout Self, _ position: inout Self, _ otherBest: Self, _ otherPosition: Self,
+                                   maximum: Bool) {
+        let earlier = select(position, otherPosition, whereLess: otherPosition, position)
+        position = select(position, earlier, whereEqual: otherBest, best)
+        keepFirstExtremum(&best, &position, otherBest, otherPosition, maximum: maximum)
+    }
 }
 
 extension SIMD16: FloatingLanes where Scalar == Float {
@@ -115,9 +149,20 @@ extension SIMD16: FloatingLanes where Scalar == Float {
     @inline(__always) static func keepMinimum(_ best: Self, _ candidate: Self) -> Self {
         best.replacing(with: candidate, where: candidate .< best)
     }
+    @inline(__always) static func select(_ a: Self, _ b: Self, whereLess x: Self, _ y: Self) -> Self {
+        a.replacing(with: b, where: x .< y)
+    }
+    @inline(__always) static func select(_ a: Self, _ b: Self, whereEqual x: Self, _ y: Self) -> Self {
+        a.replacing(with: b, where: x .== y)
+    }
+    @inline(__always) static func integerPosition(_ position: Scalar) -> Int { Int(position) }
     @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
         flags.replacing(with: values, where: values .!= values)
     }
+    @inline(__always) static func exp(_ x: Self) -> Self { VectorMath.expVector(x) }
+    @inline(__always) static func log(_ x: Self) -> Self { VectorMath.logVector(x) }
+    @inline(__always) static func tanh(_ x: Self) -> Self { VectorMath.tanhVector(x) }
+    @inline(__always) static func sigmoid(_ x: Self) -> Self { VectorMath.sigmoidVector(x) }
     @inline(__always) static func correctlyRoundedSquareRoot(_ x: Self) -> Self {
         let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & SIMD16<UInt32>(repeating: 0x7FFF_FFFF), to: Self.self)
         return magnitude.squareRoot().replacing(with: Scalar.nan, where: x .< Self.zero).replacing(with: x, where: x .== Self.zero)
@@ -147,9 +192,20 @@ extension SIMD8: FloatingLanes where Scalar == Double {
     @inline(__always) static func keepMinimum(_ best: Self, _ candidate: Self) -> Self {
         best.replacing(with: candidate, where: candidate .< best)
     }
+    @inline(__always) static func select(_ a: Self, _ b: Self, whereLess x: Self, _ y: Self) -> Self {
+        a.replacing(with: b, where: x .< y)
+    }
+    @inline(__always) static func select(_ a: Self, _ b: Self, whereEqual x: Self, _ y: Self) -> Self {
+        a.replacing(with: b, where: x .== y)
+    }
+    @inline(__always) static func integerPosition(_ position: Scalar) -> Int { Int(position) }
     @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
         flags.replacing(with: values, where: values .!= values)
     }
+    @inline(__always) static func exp(_ x: Self) -> Self { VectorMath.expVector(x) }
+    @inline(__always) static func log(_ x: Self) -> Self { VectorMath.logVector(x) }
+    @inline(__always) static func tanh(_ x: Self) -> Self { VectorMath.tanhVector(x) }
+    @inline(__always) static func sigmoid(_ x: Self) -> Self { VectorMath.sigmoidVector(x) }
     @inline(__always) static func correctlyRoundedSquareRoot(_ x: Self) -> Self {
         let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & SIMD8<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF), to: Self.self)
         return magnitude.squareRoot().replacing(with: Scalar.nan, where: x .< Self.zero).replacing(with: x, where: x .== Self.zero)
@@ -317,6 +373,101 @@ func simdExtremum<V: FloatingLanes>(_ values: UnsafeBufferPointer<V.Scalar>, max
         i += 1
     }
     return sawNaN ? .nan : result
+}
+
+/// The index of the first largest (`maximum`) or smallest element of a non-empty run, or of its first NaN if it
+/// has one (numpy's `argmax`/`argmin`), in one pass.
+///
+/// Each lane keeps its best value and that value's position, replacing them only on a strictly better value,
+/// so a lane holds its first occurrence; the lanes are then merged by value, ties going to the smaller
+/// position. Positions are held in the vector's own floating type (no mask conversions in the loop), exact
+/// below 2^24 for Float: longer runs go in blocks of `block` (2^24; tests pass smaller ones), merged the same
+/// way. NaN lanes are only marked in the loop; the rare run holding one is searched again for its first NaN.
+@inline(__always)
+func simdFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool, as _: V.Type,
+                                              block: Int = 1 << 24) -> Int {
+    let width = V.scalarCount
+    var bestIndex = 0, bestValue = base[0], sawNaN = false
+    func consider(_ value: V.Scalar, at index: Int) {
+        if value != value { sawNaN = true }
+        if maximum ? value > bestValue : value < bestValue { bestValue = value; bestIndex = index }
+    }
+    var start = 0
+    while start < count {
+        let length = Swift.min(block, count - start)
+        let run = base + start
+        var i = 0
+        if length >= 2 * width {
+            let (best, position, nanMarker) = firstExtremumLanes(run, count: length, maximum: maximum, as: V.self)
+            i = length - length % width
+            // The best lane value, then its smallest position (one conversion to Int per block).
+            var laneValue = best[0]
+            for lane in 1..<width where maximum ? best[lane] > laneValue : best[lane] < laneValue { laneValue = best[lane] }
+            var lanePosition = V.Scalar.infinity
+            for lane in 0..<width where best[lane] == laneValue && position[lane] < lanePosition { lanePosition = position[lane] }
+            for lane in 0..<width where nanMarker[lane] != nanMarker[lane] { sawNaN = true }
+            // A NaN lane (kept from the first vector) matches nothing: the NaN search below answers.
+            guard lanePosition.isFinite else { break }
+            let index = start + V.integerPosition(lanePosition)
+            if maximum ? laneValue > bestValue : laneValue < bestValue {
+                bestValue = laneValue; bestIndex = index
+            } else if laneValue == bestValue && index < bestIndex {
+                bestIndex = index
+            }
+        }
+        while i < length { consider(run[i], at: start + i); i += 1 }
+        start += length
+    }
+    // The marker also fires on inf + -inf (the loop marks sums of two vectors), so a search may find no NaN.
+    if sawNaN, let first = (0..<count).first(where: { base[$0] != base[$0] }) { return first }
+    return bestIndex
+}
+
+/// The vector loop of ``simdFirstExtremumIndex(_:count:maximum:as:)`` over the whole vectors of `count >= 2·width`
+/// elements: per lane, the best value, its position and a sticky NaN marker.
+///
+/// Four lane sets take turns, so four compare-and-blend chains run in parallel (one chain waits on its compare
+/// every vector), and are merged at the end. Kept out of line: inlined next to the lane merge of the caller,
+/// LLVM moved lane extractions into the loop (Double ran 6x slower).
+@inline(never)
+func firstExtremumLanes<V: FloatingLanes>(_ run: UnsafePointer<V.Scalar>, count: Int, maximum: Bool,
+                                          as _: V.Type) -> (best: V, position: V, nanMarker: V) {
+    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
+    let raw = UnsafeRawPointer(run)
+    var lanes = V.zero
+    for lane in 0..<width { lanes[lane] = V.Scalar(lane) }
+    var best = (raw.loadUnaligned(as: V.self), raw.loadUnaligned(as: V.self), raw.loadUnaligned(as: V.self),
+                raw.loadUnaligned(as: V.self))
+    var position = (lanes, lanes, lanes, lanes)
+    var nanMarker = V.markNaN(.zero, best.0)
+    let step = V(repeating: V.Scalar(width))
+    var candidatePosition = lanes + step
+    var i = width
+    while i + 4 * width <= count {
+        let o = i * stride
+        let c0 = raw.loadUnaligned(fromByteOffset: o, as: V.self)
+        let c1 = raw.loadUnaligned(fromByteOffset: o + width * stride, as: V.self)
+        let c2 = raw.loadUnaligned(fromByteOffset: o + 2 * width * stride, as: V.self)
+        let c3 = raw.loadUnaligned(fromByteOffset: o + 3 * width * stride, as: V.self)
+        V.keepFirstExtremum(&best.0, &position.0, c0, candidatePosition, maximum: maximum)
+        V.keepFirstExtremum(&best.1, &position.1, c1, candidatePosition + step, maximum: maximum)
+        V.keepFirstExtremum(&best.2, &position.2, c2, candidatePosition + 2 * step, maximum: maximum)
+        V.keepFirstExtremum(&best.3, &position.3, c3, candidatePosition + 3 * step, maximum: maximum)
+        nanMarker = V.markNaN(V.markNaN(nanMarker, c0 + c1), c2 + c3)
+        candidatePosition += 4 * step
+        i += 4 * width
+    }
+    while i + width <= count {
+        let candidate = raw.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+        V.keepFirstExtremum(&best.0, &position.0, candidate, candidatePosition, maximum: maximum)
+        nanMarker = V.markNaN(nanMarker, candidate)
+        candidatePosition += step
+        i += width
+    }
+    V.mergeFirstExtremum(&best.0, &position.0, best.1, position.1, maximum: maximum)
+    V.mergeFirstExtremum(&best.2, &position.2, best.3, position.3, maximum: maximum)
+    V.mergeFirstExtremum(&best.0, &position.0, best.2, position.2, maximum: maximum)
+    return (best.0, position.0, nanMarker)
 }
 
 @inline(__always)

@@ -143,19 +143,3 @@ extension VectorMath {
         return q - (q * low) * reciprocal
     }
 }
-
-extension DoubleLanes {
-    /// The transcendental for `function`, a constant at every call site, so the switch folds away when the
-    /// map is inlined and each map runs one kernel.
-    struct Transcendental: VectorFunction {
-        let function: UnaryFunction
-        @inline(__always) func callAsFunction(_ x: SIMD8<Double>) -> SIMD8<Double> {
-            switch function {
-            case .exp: return VectorMath.expVector(x)
-            case .log: return VectorMath.logVector(x)
-            case .tanh: return VectorMath.tanhVector(x)
-            default: return VectorMath.sigmoidVector(x)
-            }
-        }
-    }
-}
