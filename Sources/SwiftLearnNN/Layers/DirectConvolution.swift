@@ -127,66 +127,87 @@ struct DirectConvolution {
     }
 
     /// Overwrites `kernelGradient` (`[kh·kw·channels, filters]`) with the weight gradient of `batch` samples.
-    /// Each kernel row (tap, channel) is one sum over all samples and pixels, kept in four interleaved partial
-    /// sums per 16 filters (combined in a fixed order) so the additions do not wait on each other.
+    /// Threads split the (kernel row, 16 filters) blocks of the result; samples run in the outer loop, so one
+    /// sample's input and gradient stay in cache across a thread's blocks. Each block adds one partial sum per
+    /// sample, in sample order; within a sample the pixels go into four interleaved sums (combined in a fixed
+    /// order) so the additions do not wait on each other.
     func kernelGradient(_ input: UnsafePointer<Float>, outputGradient dz: UnsafePointer<Float>,
                         into kernelGradient: UnsafeMutablePointer<Float>, batch: Int) {
-        let g = geometry, f = filters, c = g.channels
-        let rows = g.patchSize, taps = g.columns.window
-        let inputCount = g.inputCount, outputCount = g.outputPixels * f
-        let parts = Swift.max(1, Swift.min(Parallelism.threadCount, rows))
+        let f = filters, rows = geometry.patchSize
+        let fullBlocks = f / 16, blocksPerRow = (f + 15) / 16
+        let units = rows * blocksPerRow
+        kernelGradient.update(repeating: 0, count: rows * f)
+        let parts = Swift.max(1, Swift.min(Parallelism.threadCount, units))
         Parallelism.run(parts) { part in
-            for row in (rows * part / parts)..<(rows * (part + 1) / parts) {
-                let tap = row / c, channel = row % c
-                let i = tap / taps, j = tap % taps
-                // Output positions whose tap (i, j) falls inside the input, per axis.
-                let rowRange = g.rows.outputsInside(tap: i), columnRange = g.columns.outputsInside(tap: j)
-                let columnStep = g.columns.stride * c
-                let destination = kernelGradient + row * f
-                for f0 in stride(from: 0, to: f - f % 16, by: 16) {
-                    var s0 = Lanes.zero, s1 = Lanes.zero, s2 = Lanes.zero, s3 = Lanes.zero
-                    for n in 0..<batch {
-                        let x = input + n * inputCount + channel, d = dz + n * outputCount + f0
-                        for oh in rowRange {
-                            let ih = g.rows.position(output: oh, tap: i)
-                            var xp = x + (ih * g.columns.input + g.columns.position(output: columnRange.lowerBound, tap: j)) * c
-                            var dp = d + (oh * g.columns.output + columnRange.lowerBound) * f
-                            var remaining = columnRange.count
-                            while remaining >= 4 {
-                                s0 += SIMD16(repeating: xp[0]) * loadLanes(dp)
-                                s1 += SIMD16(repeating: xp[columnStep]) * loadLanes(dp + f)
-                                s2 += SIMD16(repeating: xp[2 * columnStep]) * loadLanes(dp + 2 * f)
-                                s3 += SIMD16(repeating: xp[3 * columnStep]) * loadLanes(dp + 3 * f)
-                                xp += 4 * columnStep
-                                dp += 4 * f
-                                remaining -= 4
-                            }
-                            while remaining > 0 {
-                                s0 += SIMD16(repeating: xp[0]) * loadLanes(dp)
-                                xp += columnStep
-                                dp += f
-                                remaining -= 1
-                            }
+            for n in 0..<batch {
+                for unit in (units * part / parts)..<(units * (part + 1) / parts) {
+                    let row = unit / blocksPerRow, block = unit % blocksPerRow
+                    let destination = kernelGradient + row * f + block * 16
+                    if block < fullBlocks {
+                        storeLanes(loadLanes(destination) + sampleSum(input, dz, sample: n, row: row, f0: block * 16), destination)
+                    } else {
+                        for j in 0..<(f - block * 16) {
+                            destination[j] += sampleSum(input, dz, sample: n, row: row, filter: block * 16 + j)
                         }
                     }
-                    storeLanes((s0 + s1) + (s2 + s3), destination + f0)
-                }
-                for fj in (f - f % 16)..<f {
-                    var sum: Float = 0
-                    for n in 0..<batch {
-                        let x = input + n * inputCount + channel, d = dz + n * outputCount + fj
-                        for oh in rowRange {
-                            let ih = g.rows.position(output: oh, tap: i)
-                            for ow in columnRange {
-                                let iw = g.columns.position(output: ow, tap: j)
-                                sum += x[(ih * g.columns.input + iw) * c] * d[(oh * g.columns.output + ow) * f]
-                            }
-                        }
-                    }
-                    destination[fj] = sum
                 }
             }
         }
+    }
+
+    /// The visits of kernel row `row` (tap, channel) over sample `n`: `body(x, dz, count, xStep)` once per
+    /// output row, for `count` output pixels whose tap lies inside, with the first one's input value at `x` and
+    /// output gradient at `dz` (the next pixel's are `xStep` and `filters` further on).
+    @inline(__always)
+    private func forEachRun(_ input: UnsafePointer<Float>, _ dz: UnsafePointer<Float>, sample n: Int, row: Int,
+                            _ body: (UnsafePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void) {
+        let g = geometry, f = filters, c = g.channels
+        let tap = row / c, channel = row % c
+        let i = tap / g.columns.window, j = tap % g.columns.window
+        let rowRange = g.rows.outputsInside(tap: i), columnRange = g.columns.outputsInside(tap: j)
+        let x = input + n * g.inputCount + channel, d = dz + n * g.outputPixels * f
+        let firstColumn = g.columns.position(output: columnRange.lowerBound, tap: j)
+        for oh in rowRange {
+            let ih = g.rows.position(output: oh, tap: i)
+            body(x + (ih * g.columns.input + firstColumn) * c, d + (oh * g.columns.output + columnRange.lowerBound) * f,
+                 columnRange.count, g.columns.stride * c)
+        }
+    }
+
+    /// Σ over sample `n`'s pixels of x · dz for kernel row `row`, filters `f0..<f0+16`.
+    @inline(__always)
+    private func sampleSum(_ input: UnsafePointer<Float>, _ dz: UnsafePointer<Float>, sample n: Int, row: Int, f0: Int) -> Lanes {
+        let f = filters
+        var s0 = Lanes.zero, s1 = Lanes.zero, s2 = Lanes.zero, s3 = Lanes.zero
+        forEachRun(input, dz + f0, sample: n, row: row) { x, d, count, step in
+            var xp = x, dp = d, remaining = count
+            while remaining >= 4 {
+                s0 += SIMD16(repeating: xp[0]) * loadLanes(dp)
+                s1 += SIMD16(repeating: xp[step]) * loadLanes(dp + f)
+                s2 += SIMD16(repeating: xp[2 * step]) * loadLanes(dp + 2 * f)
+                s3 += SIMD16(repeating: xp[3 * step]) * loadLanes(dp + 3 * f)
+                xp += 4 * step
+                dp += 4 * f
+                remaining -= 4
+            }
+            while remaining > 0 {
+                s0 += SIMD16(repeating: xp[0]) * loadLanes(dp)
+                xp += step
+                dp += f
+                remaining -= 1
+            }
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Σ over sample `n`'s pixels of x · dz for kernel row `row`, one filter.
+    @inline(__always)
+    private func sampleSum(_ input: UnsafePointer<Float>, _ dz: UnsafePointer<Float>, sample n: Int, row: Int, filter: Int) -> Float {
+        var sum: Float = 0
+        forEachRun(input, dz + filter, sample: n, row: row) { x, d, count, step in
+            for p in 0..<count { sum += x[p * step] * d[p * filters] }
+        }
+        return sum
     }
 }
 
