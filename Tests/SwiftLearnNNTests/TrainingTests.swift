@@ -106,18 +106,21 @@ final class TrainingTests: XCTestCase {
         XCTAssertNotEqual(first, other)
     }
 
-    /// With the size cutoffs lowered so that SGEMM and the optimizer step (split by parameter ranges over
-    /// all weights) run on several threads, the weights after training are bit-identical for 1, 2 and 3
+    /// With the size cutoffs lowered so that SGEMM, Dense's column and row shares and the optimizer step
+    /// (split by parameter ranges over all weights) run on several threads, the weights after training are bit-identical for 1, 2 and 3
     /// threads, for Adam and SGD with momentum, through one and two hidden layers (input gradients too).
     func testTrainingIsIdenticalAcrossThreadCounts() throws {
-        let saved = (Parallelism.threadCount, GEMMThreading.minimumParallelMultiplyAdds, SlotOptimizer.parallelThreshold)
+        let saved = (Parallelism.threadCount, GEMMThreading.minimumParallelMultiplyAdds, SlotOptimizer.parallelThreshold,
+                     Dense.parallelMultiplyAdds)
         defer {
             Parallelism.threadCount = saved.0
             GEMMThreading.minimumParallelMultiplyAdds = saved.1
             SlotOptimizer.parallelThreshold = saved.2
+            Dense.parallelMultiplyAdds = saved.3
         }
         GEMMThreading.minimumParallelMultiplyAdds = 0
         SlotOptimizer.parallelThreshold = 1 << 10
+        Dense.parallelMultiplyAdds = 1  // the 70-unit layer in 2 column shares, its 40 inputs in one
         func run(threads: Int, hidden: [Int], optimizer: Optimizer) throws -> (initial: [Tensor<Float>], trained: [Tensor<Float>]) {
             Parallelism.threadCount = threads
             setRandomSeed(13)

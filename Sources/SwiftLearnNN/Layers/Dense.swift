@@ -1,4 +1,5 @@
 import SwiftLearnGEMM
+import SwiftLearnSystem
 
 /// A fully connected layer: `y = activation(x · kernel + bias)` over the last axis.
 ///
@@ -62,33 +63,28 @@ public final class Dense: Layer, KernelLayer {
 
     func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, pass: LayerPass) {
         let rows = input.count / inputWidth
-        sgemm(m: rows, n: units, k: inputWidth,
-              a: input, lda: inputWidth,
-              b: kernel!.values.readOnly, ldb: units,
-              beta: 0, c: output, ldc: units)
-        biasAndActivation(output, rows: rows, activation: pass.activationLeftToLoss ? .linear : activation)
+        let activation = pass.activationLeftToLoss ? .linear : self.activation
+        let w = kernel!.values.readOnly
+        // Output columns split over the pool; each share adds its bias (and relu) while its columns are in cache.
+        forEachShare(of: units, multiplyAdds: rows * units * inputWidth) { columns in
+            sgemm(m: rows, n: columns.count, k: inputWidth,
+                  a: input, lda: inputWidth,
+                  b: UnsafeBufferPointer(rebasing: w[columns.lowerBound...]), ldb: units,
+                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: output[columns.lowerBound...]), ldc: units)
+            addBias(output, rows: rows, columns: columns, relu: activation == .relu)
+        }
+        if activation != .relu { activation.apply(output, rows: rows, width: units) }
     }
 
-    /// Adds the bias and applies the activation in one pass over each row (relu and linear fused;
-    /// others add the bias and then run their own kernel).
-    private func biasAndActivation(_ output: UnsafeMutableBufferPointer<Float>, rows: Int, activation: ActivationFunction) {
-        let width = units
+    /// Adds the bias to `columns` of every row, then relu when asked, while the row's columns are in L1.
+    private func addBias(_ output: UnsafeMutableBufferPointer<Float>, rows: Int, columns: Range<Int>, relu: Bool) {
         guard let y = output.baseAddress else { return }
-        if let bias {
-            let b = bias.values.baseAddress!
-            if activation == .relu {
-                for row in 0..<rows {
-                    let yr = y + row * width
-                    for j in 0..<width { yr[j] = Swift.max(yr[j] + b[j], 0) }
-                }
-                return
-            }
-            for row in 0..<rows {
-                let yr = y + row * width
-                for j in 0..<width { yr[j] += b[j] }
-            }
+        let b = bias?.values.baseAddress
+        for row in 0..<rows {
+            let yr = y + row * units
+            if let b { for j in columns { yr[j] += b[j] } }
+            if relu { for j in columns { yr[j] = Swift.max(yr[j], 0) } }
         }
-        activation.apply(output, rows: rows, width: width)
     }
 
     func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
@@ -99,18 +95,25 @@ public final class Dense: Layer, KernelLayer {
             activation.backward(output: output, gradient: outputGradient, rows: rows, width: units)
         }
         let dz = outputGradient.readOnly
-        // dW = xᵀ · dz, through the transpose flag rather than a transposed copy.
-        sgemm(transA: true, m: inputWidth, n: units, k: rows,
-              a: input, lda: inputWidth, b: dz, ldb: units,
-              beta: 0, c: kernel!.gradients, ldc: units)
         if let bias {
             columnSums(dz, rows: rows, width: units, into: bias.gradients)
         }
+        let w = kernel!.values.readOnly, dw = kernel!.gradients
+        let multiplyAdds = rows * units * inputWidth
+        // dW = xᵀ · dz through the transpose flag rather than a transposed copy, its rows (input features)
+        // split over the pool: contiguous in the kernel, so no cache line is written from two threads.
+        forEachShare(of: inputWidth, multiplyAdds: multiplyAdds) { features in
+            sgemm(transA: true, m: features.count, n: units, k: rows,
+                  a: UnsafeBufferPointer(rebasing: input[features.lowerBound...]), lda: inputWidth, b: dz, ldb: units,
+                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(features.lowerBound * units)...]), ldc: units)
+        }
         if let inputGradient {
-            // dx = dz · Wᵀ
-            sgemm(transB: true, m: rows, n: inputWidth, k: units,
-                  a: dz, lda: units, b: kernel!.values.readOnly, ldb: units,
-                  beta: 0, c: inputGradient, ldc: inputWidth)
+            // dx = dz · Wᵀ, its columns (input features) split over the pool.
+            forEachShare(of: inputWidth, multiplyAdds: multiplyAdds) { features in
+                sgemm(transB: true, m: rows, n: features.count, k: units,
+                      a: dz, lda: units, b: UnsafeBufferPointer(rebasing: w[(features.lowerBound * units)...]), ldb: units,
+                      beta: 0, c: UnsafeMutableBufferPointer(rebasing: inputGradient[features.lowerBound...]), ldc: inputWidth)
+            }
         }
     }
 
@@ -120,6 +123,44 @@ public final class Dense: Layer, KernelLayer {
 
     public override var config: [String: JSONValue] {
         affineArguments.config.merging(["units": .number(Double(units))]) { $1 }
+    }
+}
+
+/// Runs `body` over consecutive ranges that cover `0..<count` output columns (or rows) of a product of
+/// `multiplyAdds` multiply-adds, on the worker pool when there is more than one.
+///
+/// The ranges are a function of `count` and `multiplyAdds` alone, never of the thread count, and each
+/// output element is computed whole by one share: results are bit-identical for every thread count.
+/// Products below ``Dense/parallelMultiplyAdds`` run as one share; larger ones in 2 or 4 shares whose
+/// bounds are multiples of 16 (so each share's columns start on a vector boundary).
+///
+/// ```swift
+/// forEachShare(of: 100, multiplyAdds: 32 * 100 * 784) { columns in print(columns) }  // 0..<48, 48..<100
+/// ```
+func forEachShare(of count: Int, multiplyAdds: Int, _ body: (Range<Int>) -> Void) {
+    let shares = Dense.shareCount(count, multiplyAdds: multiplyAdds)
+    guard shares > 1 else {
+        body(0..<count)
+        return
+    }
+    Parallelism.run(shares) { share in
+        let lower = share == 0 ? 0 : count * share / shares / 16 * 16
+        let upper = share == shares - 1 ? count : count * (share + 1) / shares / 16 * 16
+        if lower < upper { body(lower..<upper) }
+    }
+}
+
+extension Dense {
+    /// Products of at least this many multiply-adds are split into column (or row) shares on the
+    /// worker pool. 2^17: a share of 65k multiply-adds is about a microsecond of work, the pool's hand-off
+    /// latency. (A variable so tests can force the split on small models.)
+    nonisolated(unsafe) static var parallelMultiplyAdds = 1 << 17
+
+    /// How many shares a product with `count` output columns (or rows) and `multiplyAdds` gets: 1, 2 or 4,
+    /// each at least 32 wide and worth ``parallelMultiplyAdds``. A function of the shape only.
+    static func shareCount(_ count: Int, multiplyAdds: Int) -> Int {
+        let wanted = Swift.min(count / 32, multiplyAdds / Swift.max(parallelMultiplyAdds, 1))
+        return wanted >= 4 ? 4 : wanted >= 2 ? 2 : 1
     }
 }
 
