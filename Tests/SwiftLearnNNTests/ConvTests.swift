@@ -118,7 +118,7 @@ final class ConvTests: XCTestCase {
         XCTAssertEqual(results[0], results[2])
     }
 
-    /// Both paths (direct loops and im2col + SGEMM, the latter with one-sample chunks) against finite differences.
+    /// Both paths (direct loops and im2col + SGEMM, the latter with one-sample chunks and gradient groups) against finite differences.
     func testGradientsAgainstFiniteDifferences() throws {
         let configurations: [(() -> Conv2D, [Int], Int)] = [
             ({ Conv2D(2, kernelSize: 3, padding: .same, biasInitializer: .randomUniform()) }, [5, 4, 3], 2),
@@ -134,6 +134,7 @@ final class ConvTests: XCTestCase {
                 let conv = make()
                 conv.forcedPath = path
                 conv.chunkFloats = 1
+                conv.gradientGroupFloats = 1
                 let input = uniformValues(batch * shape.reduce(1, *), seed: UInt32(40 + index))
                 try checkLayerGradients(conv, inputShape: shape, batch: batch, input: input, step: 1e-2, tolerance: 2e-3)
             }
@@ -141,7 +142,7 @@ final class ConvTests: XCTestCase {
     }
 
     /// Forward, input gradient and weight gradients of both paths on 37 filters (two blocks of 16 and a tail),
-    /// uneven chunks of samples: close to the naive loop and to each other, and bit-identical on 1, 2 and 3
+    /// uneven chunks and weight-gradient groups of samples: close to the naive loop and to each other, and bit-identical on 1, 2 and 3
     /// threads, whether the weight gradient reads the im2col matrix kept by a training forward pass or builds it again.
     func testPathsAgreeAndAreThreadIndependent() throws {
         let shape = [5, 9, 8, 3]
@@ -154,6 +155,7 @@ final class ConvTests: XCTestCase {
                               biasInitializer: .randomUniform(min: -0.2, max: 0.2))
             conv.forcedPath = path
             conv.chunkFloats = 2 * 36 * 27  // two samples per chunk: chunks of 2, 2 and 1
+            conv.gradientGroupFloats = 3 * 36 * 27  // weight gradient summed over groups of 3 and 2 samples
             try conv.build(inputShape: Array(shape.dropFirst()))
             let y = try conv.call(x, training: training)
             let dx = try conv.backward(inputs: x, outputs: y, outputGradient: try Tensor(shape: y.shape, scalars: upstream))
