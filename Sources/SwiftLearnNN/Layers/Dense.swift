@@ -132,21 +132,25 @@ public final class Dense: Layer, KernelLayer {
 /// The ranges are a function of `count` and `multiplyAdds` alone, never of the thread count, and each
 /// output element is computed whole by one share: results are bit-identical for every thread count.
 /// Products below ``Dense/parallelMultiplyAdds`` run as one share; larger ones in 2 or 4 shares whose
-/// bounds are multiples of 16 (so each share's columns start on a vector boundary).
+/// bounds are multiples of 16 (so each share's columns start on a vector boundary). Each thread takes a
+/// fixed, contiguous run of shares, so from one step to the next a core finds its part of the kernel and
+/// of its gradient in its own cache.
 ///
 /// ```swift
 /// forEachShare(of: 100, multiplyAdds: 32 * 100 * 784) { columns in print(columns) }  // 0..<48, 48..<100
 /// ```
 func forEachShare(of count: Int, multiplyAdds: Int, _ body: (Range<Int>) -> Void) {
     let shares = Dense.shareCount(count, multiplyAdds: multiplyAdds)
-    guard shares > 1 else {
-        body(0..<count)
-        return
+    func share(_ index: Int) -> Range<Int> {
+        let lower = index == 0 ? 0 : count * index / shares / 16 * 16
+        let upper = index == shares - 1 ? count : count * (index + 1) / shares / 16 * 16
+        return lower..<upper
     }
-    Parallelism.run(shares) { share in
-        let lower = share == 0 ? 0 : count * share / shares / 16 * 16
-        let upper = share == shares - 1 ? count : count * (share + 1) / shares / 16 * 16
-        if lower < upper { body(lower..<upper) }
+    let workers = Swift.min(shares, Parallelism.threadCount)
+    Parallelism.run(workers) { worker in
+        for index in shares * worker / workers..<shares * (worker + 1) / workers where !share(index).isEmpty {
+            body(share(index))
+        }
     }
 }
 

@@ -103,9 +103,11 @@ public class SlotOptimizer: OptimizerBase<OptimizerSlots>, InPlaceUpdating {
             return
         }
         // The parameters of all weights end to end, cut into contiguous shares at multiples of 16 values
-        // (an elementwise rule gives the same bits whatever the cut). More shares than threads, so a
-        // thread the system deschedules mid-step leaves its unclaimed shares to the others.
-        let shares = Swift.min(threads * 4, Swift.max(threads, total / SlotOptimizer.minimumShare))
+        // (an elementwise rule gives the same bits whatever the cut). One share per thread: the calling thread
+        // claims share 0 as it publishes the job, so each core tends to update the same parameters step
+        // after step, and their values, gradients and state stay in its cache (shares claimed in whatever
+        // order move them between cores).
+        let shares = Swift.min(threads, Swift.max(1, total / SlotOptimizer.minimumShare))
         let share = ((total + shares - 1) / shares + 15) / 16 * 16
         Parallelism.run(shares) { part in
             let start = part * share, end = Swift.min(start + share, total)
