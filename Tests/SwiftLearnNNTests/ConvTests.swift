@@ -142,8 +142,8 @@ final class ConvTests: XCTestCase {
     }
 
     /// Forward, input gradient and weight gradients of both paths on 37 filters (two blocks of 16 and a tail),
-    /// uneven chunks and weight-gradient groups of samples: close to the naive loop and to each other, and bit-identical on 1, 2 and 3
-    /// threads, whether the weight gradient reads the im2col matrix kept by a training forward pass or builds it again.
+    /// uneven chunks and weight-gradient groups of samples: close to the naive loop and to each other, and
+    /// bit-identical on 1, 2 and 3 threads, after a training or an inference forward pass.
     func testPathsAgreeAndAreThreadIndependent() throws {
         let shape = [5, 9, 8, 3]
         let x = try Tensor(shape: shape, scalars: uniformValues(shape.reduce(1, *), seed: 8))

@@ -12,8 +12,9 @@ import SwiftLearnSystem
 ///
 /// Forward and input gradient run per chunk of samples on parallel threads: each thread builds the chunk's im2col
 /// rows (`[outPixels, kh·kw·channels]` per sample) and multiplies them by the kernel with SGEMM while they are in
-/// its cache; the weight gradient sums SGEMMs over small groups of samples, in order, reading the im2col rows
-/// the training forward pass kept.
+/// its cache; the weight gradient sums SGEMMs over small groups of samples, in order, each on the group's im2col
+/// rows built again while the group is in cache (no slower than keeping the batch's matrix from the forward
+/// pass in 3 alternating rounds on 2026-12-02, and 7 MB less for the chapter's model).
 /// Windows with at most 32 values (one input channel, 3 x 3) use direct loops instead (``DirectConvolution``).
 /// Chunks have a fixed size and threads split samples or outputs, never a sum, so results do not depend on
 /// the thread count.
@@ -38,7 +39,7 @@ public final class Conv2D: Layer, KernelLayer {
     public private(set) var kernel: Weight?
     public private(set) var bias: Weight?
     private var geometry: WindowGeometry?
-    /// im2col matrix and its gradient, reused across steps.
+    /// im2col rows and their gradient (per-thread chunks, or a weight-gradient group), reused across steps.
     private let columns = FloatBuffer()
     private let columnGradients = FloatBuffer()
 
@@ -110,11 +111,6 @@ public final class Conv2D: Layer, KernelLayer {
     /// The im2col floats a chunk aims at (tests lower it to get many chunks from small inputs).
     var chunkFloats = 64 << 10
 
-    /// The training forward pass keeps the whole batch's im2col matrix when it has at most 16 Mi floats (64 MB).
-    private func keepsColumns(_ geometry: WindowGeometry, batch: Int) -> Bool {
-        batch * geometry.outputPixels * geometry.patchSize <= 16 << 20
-    }
-
     /// Samples per weight-gradient SGEMM: about 128 Ki im2col floats (512 kB), so a group's rows and output
     /// gradient stay in L2 while SGEMM's tiles sweep them (measured: 2 samples of the chapter's second layer
     /// against the whole batch in one call, 5.5 s against 6.2 s for 19,200 images, 2026-12-02 17:06 UTC).
@@ -124,10 +120,6 @@ public final class Conv2D: Layer, KernelLayer {
     }
     /// The im2col floats a weight-gradient group aims at (tests lower it to get several groups from small inputs).
     var gradientGroupFloats = 128 << 10
-
-    /// The training forward pass keeps the batch's im2col matrix for the weight gradient; this names the
-    /// input and batch size it was built from (the backward pass of the same step receives the same input).
-    private var columnsKeptFor: (input: UnsafePointer<Float>, batch: Int)?
 
     /// The fixed chunks of `samplesPerChunk` samples of `batch` and the threads that share them.
     private func chunkPlan(_ batch: Int, _ geometry: WindowGeometry) -> (samples: Int, chunks: Int, parts: Int) {
@@ -167,7 +159,6 @@ public final class Conv2D: Layer, KernelLayer {
         let geometry = geometry!
         let activation = pass.activationLeftToLoss ? .linear : self.activation
         let biasValues = bias.map { UnsafePointer($0.values.baseAddress!) }
-        columnsKeptFor = nil
         if path(geometry) == .direct {
             DirectConvolution(geometry: geometry, filters: filters)
                 .forward(input.baseAddress!, kernel: kernel!.values.baseAddress!, bias: biasValues, into: output.baseAddress!,
@@ -183,22 +174,19 @@ public final class Conv2D: Layer, KernelLayer {
             addBias(biasValues, andActivate: activation, output, rows: pass.batchSize * pixels, width: filters)
             return
         }
-        // Each thread builds a chunk's im2col rows and multiplies them right away, while they are in its cache;
-        // a training pass writes them into the whole-batch matrix the weight gradient reads again.
+        // Each thread builds a chunk's im2col rows and multiplies them right away, while they are in its cache.
         let rowsPerSample = pixels * k, inputCount = geometry.inputCount
-        let keep = pass.training && keepsColumns(geometry, batch: pass.batchSize)
         let plan = chunkPlan(pass.batchSize, geometry)
-        let scratch = columns.view((keep ? pass.batchSize : plan.parts * plan.samples) * rowsPerSample).baseAddress!
+        let scratch = columns.view(plan.parts * plan.samples * rowsPerSample).baseAddress!
         let x = input.baseAddress!, y = output.baseAddress!
         forEachChunk(pass.batchSize, plan) { range, part in
-            let a = scratch + (keep ? range.lowerBound : part * plan.samples) * rowsPerSample
+            let a = scratch + part * plan.samples * rowsPerSample
             for s in range { geometry.im2col(x + s * inputCount, into: a + (s - range.lowerBound) * rowsPerSample) }
             let c = UnsafeMutableBufferPointer(start: y + range.lowerBound * pixels * filters, count: range.count * pixels * filters)
             sgemm(m: range.count * pixels, n: filters, k: k, a: UnsafeBufferPointer(start: a, count: range.count * rowsPerSample),
                   lda: k, b: kernelValues, ldb: filters, beta: 0, c: c, ldc: filters)
             addBias(biasValues, andActivate: activation, c, rows: range.count * pixels, width: filters)
         }
-        if keep { columnsKeptFor = (x, pass.batchSize) }
     }
 
     func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
@@ -218,19 +206,15 @@ public final class Conv2D: Layer, KernelLayer {
                                 batch: pass.batchSize)
         } else {
             // dKernel = Σ over groups of samples of colᵀ · dz, one SGEMM per group added in order (threads split
-            // dKernel, never the sum), from the im2col rows the training forward pass kept or built again here.
-            let kept = columnsKeptFor.map { $0.input == input.baseAddress && $0.batch == pass.batchSize } ?? false
+            // dKernel, never the sum), each group's im2col rows built again here while the group is in cache.
             let group = samplesPerGradientGroup(geometry)
             for start in stride(from: 0, to: pass.batchSize, by: group) {
                 let range = start..<Swift.min(start + group, pass.batchSize)
-                let a = kept ? UnsafeBufferPointer(rebasing: columns.view(pass.batchSize * pixels * k)[start * pixels * k..<range.upperBound * pixels * k])
-                             : columnMatrix(input, samples: range, geometry)
-                sgemm(transA: true, m: k, n: filters, k: range.count * pixels, a: a, lda: k,
+                sgemm(transA: true, m: k, n: filters, k: range.count * pixels, a: columnMatrix(input, samples: range, geometry), lda: k,
                       b: UnsafeBufferPointer(rebasing: dz[start * pixels * filters..<range.upperBound * pixels * filters]), ldb: filters,
                       beta: start == 0 ? 0 : 1, c: kernel!.gradients, ldc: filters)
             }
         }
-        columnsKeptFor = nil
         guard let inputGradient else { return }
         let kernelValues = kernel!.values.readOnly
         if geometry.isPointwise {
