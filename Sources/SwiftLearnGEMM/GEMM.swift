@@ -65,8 +65,8 @@ public var selectedDoubleMicrokernel: MicrokernelVariant { Double.selectedGEMMKe
 ///
 /// - `rows`: fewer than 6 rows (the shortest tile) and row-major op(B) (one sample through a layer, a
 ///   matrix-vector product): the row kernel streams B once, with no packing and no padding rows.
-/// - `direct`: op(B) row-major and small enough to stay in L2: the tile kernel reads A and B in
-///   place (only edge tiles are copied).
+/// - `direct`: op(B) row-major, at most 4 MiB, rows not 8 KiB-aligned apart: the tile kernel reads A
+///   and B in place (only edge tiles are copied), all of k per tile.
 /// - `packed`: everything else; packing pays once B outgrows L2 or must be transposed.
 enum GEMMPath { case rows, direct, packed }
 
@@ -110,11 +110,21 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     var path: Path {
         if transB { return .packed }
         if m < GEMMBlocking.rowPathLimit { return .rows }
-        return k * n <= GEMMProblem.directLimit ? .direct : .packed
+        let rowBytes = ldb * MemoryLayout<Scalar>.stride
+        return k * n <= GEMMProblem.directLimit && rowBytes % GEMMProblem.aliasingStride != 0 ? .direct : .packed
     }
 
-    /// Elements of op(B) up to which the direct path is used (512 KiB: half of L2).
-    static var directLimit: Int { 512 * 1024 / MemoryLayout<Scalar>.stride }
+    /// Elements of op(B) up to which the direct path is used (4 MiB). The direct path runs every k slab
+    /// of a tile back to back, so the C tile stays in L1 between slabs, and streams B's NR-wide column
+    /// from L2/L3; the packed path sweeps all of C once per slab. gemm-bench, 2026-12-02 17:05 UTC (Zen 4,
+    /// load 2.8), limit 512 KiB -> 4 MiB: 512^3 99 -> 108 GFLOPS on 1 thread, 193 -> 208-211 on 2;
+    /// 1024^3 88 -> 91 and 170-177 -> 192.
+    static var directLimit: Int { 4 * 1024 * 1024 / MemoryLayout<Scalar>.stride }
+
+    /// B rows this many bytes apart (or a multiple) take the packed path: the direct path's column of
+    /// B then falls into a few sets of L1 and L2 and is refetched from L3 (2048^3 direct: 41 GFLOPS
+    /// against 91 packed).
+    static var aliasingStride: Int { 8 * 1024 }
 
     /// - Parameters:
     ///   - path: forces a driver (tests prove both give the same bits); `nil` lets the shape decide.

@@ -93,15 +93,53 @@ func transpose8x8<Scalar: GEMMScalar>(_ source: UnsafePointer<Scalar>, _ ld: Int
     }
 }
 
-/// A 64-byte aligned scratch allocation, zero-filled.
+/// A 64-byte aligned scratch allocation from `PackingBufferPool`. Its contents are left from earlier
+/// use: callers write before they read (packing fills every element, zero padding included).
 struct AlignedBuffer<Scalar: GEMMScalar> {
     let pointer: UnsafeMutablePointer<Scalar>
+    private let bytes: Int
     init(count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<Scalar>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Scalar.self, capacity: Swift.max(1, count))
-        pointer.initialize(repeating: 0, count: Swift.max(1, count))
+        (bytes, pointer) = PackingBufferPool.take(bytes: Swift.max(1, count) * MemoryLayout<Scalar>.stride, as: Scalar.self)
     }
-    func deallocate() { UnsafeMutableRawPointer(pointer).deallocate() }
+    func deallocate() { PackingBufferPool.give(UnsafeMutableRawPointer(pointer), bytes: bytes) }
+}
+
+/// Packing buffers kept between calls. A fresh allocation of a few hundred KiB is an `mmap` whose
+/// pages fault in one by one on first touch: for a 256^3 product that cost more than a fifth of the
+/// call. Buffers are handed out under a lock (calls may run on several threads at once) and kept,
+/// at most `keep` of them.
+enum PackingBufferPool {
+    private static let free = Mutex<[(address: Int, bytes: Int)]>([])
+    private static let keep = 16
+    /// Allocations are rounded up to this, so buffers of nearby sizes serve each other.
+    private static let granule = 64 * 1024
+
+    /// A buffer of at least `bytes`, bound to `Scalar`; returns its real size for `give`.
+    static func take<Scalar>(bytes: Int, as _: Scalar.Type) -> (Int, UnsafeMutablePointer<Scalar>) {
+        let reused = free.withLock { buffers -> (address: Int, bytes: Int)? in
+            guard let index = buffers.indices.filter({ buffers[$0].bytes >= bytes }).min(by: { buffers[$0].bytes < buffers[$1].bytes })
+            else { return nil }
+            return buffers.remove(at: index)
+        }
+        let (raw, size): (UnsafeMutableRawPointer, Int)
+        if let reused {
+            (raw, size) = (UnsafeMutableRawPointer(bitPattern: reused.address)!, reused.bytes)
+        } else {
+            size = (bytes + granule - 1) / granule * granule
+            raw = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        }
+        return (size, raw.bindMemory(to: Scalar.self, capacity: size / MemoryLayout<Scalar>.stride))
+    }
+
+    static func give(_ raw: UnsafeMutableRawPointer, bytes: Int) {
+        let evicted = free.withLock { buffers -> (address: Int, bytes: Int)? in
+            buffers.append((Int(bitPattern: raw), bytes))
+            guard buffers.count > keep, let smallest = buffers.indices.min(by: { buffers[$0].bytes < buffers[$1].bytes })
+            else { return nil }
+            return buffers.remove(at: smallest)
+        }
+        if let evicted { UnsafeMutableRawPointer(bitPattern: evicted.address)!.deallocate() }
+    }
 }
 
 /// Runs `body` with a scratch of `count` scalars: on the stack when small (tiny products are

@@ -105,6 +105,21 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
+    /// Packing buffers come back from earlier calls with old contents: every element the kernel reads,
+    /// zero padding included, must be written again. Fill the pooled buffers with NaN, then run packed and
+    /// direct products with edge rows and columns.
+    func testReusedPackingBuffersNeverLeakOldContents() {
+        let dirty = (0..<4).map { _ in AlignedBuffer<Float>(count: 300_000) }
+        for buffer in dirty { buffer.pointer.update(repeating: .nan, count: 300_000) }
+        dirty.forEach { $0.deallocate() }
+        for (index, path) in [GEMMPath.packed, .direct].enumerated() {
+            let test = GEMMCase(m: 29, n: 45, k: 270, transA: index == 0, alpha: 1, beta: 0.5, padding: 1, seed: 21)
+            for variant in GEMMKernel<Float>.all.filter({ $0.nr == 32 }) {
+                assertMatchesReference(test, test.run(kernel: variant, threads: 2, path: path), "\(variant.name) \(path)")
+            }
+        }
+    }
+
     func testArrayConvenience() throws {
         var c = [Float](repeating: 0, count: 4)
         // [[1,2,3],[4,5,6]] * [[1,0],[0,1],[1,1]] = [[4,5],[10,11]]
