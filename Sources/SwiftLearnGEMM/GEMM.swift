@@ -104,6 +104,18 @@ struct GEMMProblem<Scalar: GEMMScalar> {
         self.c = c.baseAddress; self.ldc = ldc
     }
 
+    /// A problem over operands already validated (the transposed form of a validated one).
+    private init(validatedTransA transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Scalar,
+                 a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int,
+                 beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int) {
+        self.transA = transA; self.transB = transB
+        self.m = m; self.n = n; self.k = k
+        self.alpha = alpha; self.beta = beta
+        self.a = a; self.lda = lda
+        self.b = b; self.ldb = ldb
+        self.c = c; self.ldc = ldc
+    }
+
     typealias Path = GEMMPath
 
     /// The driver for this shape (see `GEMMPath`).
@@ -126,13 +138,24 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// against 91 packed).
     static var aliasingStride: Int { 8 * 1024 }
 
+    /// Narrow C with many rows (n < 16, m >= 32: an MLP head's weight gradient Hᵀ dZ) runs as
+    /// Cᵀ = op(B)ᵀ op(A)ᵀ, so the m rows fill 32-wide tiles instead of n columns padding a 16-wide one
+    /// (10 of 16 lanes). Each element gets the same products in the same order (a * b == b * a, also
+    /// fused), and the epilogue `alpha * acc + beta * C` splits into `t = alpha * acc` then
+    /// `t + beta * C` with the same roundings, so the bits do not change; with beta != 0 that holds only
+    /// for one KC slab (k <= KC). Only for transposed A: then the swapped problem reads A in place on
+    /// the direct path (gemm-bench 2026-12-02 17:24, 1 thread: 100x10x256 Aᵀ 42 -> 51 GFLOPS), where
+    /// plain A would have to be packed transposed (256x10x100: 45 -> 37).
+    var runsTransposed: Bool { transA && n < 16 && m >= 32 && (k <= GEMMBlocking.kc || beta == 0) }
+
     /// - Parameters:
     ///   - path: forces a driver (tests prove both give the same bits); `nil` lets the shape decide.
+    ///   - transposed: forces (or forbids) running as Cᵀ = op(B)ᵀ op(A)ᵀ; `nil`: `runsTransposed`.
     ///   - alwaysThread: skips the small-problem cutoff (tests use it to prove thread-count independence).
     ///   - kernel: forces a variant (narrower ones of its family still take narrow C and edge columns);
     ///     `nil` lets `Scalar.kernelChoices` fit the selected family's tiles to the shape.
     func run(kernel forcedKernel: GEMMKernel<Scalar>? = nil, threads requestedThreads: Int = Parallelism.threadCount,
-             path forcedPath: Path? = nil, alwaysThread: Bool = false) {
+             path forcedPath: Path? = nil, alwaysThread: Bool = false, transposed: Bool? = nil) {
         guard m > 0 && n > 0, let c else { return }
         guard k > 0 && alpha != 0, let a, let b else {
             scaleC(c)
@@ -140,11 +163,33 @@ struct GEMMProblem<Scalar: GEMMScalar> {
         }
         let small = m * n * k < GEMMThreading.minimumParallelMultiplyAdds
         let threads = !alwaysThread && small ? 1 : Swift.max(1, requestedThreads)
+        if transposed ?? (forcedPath == nil && runsTransposed) {
+            return runTransposed(kernel: forcedKernel, threads: threads, path: forcedPath, a: a, b: b, c: c)
+        }
         let plan = (forcedKernel.map(KernelChoices.init(forcing:)) ?? Scalar.kernelChoices).plan(rows: m, columns: n)
         switch forcedPath ?? path {
         case .rows: runRows(kernel: plan.tile, threads: threads, a: a, b: b, c: c)
         case .direct: runDirect(plan, threads: threads, a: a, b: b, c: c)
         case .packed: runPacked(plan, threads: threads, a: a, b: b, c: c)
+        }
+    }
+
+    /// Cᵀ = alpha * op(B)ᵀ op(A)ᵀ into a scratch, then C = scratchᵀ + beta * C (see `runsTransposed`).
+    private func runTransposed(kernel: GEMMKernel<Scalar>?, threads: Int, path: Path?,
+                               a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
+        let scratch = AlignedBuffer<Scalar>(count: n * m)
+        defer { scratch.deallocate() }
+        let t = scratch.pointer
+        GEMMProblem(validatedTransA: !transB, transB: !transA, m: n, n: m, k: k, alpha: alpha,
+                    a: b, lda: ldb, b: a, ldb: lda, beta: 0, c: t, ldc: m)
+            .run(kernel: kernel, threads: threads, path: path, alwaysThread: true, transposed: false)
+        for i in 0..<m {
+            let row = c + i * ldc
+            if beta == 0 {
+                for j in 0..<n { row[j] = t[j * m + i] }
+            } else {
+                for j in 0..<n { row[j] = t[j * m + i] + beta * row[j] }
+            }
         }
     }
 

@@ -82,6 +82,39 @@ final class GEMMDeterminismTests: XCTestCase {
         XCTAssertEqual([reference.tile.name, reference.edge?.name], ["reference-fused-8x32", nil])
     }
 
+    /// Narrow C run as Cᵀ = op(B)ᵀ op(A)ᵀ gives the same bits as run directly, for every transpose, alpha,
+    /// beta 0 (C holds NaN) and not (one KC slab), each driver of the transposed problem, 1 and 2 threads;
+    /// and the shape rule takes that route exactly when A is transposed.
+    func testTransposedNarrowProductsKeepTheirBits() {
+        var seed: UInt64 = 70
+        for (m, n, k) in [(40, 10, 100), (33, 3, 7), (64, 15, GEMMBlocking.kc)] {
+            for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
+                for (alpha, beta): (Float, Float) in [(1, 0), (-0.5, 1), (0.75, -0.25)] {
+                    seed += 1
+                    let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta,
+                                        padding: Int(seed % 2), seed: seed)
+                    var c = test.cInitial
+                    let byDefault = test.a.withUnsafeBufferPointer { a in
+                        test.b.withUnsafeBufferPointer { b in
+                            c.withUnsafeMutableBufferPointer { c in
+                                GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: test.lda,
+                                            b: b, ldb: test.ldb, beta: beta, c: c, ldc: test.ldc).runsTransposed
+                            }
+                        }
+                    }
+                    XCTAssertEqual(byDefault, transA, "m=\(m) n=\(n) k=\(k) transA=\(transA) beta=\(beta)")
+                    for kernel in [Float.selectedGEMMKernel, GEMMKernel<Float>.all.first { $0.name == "fused-12x32" }!] {
+                        let expected = bitPatterns(test.run(kernel: kernel, threads: 1, transposed: false))
+                        for threads in [1, 2] {
+                            XCTAssertEqual(bitPatterns(test.run(kernel: kernel, threads: threads, transposed: true)), expected,
+                                           "\(kernel.name) \(threads) threads m=\(m) n=\(n) k=\(k) transA=\(transA) transB=\(transB) beta=\(beta)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Both drivers sum k in the same slabs in the same order, so they agree bit for bit, and
     /// every variant of one arithmetic family agrees with that family's scalar reference kernel.
     func testPathsAndVariantsAgreeBitForBit() {

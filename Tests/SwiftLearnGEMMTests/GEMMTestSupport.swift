@@ -87,15 +87,15 @@ struct GEMMTestCase<Scalar: GEMMTestScalar> {
     }
 
     /// Runs the library with an explicit kernel, thread count and path (`nil`: the public entry point).
-    func run(kernel: GEMMKernel<Scalar>? = nil, threads: Int = 1, path: GEMMPath? = nil) -> [Scalar] {
+    func run(kernel: GEMMKernel<Scalar>? = nil, threads: Int = 1, path: GEMMPath? = nil, transposed: Bool? = nil) -> [Scalar] {
         var c = cInitial
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    if let kernel {
+                    if kernel != nil || transposed != nil {
                         GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-                            .run(kernel: kernel, threads: threads, path: path, alwaysThread: true)
+                            .run(kernel: kernel, threads: threads, path: path, alwaysThread: true, transposed: transposed)
                     } else {
                         Scalar.publicGEMM(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
