@@ -57,9 +57,11 @@ final class MathAccuracyTests: XCTestCase {
         return report
     }
 
+    /// `stride` > 1 checks every stride-th point only (the second family, to keep the suite fast).
     func check(_ name: String, kernel: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void,
-               reference: @escaping (Double) -> Double) {
-        for (label, inputs) in [("bit-pattern sweep", Self.sweep), ("dense [-25, 25]", Self.dense)] {
+               reference: @escaping (Double) -> Double, stride: Int = 1) {
+        for (label, all) in [("bit-pattern sweep", Self.sweep), ("dense [-25, 25]", Self.dense)] {
+            let inputs = stride == 1 ? all : Swift.stride(from: 0, to: all.count, by: stride).map { all[$0] }
             let report = measure(inputs, kernel: kernel, reference: reference)
             print("\(name) \(label): \(inputs.count) points, max error \(report.maxError) at x = \(report.worst)")
             XCTAssert(report.failures.isEmpty, "\(name) \(label): \(report.failures)")
@@ -68,20 +70,40 @@ final class MathAccuracyTests: XCTestCase {
         }
     }
 
-    func testExpAccuracy() {
-        check("exp", kernel: { VectorMath.exp($0, into: $1) }, reference: { Glibc.exp($0) })
+    /// Both polynomial families (a process runs the one chosen at first use, see `PolynomialFamily`); the public
+    /// entry points run the chosen one (checked bit for bit in `testPublicMapsRunTheChosenFamily`).
+    func checkFamilies(_ name: String, _ function: UnaryFunction, reference: @escaping (Double) -> Double) {
+        check("\(name) separate", kernel: { mapTranscendental(function, $0, into: $1, as: SIMD16<Float>.self, SeparatePolynomial.self) },
+              reference: reference)
+        check("\(name) fused", kernel: { mapTranscendental(function, $0, into: $1, as: SIMD16<Float>.self, FusedPolynomial.self) },
+              reference: reference, stride: 7)
     }
 
-    func testLogAccuracy() {
-        check("log", kernel: { VectorMath.log($0, into: $1) }, reference: { $0 == 0 ? -.infinity : Glibc.log($0) })
-    }
+    func testExpAccuracy() { checkFamilies("exp", .exp) { Glibc.exp($0) } }
+    func testLogAccuracy() { checkFamilies("log", .log) { $0 == 0 ? -.infinity : Glibc.log($0) } }
+    func testTanhAccuracy() { checkFamilies("tanh", .tanh) { Glibc.tanh($0) } }
+    func testSigmoidAccuracy() { checkFamilies("sigmoid", .sigmoid) { 1 / (1 + Glibc.exp(-$0)) } }
 
-    func testTanhAccuracy() {
-        check("tanh", kernel: { VectorMath.tanh($0, into: $1) }, reference: { Glibc.tanh($0) })
-    }
-
-    func testSigmoidAccuracy() {
-        check("sigmoid", kernel: { VectorMath.sigmoid($0, into: $1) }, reference: { 1 / (1 + Glibc.exp(-$0)) })
+    func testPublicMapsRunTheChosenFamily() {
+        let x = Self.dense
+        func chosen(_ function: UnaryFunction) -> [Float] {
+            var y = [Float](repeating: 0, count: x.count)
+            x.withUnsafeBufferPointer { input in
+                y.withUnsafeMutableBufferPointer { output in
+                    if PolynomialFamily.fused {
+                        mapTranscendental(function, input, into: output, as: SIMD16<Float>.self, FusedPolynomial.self)
+                    } else {
+                        mapTranscendental(function, input, into: output, as: SIMD16<Float>.self, SeparatePolynomial.self)
+                    }
+                }
+            }
+            return y
+        }
+        XCTAssertEqual(Tensor(x).exp().scalars.map(\.bitPattern), chosen(.exp).map(\.bitPattern))
+        XCTAssertEqual(Tensor(x).log().scalars.map(\.bitPattern), chosen(.log).map(\.bitPattern))
+        XCTAssertEqual(Tensor(x).tanh().scalars.map(\.bitPattern), chosen(.tanh).map(\.bitPattern))
+        XCTAssertEqual(Tensor(x).sigmoid().scalars.map(\.bitPattern), chosen(.sigmoid).map(\.bitPattern))
+        XCTAssertEqual(x.prefix(1000).map { VectorMath.tanh($0).bitPattern }, chosen(.tanh).prefix(1000).map(\.bitPattern))
     }
 
     func testEdgeValues() {

@@ -12,14 +12,14 @@ final class VectorMathTests: XCTestCase {
     func testChunkedThreadsGiveBitIdenticalResults() {
         let n = 3 * ParallelChunks.alignment * 64 + 123
         let x = (0..<n).map { Float(sin(Double($0) * 0.001)) * 30 }
-        let serial = run(x) { a, y in VectorMath.mapSerial(a, into: y, Lanes.Tanh()) }
+        let tanh = TranscendentalMaps.Tanh<SIMD16<Float>, SeparatePolynomial>()
+        let serial = run(x) { a, y in mapLanesSerial(a, into: y, tanh) }
         // Forced fan-out below the production threshold: same chunk boundaries, several threads.
         let chunked = run(x) { a, y in
             nonisolated(unsafe) let (input, output) = (a.baseAddress!, y.baseAddress!)
             ParallelChunks.run(count: n, minimumCount: 0) { range in
-                VectorMath.mapSerial(UnsafeBufferPointer(start: input + range.lowerBound, count: range.count),
-                                     into: UnsafeMutableBufferPointer(start: output + range.lowerBound, count: range.count),
-                                     Lanes.Tanh())
+                mapLanesSerial(UnsafeBufferPointer(start: input + range.lowerBound, count: range.count),
+                               into: UnsafeMutableBufferPointer(start: output + range.lowerBound, count: range.count), tanh)
             }
         }
         XCTAssertEqual(serial.map(\.bitPattern), chunked.map(\.bitPattern))

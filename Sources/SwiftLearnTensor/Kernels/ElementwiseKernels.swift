@@ -96,10 +96,10 @@ protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
     /// IEEE square root in one vector instruction (see `VectorSquareRoot.swift`).
     static func correctlyRoundedSquareRoot(_ x: Self) -> Self
     /// The transcendental kernels of `VectorMath+Transcendentals.swift` (Float) and `VectorMath+Double.swift`.
-    static func exp(_ x: Self) -> Self
-    static func log(_ x: Self) -> Self
-    static func tanh(_ x: Self) -> Self
-    static func sigmoid(_ x: Self) -> Self
+    static func exp<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
+    static func log<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
+    static func tanh<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
+    static func sigmoid<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
 }
 
 extension FloatingLanes {
@@ -159,10 +159,12 @@ extension SIMD16: FloatingLanes where Scalar == Float {
     @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
         flags.replacing(with: values, where: values .!= values)
     }
-    @inline(__always) static func exp(_ x: Self) -> Self { VectorMath.expVector(x) }
-    @inline(__always) static func log(_ x: Self) -> Self { VectorMath.logVector(x) }
-    @inline(__always) static func tanh(_ x: Self) -> Self { VectorMath.tanhVector(x) }
-    @inline(__always) static func sigmoid(_ x: Self) -> Self { VectorMath.sigmoidVector(x) }
+    @inline(__always) static func exp<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.expVector(x, M.self) }
+    @inline(__always) static func log<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.logVector(x) }
+    @inline(__always) static func tanh<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.tanhVector(x, M.self) }
+    @inline(__always) static func sigmoid<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self {
+        VectorMath.sigmoidVector(x, M.self)
+    }
     @inline(__always) static func correctlyRoundedSquareRoot(_ x: Self) -> Self {
         let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & SIMD16<UInt32>(repeating: 0x7FFF_FFFF), to: Self.self)
         return magnitude.squareRoot().replacing(with: Scalar.nan, where: x .< Self.zero).replacing(with: x, where: x .== Self.zero)
@@ -202,10 +204,10 @@ extension SIMD8: FloatingLanes where Scalar == Double {
     @inline(__always) static func markNaN(_ flags: Self, _ values: Self) -> Self {
         flags.replacing(with: values, where: values .!= values)
     }
-    @inline(__always) static func exp(_ x: Self) -> Self { VectorMath.expVector(x) }
-    @inline(__always) static func log(_ x: Self) -> Self { VectorMath.logVector(x) }
-    @inline(__always) static func tanh(_ x: Self) -> Self { VectorMath.tanhVector(x) }
-    @inline(__always) static func sigmoid(_ x: Self) -> Self { VectorMath.sigmoidVector(x) }
+    @inline(__always) static func exp<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.expVector(x, M.self) }
+    @inline(__always) static func log<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.logVector(x, M.self) }
+    @inline(__always) static func tanh<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.tanhVector(x, M.self) }
+    @inline(__always) static func sigmoid<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.sigmoidVector(x) }
     @inline(__always) static func correctlyRoundedSquareRoot(_ x: Self) -> Self {
         let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & SIMD8<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF), to: Self.self)
         return magnitude.squareRoot().replacing(with: Scalar.nan, where: x .< Self.zero).replacing(with: x, where: x .== Self.zero)

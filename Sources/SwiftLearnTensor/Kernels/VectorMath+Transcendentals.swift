@@ -12,7 +12,8 @@
 //  * log: x = m·2^e, m in [√½, √2), ln(1 + f) = f - f²/2 + f³·P(f) with Cephes' degree-8 P, all in Float lanes
 //    (it used to widen to Double lanes, at 0.35x numpy's speed).
 //
-// No `addingProduct`/`fma` here on purpose: in a baseline x86-64 build those become per-lane libm calls.
+// Polynomial steps go through `M.multiplyAdd` (see `PolynomialArithmetic.swift`): a fused multiply-add only
+// where it has timed as hardware, since in a baseline x86-64 build `addingProduct` is a per-lane libm call.
 // Rounding to integers uses the "magic number" add (1.5·2^23), which needs no SSE4.1 `round`.
 
 
@@ -50,18 +51,18 @@ private func magnitude(_ x: SIMD16<Float>) -> SIMD16<Float> {
 /// e^x for x already clamped to [-104, 89], as `(head + small) · scale1 · scale2` before the final roundings:
 /// `head + small` is e^r (|r| <= ln2/2) to ~1e-9 and the scales are the two normal halves of 2^k.
 @inline(__always)
-func expParts(_ x: SIMD16<Float>) -> (head: SIMD16<Float>, small: SIMD16<Float>, scale1: SIMD16<Float>, scale2: SIMD16<Float>) {
+func expParts<M: PolynomialArithmetic>(_ x: SIMD16<Float>, _: M.Type) -> (head: SIMD16<Float>, small: SIMD16<Float>, scale1: SIMD16<Float>, scale2: SIMD16<Float>) {
     let shifted = x * splat(log2eFloat) + splat(floatMagic)
     let k = shifted - splat(floatMagic)
     // Exact: k·ln2High is exact and x - k·ln2High cancels without rounding (|result| < 0.35 in x's ulp grid).
     let rHigh = x - k * splat(ln2HighFloat)
     let correction = k * splat(ln2LowFloat)
     let r = rHigh - correction
-    var p = r * splat(1.0 / 5040) + splat(1.0 / 720)
-    p = p * r + splat(1.0 / 120)
-    p = p * r + splat(1.0 / 24)
-    p = p * r + splat(1.0 / 6)
-    p = p * r + splat(0.5)
+    var p = M.multiplyAdd(r, splat(1.0 / 5040), splat(1.0 / 720))
+    p = M.multiplyAdd(p, r, splat(1.0 / 120))
+    p = M.multiplyAdd(p, r, splat(1.0 / 24))
+    p = M.multiplyAdd(p, r, splat(1.0 / 6))
+    p = M.multiplyAdd(p, r, splat(0.5))
     // e^r = 1 + r + r²·P(r). `1 + rHigh` is split exactly into head + tail (Fast2Sum, |rHigh| < 1), so the
     // small terms join the tail and only the caller's final addition rounds at full scale.
     let head = splat(1) + rHigh
@@ -79,16 +80,16 @@ func expParts(_ x: SIMD16<Float>) -> (head: SIMD16<Float>, small: SIMD16<Float>,
 /// e^x for x already clamped to [-104, 89] (~0.5 ulp). `y·scale1` is exact, the second product rounds once
 /// (to a subnormal when needed, or to inf on overflow).
 @inline(__always)
-func expCore(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let parts = expParts(x)
+func expCore<M: PolynomialArithmetic>(_ x: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
+    let parts = expParts(x, M.self)
     return ((parts.head + parts.small) * parts.scale1) * parts.scale2
 }
 
 extension VectorMath {
     /// e^x on 16 lanes: overflow (x > ~88.72) → inf, gradual underflow to subnormals, x < ~-103.97 → 0.
     @inline(__always)
-    static func expVector(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        expCore(clamp(x, -104, 89))
+    static func expVector<M: PolynomialArithmetic>(_ x: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
+        expCore(clamp(x, -104, 89), M.self)
     }
 
     /// ln x on 16 lanes: ln(±0) = -inf, ln(negative) = NaN, ln(inf) = inf, NaN → NaN.
@@ -109,6 +110,8 @@ extension VectorMath {
         let e = unsafeBitCast(exponentBits &+ SIMD16(repeating: floatMagicBits), to: SIMD16<Float>.self) - splat(floatMagic)
         let f = m - splat(1)
         let z = f * f
+        // Separate steps in either polynomial family: with `M.multiplyAdd` (fused or not) LLVM split this
+        // polynomial into four 4-lane pieces inside the map loop (3-4x slower).
         var p = f * splat(7.0376836292e-2) + splat(-1.1514610310e-1)
         p = p * f + splat(1.1676998740e-1)
         p = p * f + splat(-1.2420140846e-1)
@@ -132,20 +135,20 @@ extension VectorMath {
     /// tanh x on 16 lanes: odd minimax polynomial for |x| < 0.75, else 1 - 2/(1 + e^{2|x|}); sign restored last
     /// (so tanh(-0) = -0 and NaN stays NaN).
     @inline(__always)
-    static func tanhVector(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    static func tanhVector<M: PolynomialArithmetic>(_ x: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
         let a = lanewiseMinimum(magnitude(x), splat(10))  // tanh(10) rounds to 1; NaN stays NaN
         // |x| < 0.75: x + x³·P(x²), relative error 1.6e-9 (fitted on Chebyshev nodes, relative weight).
         let u = a * a
-        var p = u * splat(0.0017369490969582364) + splat(-0.007657279192752407)
-        p = p * u + splat(0.021452050448191304)
-        p = p * u + splat(-0.053892729351882405)
-        p = p * u + splat(0.13332694151862115)
-        p = p * u + splat(-0.3333331512698858)
+        var p = M.multiplyAdd(u, splat(0.0017369490969582364), splat(-0.007657279192752407))
+        p = M.multiplyAdd(p, u, splat(0.021452050448191304))
+        p = M.multiplyAdd(p, u, splat(-0.053892729351882405))
+        p = M.multiplyAdd(p, u, splat(0.13332694151862115))
+        p = M.multiplyAdd(p, u, splat(-0.3333331512698858))
         let series = a + a * (u * p)
         // 2/(1 + e) with the rounding error of 1 + e recovered exactly (Fast2Sum, e >= 1 here) and folded
         // back into the quotient, so only e's own error and one division rounding remain. e = e^{2a} <= e^20
         // never leaves the normal range, so one scale factor suffices.
-        let parts = expParts(a + a)
+        let parts = expParts(a + a, M.self)
         let e = (parts.head + parts.small) * (parts.scale1 * parts.scale2)
         let one = splat(1)
         let d = one + e
@@ -162,8 +165,8 @@ extension VectorMath {
     /// relative accuracy. Three roundings remain (e, 1 + e, the quotient), each <= 2^-24 relative:
     /// worst case 1.79e-7 < 2e-7 (measured 1.73e-7). A Double-lane quotient reaches 6e-8 but costs ~1.6x the time.
     @inline(__always)
-    static func sigmoidVector(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let e = expCore(-lanewiseMinimum(magnitude(x), splat(104)))
+    static func sigmoidVector<M: PolynomialArithmetic>(_ x: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
+        let e = expCore(-lanewiseMinimum(magnitude(x), splat(104)), M.self)
         let numerator = splat(1).replacing(with: e, where: x .< SIMD16<Float>.zero)
         return numerator / (splat(1) + e)
     }

@@ -21,22 +21,24 @@ public enum VectorMath {
 
     /// `y[i] = e^x[i]`.
     public static func exp(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.Exp())
+        mapTranscendental(.exp, x, into: y, as: SIMD16<Float>.self)
     }
 
     /// `y[i] = ln x[i]`; `ln 0 = -inf`, negative → NaN.
     public static func log(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
+        // The direct map, not `mapTranscendental`: reached through that generic dispatch LLVM splits this loop's
+        // masks and polynomial into 4-lane pieces (3x slower, with either polynomial family).
         map(x, into: y, Lanes.Log())
     }
 
     /// `y[i] = tanh x[i]`.
     public static func tanh(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.Tanh())
+        mapTranscendental(.tanh, x, into: y, as: SIMD16<Float>.self)
     }
 
     /// `y[i] = 1 / (1 + e^-x[i])`.
     public static func sigmoid(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        map(x, into: y, Lanes.Sigmoid())
+        mapTranscendental(.sigmoid, x, into: y, as: SIMD16<Float>.self)
     }
 
     // MARK: Cheap elementwise
@@ -170,7 +172,7 @@ public enum VectorMath {
             let input = UnsafeBufferPointer(start: xs + row * columns, count: columns)
             let output = UnsafeMutableBufferPointer(start: ys + row * columns, count: columns)
             let maximum = Float.reduce(.maximum, input)
-            mapSerial(input, into: output, Lanes.ShiftedExp(shift: maximum))
+            shiftedExp(input, into: output, shift: maximum)
             let total = Float.reduce(.sum, UnsafeBufferPointer(output))
             let inverse = 1 / total
             mapSerial(UnsafeBufferPointer(output), into: output, Lanes.Affine(scale: inverse, shift: 0))
@@ -190,25 +192,44 @@ public enum VectorMath {
             let input = UnsafeBufferPointer(start: xs + row * columns, count: columns)
             let output = UnsafeMutableBufferPointer(start: ys + row * columns, count: columns)
             let maximum = Float.reduce(.maximum, input)
-            mapSerial(input, into: output, Lanes.ShiftedExp(shift: maximum))
+            shiftedExp(input, into: output, shift: maximum)
             let total = Float.reduce(.sum, UnsafeBufferPointer(output))
             // (x - max) first: exact for nearby values, where `x - (max + log Σ)` would round the shift at max's scale.
             mapSerial(input, into: output, Lanes.TwoShifts(first: maximum, second: logScalar(total)))
         }
     }
 
+    /// `y = e^(x - shift)` on one thread, in this process's polynomial family.
+    static func shiftedExp(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>, shift: Float) {
+        if PolynomialFamily.fused {
+            mapSerial(x, into: y, Lanes.ShiftedExp<FusedPolynomial>(shift: shift))
+        } else {
+            mapSerial(x, into: y, Lanes.ShiftedExp<SeparatePolynomial>(shift: shift))
+        }
+    }
+
     // MARK: Scalar entry points (same algorithms, one lane)
 
     /// `e^x` with the vector kernel's algorithm (identical results to ``exp(_:into:)``).
-    public static func exp(_ x: Float) -> Float { expVector(SIMD16(repeating: x))[0] }
+    public static func exp(_ x: Float) -> Float { transcendental(.exp, x, as: SIMD16<Float>.self) }
     /// `ln x` with the vector kernel's algorithm.
     public static func log(_ x: Float) -> Float { logScalar(x) }
     /// `tanh x` with the vector kernel's algorithm.
-    public static func tanh(_ x: Float) -> Float { tanhVector(SIMD16(repeating: x))[0] }
+    public static func tanh(_ x: Float) -> Float { transcendental(.tanh, x, as: SIMD16<Float>.self) }
     /// `1 / (1 + e^-x)` with the vector kernel's algorithm.
-    public static func sigmoid(_ x: Float) -> Float { sigmoidVector(SIMD16(repeating: x))[0] }
+    public static func sigmoid(_ x: Float) -> Float { transcendental(.sigmoid, x, as: SIMD16<Float>.self) }
 
     static func logScalar(_ x: Float) -> Float { logVector(SIMD16(repeating: x))[0] }
+
+    /// One value through the vector map of `function` (so the same bits as the maps, in the same family).
+    static func transcendental<V: FloatingLanes>(_ function: UnaryFunction, _ x: V.Scalar, as _: V.Type) -> V.Scalar {
+        var value = x
+        withUnsafeMutablePointer(to: &value) { pointer in
+            let buffer = UnsafeMutableBufferPointer(start: pointer, count: 1)
+            mapTranscendental(function, UnsafeBufferPointer(buffer), into: buffer, as: V.self)
+        }
+        return value
+    }
 
     // MARK: Drivers
 
@@ -238,16 +259,19 @@ protocol LaneFunction: VectorFunction where Vector == SIMD16<Float> {}
 /// type but not inlined, so a value left a switch in the loop and LLVM outlined Double log and sigmoid into a
 /// call per vector, 0.46x/0.62x numpy at 1e5).
 enum TranscendentalMaps {
-    struct Exp<V: FloatingLanes>: VectorFunction { @inline(__always) func callAsFunction(_ x: V) -> V { V.exp(x) } }
-    struct Log<V: FloatingLanes>: VectorFunction { @inline(__always) func callAsFunction(_ x: V) -> V { V.log(x) } }
-    struct Tanh<V: FloatingLanes>: VectorFunction { @inline(__always) func callAsFunction(_ x: V) -> V { V.tanh(x) } }
-    struct Sigmoid<V: FloatingLanes>: VectorFunction { @inline(__always) func callAsFunction(_ x: V) -> V { V.sigmoid(x) } }
+    struct Exp<V: FloatingLanes, M: PolynomialArithmetic>: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: V) -> V { V.exp(x, M.self) }
+    }
+    struct Log<V: FloatingLanes, M: PolynomialArithmetic>: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: V) -> V { V.log(x, M.self) }
+    }
+    struct Tanh<V: FloatingLanes, M: PolynomialArithmetic>: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: V) -> V { V.tanh(x, M.self) }
+    }
+    struct Sigmoid<V: FloatingLanes, M: PolynomialArithmetic>: VectorFunction {
+        @inline(__always) func callAsFunction(_ x: V) -> V { V.sigmoid(x, M.self) }
+    }
 }
-
-extension TranscendentalMaps.Exp: LaneFunction where V == SIMD16<Float> {}
-extension TranscendentalMaps.Log: LaneFunction where V == SIMD16<Float> {}
-extension TranscendentalMaps.Tanh: LaneFunction where V == SIMD16<Float> {}
-extension TranscendentalMaps.Sigmoid: LaneFunction where V == SIMD16<Float> {}
 
 
 /// Applies a vector function over the buffer, split over threads (see ``ParallelChunks``); the tail runs through
@@ -278,28 +302,31 @@ func mapLanesSerial<F: VectorFunction>(_ x: UnsafeBufferPointer<F.Vector.Scalar>
                           toByteOffset: i * size, as: F.Vector.self)
         i += width
     }
-    if i < n {
-        // Bulk byte copies in and out of a zero-padded vector (lane-by-lane inserts cost more than the math
-        // on short rows such as 10-class logits).
-        let bytes = (n - i) * size
-        var tail = F.Vector()
-        withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: input + i * size, byteCount: bytes) }
-        let result = f(tail)
-        withUnsafeBytes(of: result) { output.advanced(by: i * size).copyMemory(from: $0.baseAddress!, byteCount: bytes) }
-    }
+    if i < n { mapTail(input + i * size, into: output + i * size, count: n - i, f) }
+}
+
+/// The last `count < width` elements through `f` on a zero-padded vector: bulk byte copies in and out (lane-by-lane
+/// inserts cost more than the math on short rows such as 10-class logits). Out of line: inlined beside the loop,
+/// LLVM split the fused log polynomial of the loop into four 4-lane pieces.
+@inline(never)
+func mapTail<F: VectorFunction>(_ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer, count: Int, _ f: F) {
+    let bytes = count * MemoryLayout<F.Vector.Scalar>.stride
+    var tail = F.Vector()
+    withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: input, byteCount: bytes) }
+    let result = f(tail)
+    withUnsafeBytes(of: result) { output.copyMemory(from: $0.baseAddress!, byteCount: bytes) }
 }
 
 /// The lane functions behind ``VectorMath``.
 enum Lanes {
-    typealias Exp = TranscendentalMaps.Exp<SIMD16<Float>>
-    typealias Log = TranscendentalMaps.Log<SIMD16<Float>>
-    typealias Tanh = TranscendentalMaps.Tanh<SIMD16<Float>>
-    typealias Sigmoid = TranscendentalMaps.Sigmoid<SIMD16<Float>>
+    struct Log: LaneFunction {
+        @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { VectorMath.logVector(x) }
+    }
     /// e^(x - shift), the softmax numerator.
-    struct ShiftedExp: LaneFunction {
+    struct ShiftedExp<M: PolynomialArithmetic>: LaneFunction {
         var shift: Float
         @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> {
-            VectorMath.expVector(x - SIMD16(repeating: shift))
+            VectorMath.expVector(x - SIMD16(repeating: shift), M.self)
         }
     }
     struct Relu: LaneFunction {
