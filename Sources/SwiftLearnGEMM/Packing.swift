@@ -1,4 +1,4 @@
-import Synchronization
+import SwiftLearnSystem
 
 /// Packing copies blocks of op(A) and op(B) into the layouts the microkernel streams through,
 /// zero-padding partial micro-panels so the kernel always computes a full MR x NR tile.
@@ -107,9 +107,11 @@ struct AlignedBuffer<Scalar: GEMMScalar> {
 /// Packing buffers kept between calls. A fresh allocation of a few hundred KiB is an `mmap` whose
 /// pages fault in one by one on first touch: for a 256^3 product that cost more than a fifth of the
 /// call. Buffers are handed out under a lock (calls may run on several threads at once) and kept,
-/// at most `keep` of them.
+/// at most `keep` of them. The lock is `Locked` (a pthread mutex), not `Synchronization.Mutex`, whose
+/// futex ThreadSanitizer cannot see: a buffer written by one thread and reused by another must carry a
+/// happens-before edge the CI's TSan run recognizes.
 enum PackingBufferPool {
-    private static let free = Mutex<[(address: Int, bytes: Int)]>([])
+    private static let free = Locked<[(address: Int, bytes: Int)]>([])
     private static let keep = 16
     /// Allocations are rounded up to this, so buffers of nearby sizes serve each other.
     private static let granule = 64 * 1024
