@@ -1,4 +1,5 @@
 import SwiftLearnSystem
+import Synchronization
 
 /// Packing copies blocks of op(A) and op(B) into the layouts the microkernel streams through,
 /// zero-padding partial micro-panels so the kernel always computes a full MR x NR tile.
