@@ -59,10 +59,10 @@ extension GEMMProblem {
         // Each worker takes a contiguous range of tiles of equal cost. An edge column of a narrower tile
         // counts half a full one: its ymm/xmm FMAs issue up to twice as fast as zmm ones, not 4x.
         let edgeWeight = edgeCols > 0 && edgeNR < nr ? Swift.max(edgeNR, nr / 2) : nr
-        let totalWeight = (tilesN - (edgeCols > 0 ? 1 : 0)) * tilesM * nr + (edgeCols > 0 ? tilesM * edgeWeight : 0)
+        let fullColumns = tilesN - (edgeCols > 0 ? 1 : 0), fullWeight = fullColumns * tilesM * nr
+        let totalWeight = fullWeight + (tilesN - fullColumns) * tilesM * edgeWeight
         func firstTile(ofShare share: Int) -> Int {
-            let target = totalWeight * share / workers, fullColumns = tilesN - (edgeCols > 0 ? 1 : 0)
-            let fullWeight = fullColumns * tilesM * nr
+            let target = totalWeight * share / workers
             return target <= fullWeight ? (target + nr - 1) / nr
                 : Swift.min(tiles, fullColumns * tilesM + (target - fullWeight + edgeWeight - 1) / edgeWeight)
         }

@@ -148,8 +148,9 @@ func forEachShare(of count: Int, multiplyAdds: Int, _ body: (Range<Int>) -> Void
     }
     let workers = Swift.min(shares, Parallelism.threadCount)
     Parallelism.run(workers) { worker in
-        for index in shares * worker / workers..<shares * (worker + 1) / workers where !share(index).isEmpty {
-            body(share(index))
+        for index in shares * worker / workers..<shares * (worker + 1) / workers {
+            let columns = share(index)
+            if !columns.isEmpty { body(columns) }
         }
     }
 }

@@ -90,6 +90,7 @@ func mapTranscendental<V: FloatingLanes, M: PolynomialArithmetic>(
     case .exp: mapLanes(x, into: y, TranscendentalMaps.Exp<V, M>(), cost: .computeBound)
     case .log: mapLanes(x, into: y, TranscendentalMaps.Log<V, M>(), cost: .computeBound)
     case .tanh: mapLanes(x, into: y, TranscendentalMaps.Tanh<V, M>(), cost: .computeBound)
-    default: mapLanes(x, into: y, TranscendentalMaps.Sigmoid<V, M>(), cost: .computeBound)
+    case .sigmoid: mapLanes(x, into: y, TranscendentalMaps.Sigmoid<V, M>(), cost: .computeBound)
+    default: preconditionFailure("\(function) is not a transcendental kernel")
     }
 }

@@ -221,14 +221,23 @@ public enum VectorMath {
 
     static func logScalar(_ x: Float) -> Float { logVector(SIMD16(repeating: x))[0] }
 
-    /// One value through the vector map of `function` (so the same bits as the maps, in the same family).
+    /// One value through the vector kernel of `function` in this process's family: lane 0 of one vector, so the
+    /// same bits as the maps (lanes are independent), without the map driver's per-call work (losses call
+    /// this once per element).
     static func transcendental<V: FloatingLanes>(_ function: UnaryFunction, _ x: V.Scalar, as _: V.Type) -> V.Scalar {
-        var value = x
-        withUnsafeMutablePointer(to: &value) { pointer in
-            let buffer = UnsafeMutableBufferPointer(start: pointer, count: 1)
-            mapTranscendental(function, UnsafeBufferPointer(buffer), into: buffer, as: V.self)
+        PolynomialFamily.fused ? transcendental(function, V(repeating: x), FusedPolynomial.self)[0]
+            : transcendental(function, V(repeating: x), SeparatePolynomial.self)[0]
+    }
+
+    @inline(__always)
+    static func transcendental<V: FloatingLanes, M: PolynomialArithmetic>(_ function: UnaryFunction, _ x: V, _: M.Type) -> V {
+        switch function {
+        case .exp: V.exp(x, M.self)
+        case .log: V.log(x, M.self)
+        case .tanh: V.tanh(x, M.self)
+        case .sigmoid: V.sigmoid(x, M.self)
+        default: preconditionFailure("\(function) is not a transcendental kernel")
         }
-        return value
     }
 
     // MARK: Drivers
