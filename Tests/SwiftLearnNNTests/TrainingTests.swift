@@ -150,6 +150,43 @@ final class TrainingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(50 * 40, SlotOptimizer.parallelThreshold)
     }
 
+    /// Dense layers that update their weights inside the backward pass (``FusedStep``) give the bits of the
+    /// optimizer's separate step after the whole backward pass, for every built-in optimizer, with a frozen
+    /// layer (its weights stay put) and the kernel rows in shares on 2 threads.
+    func testFusedOptimizerStepMatchesTheSeparateStep() throws {
+        let saved = (Parallelism.threadCount, Dense.parallelMultiplyAdds, Sequential.fusesOptimizerSteps)
+        defer { (Parallelism.threadCount, Dense.parallelMultiplyAdds, Sequential.fusesOptimizerSteps) = saved }
+        Dense.parallelMultiplyAdds = 1
+        func train(fused: Bool, threads: Int, optimizer: Optimizer) throws -> (frozen: [Tensor<Float>], all: [Tensor<Float>]) {
+            Sequential.fusesOptimizerSteps = fused
+            Parallelism.threadCount = threads
+            setRandomSeed(21)
+            let frozen = Dense(8, activation: .relu)
+            let model = Sequential {
+                Dense(64, activation: .relu, inputShape: [20])
+                Dense(70, activation: .relu)  // 64 inputs: its kernel rows in 2 shares
+                frozen
+                Dense(5, activation: .softmax)
+            }
+            try model.compile(optimizer: optimizer, loss: .sparseCategoricalCrossentropy)
+            frozen.trainable = false
+            let before = frozen.weights.map(\.value)
+            let x = try Tensor<Float>(shape: [90, 20], scalars: uniformValues(90 * 20, seed: 22))
+            let y = Tensor<Float>((0..<90).map { Float($0 % 5) })
+            try model.fit(x, y, epochs: 1, batchSize: 32, verbose: 0)
+            XCTAssertEqual(frozen.weights.map(\.value), before, "the frozen layer moved")
+            return (before, model.getWeights())
+        }
+        let optimizers: [() -> Optimizer] = [{ .adam() }, { .adam(amsgrad: true) }, { .sgd(learningRate: 0.05, momentum: 0.9) },
+                                             { .sgd() }, { .rmsprop() }, { .adagrad() }]
+        let unmoved = try train(fused: true, threads: 2, optimizer: .sgd(learningRate: 0)).all
+        for makeOptimizer in optimizers {
+            let separate = try train(fused: false, threads: 1, optimizer: makeOptimizer()).all
+            XCTAssertNotEqual(separate, unmoved, "training moved the weights")
+            XCTAssertEqual(try train(fused: true, threads: 2, optimizer: makeOptimizer()).all, separate, makeOptimizer().className)
+        }
+    }
+
     /// Shuffled batches gathered on several threads hold exactly the rows of the epoch's order.
     func testThreadedGatherServesTheShuffledRows() throws {
         let saved = (Parallelism.threadCount, ArrayBatchSource.parallelGatherValues)

@@ -90,6 +90,19 @@ public final class Dense: Layer, KernelLayer {
     func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                   outputGradient: UnsafeMutableBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
                   pass: LayerPass) {
+        backward(input: input, output: output, outputGradient: outputGradient, inputGradient: inputGradient, pass: pass,
+                 step: nil)
+    }
+
+    /// The backward pass; with `step`, also this layer's part of the optimizer step.
+    ///
+    /// The kernel's rows (input features) are split over the pool: a share computes its columns of
+    /// `dx = dz · Wᵀ` from the old rows, then `dW = xᵀ · dz` for the rows, then updates those rows of the
+    /// kernel with the optimizer while their gradient is in cache. Rows are contiguous in the kernel, so no
+    /// cache line is written from two threads, and each core updates the same rows step after step.
+    func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
+                  outputGradient: UnsafeMutableBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
+                  pass: LayerPass, step: FusedStep?) {
         let rows = input.count / inputWidth
         if !pass.activationLeftToLoss {
             activation.backward(output: output, gradient: outputGradient, rows: rows, width: units)
@@ -97,22 +110,24 @@ public final class Dense: Layer, KernelLayer {
         let dz = outputGradient.readOnly
         if let bias {
             columnSums(dz, rows: rows, width: units, into: bias.gradients)
+            if let step, let range = step.claim(bias) { step.update(range, from: 0, to: units) }
         }
-        let w = kernel!.values.readOnly, dw = kernel!.gradients
-        let multiplyAdds = rows * units * inputWidth
-        // dW = xᵀ · dz through the transpose flag rather than a transposed copy, its rows (input features)
-        // split over the pool: contiguous in the kernel, so no cache line is written from two threads.
-        forEachShare(of: inputWidth, multiplyAdds: multiplyAdds) { features in
-            sgemm(transA: true, m: features.count, n: units, k: rows,
-                  a: UnsafeBufferPointer(rebasing: input[features.lowerBound...]), lda: inputWidth, b: dz, ldb: units,
-                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(features.lowerBound * units)...]), ldc: units)
-        }
-        if let inputGradient {
-            // dx = dz · Wᵀ, its columns (input features) split over the pool.
-            forEachShare(of: inputWidth, multiplyAdds: multiplyAdds) { features in
+        let kernel = self.kernel!
+        let w = kernel.values.readOnly, dw = kernel.gradients
+        let update = step.flatMap { $0.claim(kernel) }
+        let units = self.units, inputWidth = self.inputWidth
+        forEachShare(of: inputWidth, multiplyAdds: rows * units * inputWidth) { features in
+            if let inputGradient {
                 sgemm(transB: true, m: rows, n: features.count, k: units,
                       a: dz, lda: units, b: UnsafeBufferPointer(rebasing: w[(features.lowerBound * units)...]), ldb: units,
                       beta: 0, c: UnsafeMutableBufferPointer(rebasing: inputGradient[features.lowerBound...]), ldc: inputWidth)
+            }
+            // dW through the transpose flag rather than a transposed copy of x.
+            sgemm(transA: true, m: features.count, n: units, k: rows,
+                  a: UnsafeBufferPointer(rebasing: input[features.lowerBound...]), lda: inputWidth, b: dz, ldb: units,
+                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(features.lowerBound * units)...]), ldc: units)
+            if let update, let step {
+                step.update(update, from: features.lowerBound * units, to: features.upperBound * units)
             }
         }
     }

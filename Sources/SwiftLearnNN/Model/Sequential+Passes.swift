@@ -69,7 +69,11 @@ extension Sequential {
 
     /// Back-propagates `outputGradient` (dL/d(final output)) through `trace`, writing every weight's
     /// gradient. Input gradients are computed only where an earlier layer with weights needs them.
-    func backwardPass(_ trace: ForwardTrace, outputGradient: UnsafeMutableBufferPointer<Float>, firstLayerWithWeights: Int) throws {
+    ///
+    /// With `step`, each Dense layer runs its part of the optimizer step while its gradients are in cache
+    /// (``FusedStep``); the caller finishes the step.
+    func backwardPass(_ trace: ForwardTrace, outputGradient: UnsafeMutableBufferPointer<Float>, firstLayerWithWeights: Int,
+                      step: FusedStep? = nil) throws {
         var gradient = outputGradient
         let last = layers.count - 1
         for index in layers.indices.reversed() {
@@ -82,7 +86,10 @@ extension Sequential {
             let inputGradient = index > firstLayerWithWeights ? workspace.gradients[index].view(input.count) : nil
             let pass = LayerPass(batchSize: trace.pass.batchSize, training: trace.pass.training,
                                  activationLeftToLoss: trace.pass.activationLeftToLoss && index == last)
-            if let kernels = layer as? KernelLayer {
+            if let dense = layer as? Dense {
+                dense.backward(input: input, output: UnsafeBufferPointer(trace.outputs[index]), outputGradient: gradient,
+                               inputGradient: inputGradient, pass: pass, step: step)
+            } else if let kernels = layer as? KernelLayer {
                 kernels.backward(input: input, output: UnsafeBufferPointer(trace.outputs[index]), outputGradient: gradient,
                                  inputGradient: inputGradient, pass: pass)
             } else {

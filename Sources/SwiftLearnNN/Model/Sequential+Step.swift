@@ -1,6 +1,10 @@
 import SwiftLearnTensor
 
 extension Sequential {
+    /// Whether built-in layers run their part of the optimizer step inside their backward pass (``FusedStep``).
+    /// The same bits either way; a variable so tests can compare the two.
+    nonisolated(unsafe) static var fusesOptimizerSteps = true
+
     /// One batch: forward pass, loss and metrics into `accumulator`; with `train`, also the backward pass
     /// and one optimizer step. Keras's `train_step` / `test_step`.
     ///
@@ -41,8 +45,15 @@ extension Sequential {
                         accumulator.metricWeight += Double(rows)
                     }
                     guard train, let optimizer else { return }
-                    try backwardPass(trace, outputGradient: gradient, firstLayerWithWeights: plan.firstLayerWithWeights)
-                    try optimizer.apply(to: plan.trainable)
+                    // Built-in layers cannot fail half way, so they may update their weights as they go.
+                    if let slots = optimizer as? SlotOptimizer, plan.builtInBackward, Sequential.fusesOptimizerSteps {
+                        let step = slots.beginFusedStep(plan.trainable)
+                        try backwardPass(trace, outputGradient: gradient, firstLayerWithWeights: plan.firstLayerWithWeights, step: step)
+                        step.finish()
+                    } else {
+                        try backwardPass(trace, outputGradient: gradient, firstLayerWithWeights: plan.firstLayerWithWeights)
+                        try optimizer.apply(to: plan.trainable)
+                    }
                 }
             }
         }

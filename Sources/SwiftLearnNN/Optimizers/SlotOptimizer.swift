@@ -91,11 +91,24 @@ public class SlotOptimizer: OptimizerBase<OptimizerSlots>, InPlaceUpdating {
         return state
     }
 
+    /// The buffers the update of `weight` reads and writes (its state is created on first use).
+    func parameterRange(_ weight: Weight) -> ParameterRange {
+        ParameterRange(values: weight.valueBuffer.base, gradients: UnsafePointer(weight.gradientBuffer.base),
+                       slots: SlotPointers(base: state(of: weight).storage.base, stride: weight.count), count: weight.count)
+    }
+
+    /// Starts a step that the layers run themselves, each weight right after its gradient is written (see
+    /// ``FusedStep``); counts the step as ``Optimizer/apply(to:)`` does.
+    func beginFusedStep(_ weights: [Weight]) -> FusedStep {
+        iterations += 1
+        return FusedStep(optimizer: self, weights: weights, step: iterations)
+    }
+
     func updateInPlace(_ weights: [Weight], step: Int) {
-        let ranges = weights.map { weight in
-            ParameterRange(values: weight.valueBuffer.base, gradients: UnsafePointer(weight.gradientBuffer.base),
-                           slots: SlotPointers(base: state(of: weight).storage.base, stride: weight.count), count: weight.count)
-        }
+        updateInPlace(ranges: weights.map(parameterRange), step: step)
+    }
+
+    fileprivate func updateInPlace(ranges: [ParameterRange], step: Int) {
         let total = ranges.reduce(0) { $0 + $1.count }
         let threads = total >= SlotOptimizer.parallelThreshold ? Swift.min(Parallelism.threadCount, 8) : 1
         guard threads > 1 else {
@@ -121,14 +134,66 @@ public class SlotOptimizer: OptimizerBase<OptimizerSlots>, InPlaceUpdating {
         }
     }
 
-    private func update(_ range: ParameterRange, from lower: Int, to upper: Int, step: Int) {
+    /// The rule on elements `lower..<upper` of one weight. Safe from several threads on disjoint ranges.
+    func update(_ range: ParameterRange, from lower: Int, to upper: Int, step: Int) {
         update(values: range.values + lower, gradients: range.gradients + lower, slots: range.slots.advanced(by: lower),
                count: upper - lower, step: step)
     }
 }
 
+/// An optimizer step split between the layers: a layer that owns a weight ``claim(_:)``s it on the calling
+/// thread, then updates the claimed values from the same worker share that just wrote their gradient, so the
+/// gradient, the values and the optimizer state are still in that core's cache (and the weight stays with
+/// the core that reads it next). ``finish()`` updates the weights no layer claimed.
+///
+/// The update is elementwise, so a weight updated in slices by any threads gets the bits of one whole
+/// update. Every weight must get its gradient before its update: Dense computes its input gradient from the
+/// old kernel rows of a share before it updates them.
+///
+/// ```swift
+/// let step = optimizer.beginFusedStep(plan.trainable)
+/// if let kernel = step.claim(dense.kernel!) { step.update(kernel, from: 0, to: kernel.count) }
+/// step.finish()
+/// ```
+final class FusedStep {
+    let optimizer: SlotOptimizer
+    let step: Int
+    private let weights: [Weight]
+    private var claimed: [Bool]
+
+    init(optimizer: SlotOptimizer, weights: [Weight], step: Int) {
+        self.optimizer = optimizer
+        self.weights = weights
+        self.step = step
+        claimed = Array(repeating: false, count: weights.count)
+    }
+
+    /// The buffers of `weight` for the caller to update, or `nil` when the step does not update it (frozen)
+    /// or another layer claimed it already. Calling thread only.
+    func claim(_ weight: Weight) -> ParameterRange? {
+        guard let index = weights.firstIndex(where: { $0 === weight }), !claimed[index] else { return nil }
+        claimed[index] = true
+        return optimizer.parameterRange(weight)
+    }
+
+    /// Updates elements `lower..<upper` of a claimed weight; any thread, disjoint ranges.
+    func update(_ range: ParameterRange, from lower: Int, to upper: Int) {
+        optimizer.update(range, from: lower, to: upper, step: step)
+    }
+
+    /// Updates every weight no layer claimed.
+    func finish() {
+        var rest: [ParameterRange] = []
+        for (index, weight) in weights.enumerated() where !claimed[index] {
+            claimed[index] = true
+            rest.append(optimizer.parameterRange(weight))
+        }
+        if !rest.isEmpty { optimizer.updateInPlace(ranges: rest, step: step) }
+    }
+}
+
 /// One weight's values, gradients and state, as the threaded update reads them.
-private struct ParameterRange {
+struct ParameterRange {
     let values: UnsafeMutablePointer<Float>
     let gradients: UnsafePointer<Float>
     let slots: SlotPointers

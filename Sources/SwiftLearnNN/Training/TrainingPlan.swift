@@ -19,6 +19,9 @@ struct TrainingPlan {
     let firstLayerWithWeights: Int
     /// The weights the optimizer updates, fixed for the duration of one `fit` (as Keras fixes them at compile).
     let trainable: [Weight]
+    /// Every layer the backward pass visits is a built-in one (``KernelLayer``), none of which can fail half
+    /// way through, so layers may run their part of the optimizer step as they go (``FusedStep``).
+    let builtInBackward: Bool
 
     var sparseTargets: Bool { loss.targetLayout == .classIndices }
 }
@@ -87,7 +90,8 @@ extension Sequential {
         return TrainingPlan(loss: loss, standardLoss: standard, fusion: fusion, metricKinds: kinds,
                             metricNames: metrics.map(\.name), width: width, rowsPerSample: rowsPerSample,
                             targetSampleShape: sampleShape, targetSize: targetSize, firstLayerWithWeights: firstLayerWithWeights,
-                            trainable: trainableWeights)
+                            trainable: trainableWeights,
+                            builtInBackward: layers[firstLayerWithWeights...].allSatisfy { $0 is KernelLayer || $0.sharesInputStorage })
     }
 
     /// Throws unless every class index is an integer in `0..<width`; `offset` maps positions to the
