@@ -90,8 +90,23 @@ extension Tensor {
         return permutedUnchecked(resolved)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func permutedUnchecked(_ axes: [Int]) -> Tensor {
         if axes == Array(0..<rank) { return self }
+        if rank == 2, let bits = ScalarBits(Scalar.self),
+           count * MemoryLayout<Scalar>.stride < 2 * OutputSplit.minimumBytesPerPart {
+            // A matrix small enough for one thread: straight to the tile loop (the general strided copy's axis
+            // arrays and odometer cost more than the copy itself at 1e3 elements).
+            let (rows, columns) = (shape[0], shape[1])
+            return Tensor(shape: [columns, rows]) { output in
+                withUnsafeBufferPointer { input in
+                    guard let s = input.baseAddress, let d = output.baseAddress else { return }
+                    transposeMatrix(bits, source: UnsafeRawPointer(s), destination: UnsafeMutableRawPointer(d),
+                                    rows: rows, columns: columns)
+                }
+            }
+        }
         let newShape = axes.map { shape[$0] }
         let sourceStrides = strides
         let destinationStrides = Tensor.rowMajorStrides(newShape)
@@ -236,6 +251,8 @@ extension Tensor {
     /// Throwing form of ``concatenate(_:axis:)``.
     /// - Throws: ``TensorError/shapeMismatch(_:)`` naming the first disagreeing shape, its position and the
     ///   expected shape; ``TensorError/invalidArgument(_:)`` for an empty list or a bad axis.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func checkedConcatenate(_ tensors: [Tensor], axis: Int = 0) throws(TensorError) -> Tensor {
         guard let first = tensors.first else { throw TensorError.invalidArgument("concatenate needs at least one tensor") }
         let rank = first.rank
@@ -256,6 +273,25 @@ extension Tensor {
         newShape[resolved] = total
         let outer = first.shape[..<resolved].reduce(1, *)
         let inner = first.shape[(resolved + 1)...].reduce(1, *)
+        let scalarBytes = MemoryLayout<Scalar>.stride
+        if _isPOD(Scalar.self) && outer * total * inner * scalarBytes < 2 * OutputSplit.minimumBytesPerPart {
+            // One thread's worth: a block move per (outer row, tensor), without the strided copy's set-up.
+            return Tensor(shape: newShape) { output in
+                guard let destination = UnsafeMutableRawPointer(output.baseAddress) else { return }
+                let destinationRowBytes = total * inner * scalarBytes
+                var offset = 0
+                for tensor in tensors {
+                    let rowBytes = tensor.shape[resolved] * inner * scalarBytes
+                    tensor.withUnsafeBufferPointer { input in
+                        guard let source = UnsafeRawPointer(input.baseAddress), rowBytes > 0 else { return }
+                        for o in 0..<outer {
+                            (destination + o * destinationRowBytes + offset).copyMemory(from: source + o * rowBytes, byteCount: rowBytes)
+                        }
+                    }
+                    offset += rowBytes
+                }
+            }
+        }
         return Tensor(shape: newShape) { output in
             var columnOffset = 0
             for tensor in tensors {

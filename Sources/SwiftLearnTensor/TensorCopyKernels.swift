@@ -120,6 +120,22 @@ func stridedCopy<T>(_ type: T.Type, source: UnsafePointer<T>, destination: Unsaf
     }
 }
 
+/// `destination[c·rows + r] = source[r·columns + c]`: the transpose of a row-major `rows x columns` matrix, on
+/// the unsigned type of the scalar's width (one specialization per width, whatever the caller's `Scalar`).
+func transposeMatrix(_ bits: ScalarBits, source: UnsafeRawPointer, destination: UnsafeMutableRawPointer, rows: Int, columns: Int) {
+    func tiles<T>(_: T.Type) {
+        // Destination row i (source column i) is filled from source rows 0..<rows, `columns` apart.
+        transposeTiles(source.assumingMemoryBound(to: T.self), destination.assumingMemoryBound(to: T.self), rows: columns,
+                       rowDestinationStride: rows, columns: rows, columnSourceStride: columns)
+    }
+    switch bits {
+    case .one: tiles(UInt8.self)
+    case .two: tiles(UInt16.self)
+    case .four: tiles(UInt32.self)
+    case .eight: tiles(UInt64.self)
+    }
+}
+
 /// The offsets of several operands while stepping through every index of `extents` in row-major order.
 struct StridedOdometer {
     let extents: [Int]

@@ -76,6 +76,31 @@ final class ShapeTests: XCTestCase {
         for i in 0..<45 { for j in 0..<70 { XCTAssertEqual(bt[i, j], Float(j * 45 + i)) } }
     }
 
+    /// The one-thread matrix paths (transpose tiles, concatenation by block moves) on every scalar width, with
+    /// empty extents and a matrix above the one-thread size (the general strided copy), against index definitions.
+    func testMatrixTransposeAndJoinOnEveryWidth() {
+        func check<S: TensorScalar & BinaryInteger>(_: S.Type, rows: Int, columns: Int) {
+            let m = Tensor<S>(shape: [rows, columns]) { for i in $0.indices { $0[i] = S(truncatingIfNeeded: i &* 7) } }
+            let t = m.transposed()
+            XCTAssertEqual(t.shape, [columns, rows])
+            var expected: [S] = []
+            for c in 0..<columns { for r in 0..<rows { expected.append(S(truncatingIfNeeded: (r * columns + c) &* 7)) } }
+            XCTAssertEqual(t.scalars, expected, "\(S.self) transpose \(rows) x \(columns)")
+            let joined = Tensor.concatenate([m, t.transposed(), m], axis: 1)
+            XCTAssertEqual(joined.shape, [rows, 3 * columns])
+            var rowsJoined: [S] = []
+            for r in 0..<rows { for _ in 0..<3 { rowsJoined += m.scalars[(r * columns)..<((r + 1) * columns)] } }
+            XCTAssertEqual(joined.scalars, rowsJoined, "\(S.self) concatenate axis 1, \(rows) x \(columns)")
+            XCTAssertEqual(Tensor.concatenate([m, m], axis: 0).scalars, m.scalars + m.scalars)
+        }
+        for (rows, columns) in [(0, 5), (5, 0), (1, 1), (3, 17), (33, 18), (700, 800)] {
+            check(UInt8.self, rows: rows, columns: columns)
+            check(Int32.self, rows: rows, columns: columns)
+        }
+        let d = Tensor<Double>((0..<(19 * 23)).map(Double.init)).reshaped([19, 23])
+        for i in 0..<23 { for j in 0..<19 { XCTAssertEqual(d.transposed()[i, j], Double(j * 23 + i)) } }
+    }
+
     func testRowsAndGather() throws {
         let m = try Tensor<Float>(shape: [4, 2], scalars: [0, 1, 10, 11, 20, 21, 30, 31])
         XCTAssertEqual(m.rows(1..<3).shape, [2, 2])

@@ -160,7 +160,7 @@ extension SIMD16: FloatingLanes where Scalar == Float {
         flags.replacing(with: values, where: values .!= values)
     }
     @inline(__always) static func exp<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.expVector(x, M.self) }
-    @inline(__always) static func log<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.logVector(x) }
+    @inline(__always) static func log<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.logVector(x, M.self) }
     @inline(__always) static func tanh<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self { VectorMath.tanhVector(x, M.self) }
     @inline(__always) static func sigmoid<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self {
         VectorMath.sigmoidVector(x, M.self)

@@ -8,8 +8,8 @@
 //    normal halves so subnormal results round once.
 //  * log: fdlibm's decomposition x = m·2^e, m in [√½, √2), s = f/(2 + f) with its degree-14 minimax R(s²),
 //    combined in fdlibm's order (e·ln2High exact, the small terms first).
-//  * tanh: u/(u + 2) with u = e^{2|x|} - 1 formed exactly from exp's head and tail below |x| = 0.55, else
-//    1 - 2/(1 + e^{2|x|}) with the rounding of 1 + e recovered by Fast2Sum; sign restored last.
+//  * tanh: u/(u + 2) with u = e^{2|x|} - 1 formed from exp's head and tail, for every lane (no second branch),
+//    the rounding of u + 2 recovered by Fast2Sum and folded into the quotient; sign restored last.
 //  * sigmoid: e = e^{-|x|} <= 1, then 1/(1 + e) or e/(1 + e), so neither tail loses relative accuracy; the
 //    rounding of 1 + e is recovered and folded into the quotient.
 // Polynomial steps go through `M.multiplyAdd` (see `PolynomialArithmetic.swift`).
@@ -110,22 +110,23 @@ extension VectorMath {
         return result
     }
 
-    /// tanh x on 8 Double lanes; tanh(-0) = -0, ±inf → ±1, NaN → NaN.
+    /// tanh x on 8 Double lanes as u/(u + 2), u = e^{2|x|} - 1, one formula for every lane; tanh(-0) = -0,
+    /// ±inf → ±1, NaN → NaN.
     @inline(__always)
     static func tanhVector<M: PolynomialArithmetic>(_ x: SIMD8<Double>, _: M.Type) -> SIMD8<Double> {
         let a = magnitude(x).replacing(with: splat(20), where: magnitude(x) .> splat(20))  // tanh(20) rounds to 1
         let parts = expDoubleParts(a + a, M.self)
         let scale = parts.scale1 * parts.scale2  // 2^k with k <= 58: one normal factor
-        // Small |x|: u = e^{2a} - 1 exactly from head and tail (scale·head - 1 is exact for k <= 2), then u/(u + 2).
+        // u from exp's head and tail: scale·head - 1 is exact for k <= 2 (small |x|, where u's relative accuracy
+        // matters); for larger k its rounding is damped by 2/(u + 2) in the quotient.
         let u = (scale * parts.head - splat(1)) + scale * parts.small
-        let series = u / (u + splat(2))
-        // Large |x|: 1 - 2/(1 + e) with 1 + e's rounding recovered (Fast2Sum, e >= 1) and folded into the quotient.
-        let e = (parts.head + parts.small) * scale
-        let d = splat(1) + e
-        let low = splat(1) - (d - e)
-        let q = splat(2) / d
-        let viaExp = splat(1) - (q - (q * low) * (q * splat(0.5)))
-        let result = viaExp.replacing(with: series, where: a .< splat(0.55))
+        // u + 2 = d + low exactly (Fast2Sum on the larger and smaller), folded in with 1/d = (1 - q)/2.
+        let two = splat(2)
+        let d = u + two
+        let larger = u.replacing(with: two, where: u .< two), smaller = u.replacing(with: two, where: u .> two)
+        let low = (larger - d) + smaller
+        let q = u / d
+        let result = q - (q * low) * ((splat(1) - q) * splat(0.5))
         return double(integerBits(result) | (integerBits(x) & SIMD8(repeating: Int64.min)))
     }
 

@@ -8,7 +8,7 @@
 /// `exp`, `log`, `tanh` and `sigmoid` reduce the argument and evaluate polynomials over 16 lanes (see
 /// `VectorMath+Transcendentals.swift`). Relative error against `Double` libm, measured over 2.1M bit patterns
 /// spanning all Floats plus a dense grid: exp 6.1e-8 (8.9e-8 counting subnormal results in units of 2^-126),
-/// log 6.0e-8, tanh 8.9e-8, sigmoid 1.73e-7 (bound by analysis 1.79e-7); all below 2e-7. IEEE behaviour at the
+/// log 6.0e-8, tanh 1.62e-7, sigmoid 1.73e-7 (bound by analysis 1.79e-7); all below 2e-7. IEEE behaviour at the
 /// edges: overflow to `inf`, gradual underflow to subnormals and `0`, NaN in → NaN out, tanh(-0) = -0.
 ///
 /// ```swift
@@ -26,9 +26,13 @@ public enum VectorMath {
 
     /// `y[i] = ln x[i]`; `ln 0 = -inf`, negative → NaN.
     public static func log(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        // The direct map, not `mapTranscendental`: reached through that generic dispatch LLVM splits this loop's
+        // The direct map, not `mapTranscendental`: reached through that generic dispatch LLVM split this loop's
         // masks and polynomial into 4-lane pieces (3x slower, with either polynomial family).
-        map(x, into: y, Lanes.Log())
+        if PolynomialFamily.fused {
+            map(x, into: y, Lanes.Log<FusedPolynomial>())
+        } else {
+            map(x, into: y, Lanes.Log<SeparatePolynomial>())
+        }
     }
 
     /// `y[i] = tanh x[i]`.
@@ -219,7 +223,10 @@ public enum VectorMath {
     /// `1 / (1 + e^-x)` with the vector kernel's algorithm.
     public static func sigmoid(_ x: Float) -> Float { transcendental(.sigmoid, x, as: SIMD16<Float>.self) }
 
-    static func logScalar(_ x: Float) -> Float { logVector(SIMD16(repeating: x))[0] }
+    static func logScalar(_ x: Float) -> Float {
+        PolynomialFamily.fused ? logVector(SIMD16(repeating: x), FusedPolynomial.self)[0]
+            : logVector(SIMD16(repeating: x), SeparatePolynomial.self)[0]
+    }
 
     /// One value through the vector kernel of `function` in this process's family: lane 0 of one vector, so the
     /// same bits as the maps (lanes are independent), without the map driver's per-call work (losses call
@@ -328,8 +335,8 @@ func mapTail<F: VectorFunction>(_ input: UnsafeRawPointer, into output: UnsafeMu
 
 /// The lane functions behind ``VectorMath``.
 enum Lanes {
-    struct Log: LaneFunction {
-        @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { VectorMath.logVector(x) }
+    struct Log<M: PolynomialArithmetic>: LaneFunction {
+        @inline(__always) func callAsFunction(_ x: SIMD16<Float>) -> SIMD16<Float> { VectorMath.logVector(x, M.self) }
     }
     /// e^(x - shift), the softmax numerator.
     struct ShiftedExp<M: PolynomialArithmetic>: LaneFunction {
