@@ -195,11 +195,15 @@ public final class Conv2D: Layer, KernelLayer {
         let geometry = geometry!
         let pixels = geometry.outputPixels, k = geometry.patchSize
         let rows = pass.batchSize * pixels
-        if !pass.activationLeftToLoss {
-            activation.backward(output: output, gradient: outputGradient, rows: rows, width: filters)
+        if !pass.activationLeftToLoss && activation == .relu && filters % 16 == 0, let bias {
+            reluBackwardWithColumnSums(output: output, gradient: outputGradient, rows: rows, width: filters, into: bias.gradients)
+        } else {
+            if !pass.activationLeftToLoss {
+                activation.backward(output: output, gradient: outputGradient, rows: rows, width: filters)
+            }
+            if let bias { columnSums(outputGradient.readOnly, rows: rows, width: filters, into: bias.gradients) }
         }
         let dz = outputGradient.readOnly
-        if let bias { columnSums(dz, rows: rows, width: filters, into: bias.gradients) }
         if path(geometry) == .direct {
             DirectConvolution(geometry: geometry, filters: filters)
                 .kernelGradient(input.baseAddress!, outputGradient: dz.baseAddress!, into: kernel!.gradients.baseAddress!,

@@ -174,11 +174,49 @@ struct WindowGeometry: Equatable {
         }
     }
 
+    /// The runs of one kernel row at a time, for column dilation 1, in the row-major order of
+    /// ``forEachSegment(_:_:segment:outside:)`` (so col2im adds in the same order):
+    /// `body(oh, ow, rowOffset, inputOffset, count)` for `count` values at `rowOffset` in the im2col
+    /// row of (`oh`, `ow`), read from `inputOffset` in the sample, or `nil` outside the input. A window whose
+    /// columns all lie inside gives one run of `kw·channels` values per kernel row, without per-tap bookkeeping.
+    @inline(__always)
+    private func forEachKernelRowRun(_ body: (Int, Int, Int, Int?, Int) -> Void) {
+        let c = channels, kw = columns.window, span = kw &* c
+        let inside = columns.outputsWithWholeWindow
+        for oh in 0..<rows.output {
+            for ow in 0..<columns.output {
+                let firstColumn = columns.position(output: ow, tap: 0)
+                for i in 0..<rows.window {
+                    let ih = rows.position(output: oh, tap: i)
+                    let rowOffset = i &* span
+                    if ih < 0 || ih >= rows.input {
+                        body(oh, ow, rowOffset, nil, span)
+                    } else if inside.contains(ow) {
+                        body(oh, ow, rowOffset, (ih &* columns.input &+ firstColumn) &* c, span)
+                    } else {
+                        for j in 0..<kw {
+                            let iw = firstColumn &+ j
+                            let source = iw >= 0 && iw < columns.input ? (ih &* columns.input &+ iw) &* c : nil
+                            body(oh, ow, rowOffset &+ j &* c, source, c)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Writes the im2col matrix of one sample: row `oh * outWidth + ow` holds the window's taps in
     /// (row, column, channel) order, zeros where the window leaves the input, matching a kernel laid out
     /// `[kh, kw, channels, filters]` read as a `[kh·kw·channels, filters]` matrix.
     func im2col(_ sample: UnsafePointer<Float>, into columnsOut: UnsafeMutablePointer<Float>) {
         let patch = patchSize
+        if columns.dilation == 1 {
+            forEachKernelRowRun { oh, ow, rowOffset, inputOffset, count in
+                let row = columnsOut + ((oh &* columns.output &+ ow) &* patch &+ rowOffset)
+                if let inputOffset { copyFloats(sample + inputOffset, to: row, count: count) } else { zeroFloats(row, count: count) }
+            }
+            return
+        }
         for oh in 0..<rows.output {
             for ow in 0..<columns.output {
                 let row = columnsOut + (oh * columns.output + ow) * patch
@@ -197,6 +235,13 @@ struct WindowGeometry: Equatable {
     func col2im(_ columnsIn: UnsafePointer<Float>, into sample: UnsafeMutablePointer<Float>) {
         let patch = patchSize
         sample.update(repeating: 0, count: inputCount)
+        if columns.dilation == 1 {
+            forEachKernelRowRun { oh, ow, rowOffset, inputOffset, count in
+                guard let inputOffset else { return }
+                addFloats(columnsIn + ((oh &* columns.output &+ ow) &* patch &+ rowOffset), to: sample + inputOffset, count: count)
+            }
+            return
+        }
         for oh in 0..<rows.output {
             for ow in 0..<columns.output {
                 let row = columnsIn + (oh * columns.output + ow) * patch
@@ -236,4 +281,70 @@ func addBias(_ bias: UnsafePointer<Float>?, andActivate activation: ActivationFu
         if fuseRelu { return }
     }
     activation.apply(values, rows: rows, width: width)
+}
+
+/// relu's backward pass and the bias gradient in one sweep: `g[i, j] = y[i, j] > 0 ? g[i, j] : 0`, then
+/// `sums[j] = Σ_i g[i, j]` added row by row (the order of ``columnSums``). Threads split the columns in blocks
+/// of 16 (`width` a multiple of 16), so every sum runs alone in row order whatever the thread count.
+func reluBackwardWithColumnSums(output: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>,
+                                rows: Int, width: Int, into sums: UnsafeMutableBufferPointer<Float>) {
+    guard let y = output.baseAddress, let g = gradient.baseAddress, let s = sums.baseAddress else { return }
+    let blocks = width / 16
+    let parts = Swift.max(1, Swift.min(Parallelism.threadCount, blocks))
+    Parallelism.run(parts) { part in
+        for block in (blocks * part / parts)..<(blocks * (part + 1) / parts) {
+            let column = block &* 16
+            var total = Lanes.zero
+            for row in 0..<rows {
+                let offset = row &* width &+ column
+                var value = loadLanes(g + offset)
+                value.replace(with: 0, where: .!(loadLanes(y + offset) .> 0))
+                storeLanes(value, g + offset)
+                total += value
+            }
+            storeLanes(total, s + column)
+        }
+    }
+}
+
+/// `count` floats from `source` to `destination` (not overlapping), 16 at a time.
+@inline(__always)
+func copyFloats(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    var k = 0
+    while k &+ 16 <= count {
+        storeLanes(loadLanes(source + k), destination + k)
+        k &+= 16
+    }
+    while k < count {
+        destination[k] = source[k]
+        k &+= 1
+    }
+}
+
+/// `count` zeros from `destination`, 16 at a time.
+@inline(__always)
+func zeroFloats(_ destination: UnsafeMutablePointer<Float>, count: Int) {
+    var k = 0
+    while k &+ 16 <= count {
+        storeLanes(.zero, destination + k)
+        k &+= 16
+    }
+    while k < count {
+        destination[k] = 0
+        k &+= 1
+    }
+}
+
+/// `destination[k] += source[k]` for `count` floats, 16 at a time (each element alone: the same sums as a scalar loop).
+@inline(__always)
+func addFloats(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    var k = 0
+    while k &+ 16 <= count {
+        storeLanes(loadLanes(destination + k) + loadLanes(source + k), destination + k)
+        k &+= 16
+    }
+    while k < count {
+        destination[k] += source[k]
+        k &+= 1
+    }
 }

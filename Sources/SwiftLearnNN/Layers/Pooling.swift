@@ -44,6 +44,12 @@ public class Pooling2D: Layer, KernelLayer {
         let c = geometry.channels, inputCount = geometry.inputCount, outputCount = geometry.outputPixels * c
         let x = input.baseAddress!, y = output.baseAddress!
         let maximum = reduction == .maximum
+        if geometry.isTwoByTwoTiling {
+            forEachSampleRange(pass.batchSize) { samples in
+                for s in samples { twoByTwoForward(x + s * inputCount, into: y + s * outputCount, geometry, maximum: maximum) }
+            }
+            return
+        }
         forEachSampleRange(pass.batchSize) { samples in
             for s in samples {
                 let sample = x + s * inputCount
@@ -83,10 +89,16 @@ public class Pooling2D: Layer, KernelLayer {
         let x = input.baseAddress!, y = output.baseAddress!, dy = outputGradient.baseAddress!, dx = inputGradient.baseAddress!
         let maximum = reduction == .maximum
         let overlapping = geometry.windowsOverlap, covering = geometry.windowsCoverInput
+        let twoByTwo = geometry.isTwoByTwoTiling
         forEachSampleRange(pass.batchSize) { samples in
             for s in samples {
                 let sample = x + s * inputCount, gradient = dx + s * inputCount
                 if overlapping || !covering { gradient.update(repeating: 0, count: inputCount) }
+                if twoByTwo {
+                    twoByTwoBackward(sample, output: y + s * outputCount, outputGradient: dy + s * outputCount,
+                                     into: gradient, geometry, maximum: maximum)
+                    continue
+                }
                 geometry.forEachWindow { pixel, taps in
                     let upstream = dy + s * outputCount + pixel * c, best = y + s * outputCount + pixel * c
                     let scale = 1 / Float(taps.count)
@@ -117,6 +129,95 @@ public class Pooling2D: Layer, KernelLayer {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The four taps of output pixel (`oh`, `ow`) of a 2 x 2, stride 2 tiling, as float offsets in the sample
+/// (row-major window order).
+@inline(__always)
+private func twoByTwoTaps(_ oh: Int, _ ow: Int, _ geometry: WindowGeometry) -> (Int, Int, Int, Int) {
+    let c = geometry.channels, rowFloats = geometry.columns.input &* c
+    let first = (2 &* oh &* geometry.columns.input &+ 2 &* ow) &* c
+    return (first, first &+ c, first &+ rowFloats, first &+ rowFloats &+ c)
+}
+
+/// The forward pass of a 2 x 2, stride 2 tiling (the chapter's `MaxPooling2D(2)`): the same comparisons and
+/// additions, in the same tap order, as the general loop, without its per-window bookkeeping.
+private func twoByTwoForward(_ sample: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ geometry: WindowGeometry,
+                             maximum: Bool) {
+    let c = geometry.channels, outWidth = geometry.columns.output
+    for oh in 0..<geometry.rows.output {
+        for ow in 0..<outWidth {
+            let (t0, t1, t2, t3) = twoByTwoTaps(oh, ow, geometry)
+            let y = out + (oh &* outWidth &+ ow) &* c
+            forEachLaneBlock(c) { k in
+                var result = loadLanes(sample + t0 + k)
+                @inline(__always) func take(_ tap: Int) {
+                    let value = loadLanes(sample + tap + k)
+                    if maximum { result.replace(with: value, where: value .> result) } else { result += value }
+                }
+                take(t1)
+                take(t2)
+                take(t3)
+                storeLanes(maximum ? result : result * 0.25, y + k)
+            } scalar: { k in
+                var result = sample[t0 + k]
+                @inline(__always) func take(_ tap: Int) {
+                    let value = sample[tap + k]
+                    if maximum { result = value > result ? value : result } else { result += value }
+                }
+                take(t1)
+                take(t2)
+                take(t3)
+                y[k] = maximum ? result : result * 0.25
+            }
+        }
+    }
+}
+
+/// The backward pass of a 2 x 2, stride 2 tiling: every tap written once (the maximum's gradient to the first
+/// maximal tap, the mean's a quarter to each), as the general loop does.
+private func twoByTwoBackward(_ sample: UnsafePointer<Float>, output: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+                              into gradient: UnsafeMutablePointer<Float>, _ geometry: WindowGeometry, maximum: Bool) {
+    let c = geometry.channels, outWidth = geometry.columns.output
+    for oh in 0..<geometry.rows.output {
+        for ow in 0..<outWidth {
+            let (t0, t1, t2, t3) = twoByTwoTaps(oh, ow, geometry)
+            let pixel = (oh &* outWidth &+ ow) &* c
+            let upstream = outputGradient + pixel, best = output + pixel
+            forEachLaneBlock(c) { k in
+                let share = loadLanes(upstream + k), maximal = loadLanes(best + k)
+                var open = SIMDMask<SIMD16<Int32>>(repeating: true)
+                @inline(__always) func give(_ tap: Int) {
+                    var part = share * 0.25
+                    if maximum {
+                        let hit = open .& (loadLanes(sample + tap + k) .== maximal)
+                        open = open .& .!hit
+                        part = Lanes.zero.replacing(with: share, where: hit)
+                    }
+                    storeLanes(part, gradient + tap + k)
+                }
+                give(t0)
+                give(t1)
+                give(t2)
+                give(t3)
+            } scalar: { k in
+                var open = true
+                @inline(__always) func give(_ tap: Int) {
+                    var part = upstream[k] * 0.25
+                    if maximum {
+                        let hit = open && sample[tap + k] == best[k]
+                        open = open && !hit
+                        part = hit ? upstream[k] : 0
+                    }
+                    gradient[tap + k] = part
+                }
+                give(t0)
+                give(t1)
+                give(t2)
+                give(t3)
             }
         }
     }
@@ -158,6 +259,14 @@ extension WindowGeometry {
                     firstColumn: columns.position(output: ow, tap: columnTaps.lowerBound), columnCount: columnTaps.count,
                     rowStep: rows.dilation, columnStep: columns.dilation, width: columns.input))
             }
+        }
+    }
+
+    /// 2 x 2 windows with stride 2 and no padding, each whole inside the input (`MaxPooling2D(2)` on even or
+    /// odd sizes): the layout ``twoByTwoForward`` and ``twoByTwoBackward`` handle without per-window bookkeeping.
+    var isTwoByTwoTiling: Bool {
+        [rows, columns].allSatisfy { axis in
+            axis.window == 2 && axis.stride == 2 && axis.dilation == 1 && axis.padBefore == 0 && 2 * axis.output <= axis.input
         }
     }
 
