@@ -137,22 +137,35 @@ public final class Conv2D: Layer, KernelLayer {
         }
     }
 
-    /// The im2col matrix of samples `range` (the input itself for a pointwise kernel).
-    private func columnMatrix(_ input: UnsafeBufferPointer<Float>, samples range: Range<Int>,
-                              _ geometry: WindowGeometry) -> UnsafeBufferPointer<Float> {
-        let inputCount = geometry.inputCount
-        if geometry.isPointwise {
-            return UnsafeBufferPointer(rebasing: input[range.lowerBound * inputCount..<range.upperBound * inputCount])
-        }
-        let rowsPerSample = geometry.outputPixels * geometry.patchSize
-        let matrix = columns.view(range.count * rowsPerSample)
-        let x = input.baseAddress!, m = matrix.baseAddress!
-        forEachSampleRange(range.count) { part in
-            for s in part {
-                geometry.im2col(x + (range.lowerBound + s) * inputCount, into: m + s * rowsPerSample)
+    /// dKernel = Σ over groups of samples of colᵀ · dz, one SGEMM per group added in order, each group's im2col
+    /// rows built again while the group is in cache. Threads split the filters (dKernel's columns) in blocks of
+    /// 16 and each runs every group for its own filters, so the sum over samples never crosses threads and a
+    /// step hands work to the threads once instead of once per group; each thread builds the groups' im2col
+    /// rows itself (a few percent of the product's time).
+    private func kernelGradientFromColumns(_ input: UnsafeBufferPointer<Float>, _ dz: UnsafeBufferPointer<Float>,
+                                           batch: Int, _ geometry: WindowGeometry) {
+        let pixels = geometry.outputPixels, k = geometry.patchSize, filters = self.filters
+        let inputCount = geometry.inputCount, rowsPerSample = pixels * k
+        let group = samplesPerGradientGroup(geometry)
+        let blocks = Swift.max(1, filters / 16), parts = Swift.max(1, Swift.min(Parallelism.threadCount, blocks))
+        let scratch = geometry.isPointwise ? nil : columns.view(parts * group * rowsPerSample).baseAddress!
+        let x = input.baseAddress!, gradient = kernel!.gradients.baseAddress!
+        Parallelism.run(parts) { part in
+            let first = 16 * (blocks * part / parts), end = part == parts - 1 ? filters : 16 * (blocks * (part + 1) / parts)
+            for start in stride(from: 0, to: batch, by: group) {
+                let count = Swift.min(group, batch - start)
+                var a = x + start * inputCount
+                if let scratch {
+                    let matrix = scratch + part * group * rowsPerSample
+                    for s in 0..<count { geometry.im2col(x + (start + s) * inputCount, into: matrix + s * rowsPerSample) }
+                    a = UnsafePointer(matrix)
+                }
+                sgemm(transA: true, m: k, n: end - first, k: count * pixels, a: UnsafeBufferPointer(start: a, count: count * rowsPerSample),
+                      lda: k, b: UnsafeBufferPointer(rebasing: dz[(start * pixels * filters + first)..<((start + count) * pixels * filters)]),
+                      ldb: filters, beta: start == 0 ? 0 : 1,
+                      c: UnsafeMutableBufferPointer(start: gradient + first, count: (k - 1) * filters + end - first), ldc: filters)
             }
         }
-        return UnsafeBufferPointer(matrix)
     }
 
     func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, pass: LayerPass) {
@@ -209,15 +222,7 @@ public final class Conv2D: Layer, KernelLayer {
                 .kernelGradient(input.baseAddress!, outputGradient: dz.baseAddress!, into: kernel!.gradients.baseAddress!,
                                 batch: pass.batchSize)
         } else {
-            // dKernel = Σ over groups of samples of colᵀ · dz, one SGEMM per group added in order (threads split
-            // dKernel, never the sum), each group's im2col rows built again here while the group is in cache.
-            let group = samplesPerGradientGroup(geometry)
-            for start in stride(from: 0, to: pass.batchSize, by: group) {
-                let range = start..<Swift.min(start + group, pass.batchSize)
-                sgemm(transA: true, m: k, n: filters, k: range.count * pixels, a: columnMatrix(input, samples: range, geometry), lda: k,
-                      b: UnsafeBufferPointer(rebasing: dz[start * pixels * filters..<range.upperBound * pixels * filters]), ldb: filters,
-                      beta: start == 0 ? 0 : 1, c: kernel!.gradients, ldc: filters)
-            }
+            kernelGradientFromColumns(input, dz, batch: pass.batchSize, geometry)
         }
         guard let inputGradient else { return }
         let kernelValues = kernel!.values.readOnly
