@@ -80,6 +80,21 @@ final class ConvKernelTests: XCTestCase {
         }
     }
 
+    /// The first layer's direct loops run on a zero-bordered copy with the same outputs when the windows pad (the
+    /// forward tests against numpy and the naive loop cover its results), and on the input itself when they do not.
+    func testDirectConvolutionPadsOnlyPaddedWindows() throws {
+        func direct(_ input: [Int], _ strides: Size2D, _ padding: Padding) throws -> DirectConvolution {
+            DirectConvolution(geometry: try WindowGeometry(inputShape: input, window: 3, strides: strides, dilation: 1,
+                                                           padding: padding, owner: "test"), filters: 32)
+        }
+        let same = try XCTUnwrap(try direct([28, 28, 1], 1, .same).paddedCopy).geometry
+        XCTAssertEqual([same.rows.input, same.columns.input, same.rows.output, same.columns.output], [30, 30, 28, 28])
+        XCTAssertEqual(same.rows.outputsWithWholeWindow, 0..<28)
+        let strided = try XCTUnwrap(try direct([7, 6, 2], 2, .same).paddedCopy).geometry
+        XCTAssertEqual([strided.rows.input, strided.columns.input, strided.rows.output, strided.columns.output], [9, 7, 4, 3])
+        XCTAssertNil(try direct([28, 28, 1], 1, .valid).paddedCopy)
+    }
+
     /// 2 x 2 windows with stride 2 whose every window lies whole inside take the dedicated loops (the pooling
     /// tests check their results against naive loops); padding that shifts or cuts a window does not.
     func testTwoByTwoTilingIsRecognized() throws {

@@ -109,7 +109,7 @@ public final class Conv2D: Layer, KernelLayer {
         Swift.max(1, chunkFloats / Swift.max(1, geometry.outputPixels * geometry.patchSize))
     }
     /// The im2col floats a chunk aims at (tests lower it to get many chunks from small inputs).
-    var chunkFloats = 64 << 10
+    var chunkFloats = 128 << 10
 
     /// Samples per weight-gradient SGEMM: about 128 Ki im2col floats (512 kB), so a group's rows and output
     /// gradient stay in L2 while SGEMM's tiles sweep them (measured: 2 samples of the chapter's second layer

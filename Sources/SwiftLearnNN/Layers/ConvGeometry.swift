@@ -123,6 +123,12 @@ struct WindowGeometry: Equatable {
         self.channels = inputShape[2]
     }
 
+    init(rows: WindowAxis, columns: WindowAxis, channels: Int) {
+        self.rows = rows
+        self.columns = columns
+        self.channels = channels
+    }
+
     var inputCount: Int { rows.input * columns.input * channels }
     var outputPixels: Int { rows.output * columns.output }
     /// Values in one im2col row: the window's taps times the channels.
