@@ -1,7 +1,7 @@
 """The convolutional chapter's model trained by Keras/TensorFlow, PyTorch and JAX, alternating with SwiftLearn.
 
     python3 Benchmarks/scripts/peers_cnn.py [--epochs 2] [--rounds 2] [--limit N] [--peers keras,torch,jax]
-                                           [--train-bench .build/release/train-bench]
+                                           [--train-bench .build/release/train-bench] [--peak-gflops G]
 
 Every run trains Conv2D(32, 3, relu, same) -> MaxPooling2D(2) -> Conv2D(64, 3, relu, same) -> MaxPooling2D(2) ->
 Flatten -> Dense(100, relu) -> Dropout(0.4) -> Dense(10, softmax) with Adam (learning rate 0.001) and batch 32 on
@@ -196,6 +196,8 @@ def drive(options):
                 command = [options.train_bench, "--model", "cnn", "--json", "--epochs", str(options.epochs)]
                 if options.limit:
                     command += ["--limit", str(options.limit)]
+                if options.peak_gflops:
+                    command += ["--peak-gflops", str(options.peak_gflops)]
             else:
                 command = [sys.executable, os.path.abspath(__file__), "--framework", name, "--epochs", str(options.epochs)]
                 if options.limit:
@@ -221,7 +223,8 @@ def drive(options):
         print(f"| {name} ({version}) | {median:.2f} | {median / ours:.2f}x |")
     swift = details.get("swiftlearn", {})
     if swift:
-        print(f"\nSwiftLearn: {swift.get('percent_of_two_core_peak')}% of the two-core peak, "
+        print(f"\nSwiftLearn: {swift.get('gflops')} GFLOPS, {swift.get('percent_of_two_core_peak')}% of the two-core peak "
+              f"({swift.get('peak_gflops')} GFLOPS), "
               f"peak RSS {swift.get('peak_rss_mb')} MB, {swift.get('threads')} threads")
     print(f"load average after: {os.getloadavg()}")
 
@@ -233,6 +236,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--peers", default="keras,torch,jax")
+    parser.add_argument("--peak-gflops", type=float, default=0,
+                        help="the day's two-core FMA peak (gemm-bench --peak) for SwiftLearn's percentage")
     parser.add_argument("--train-bench", default=os.path.join(ROOT, ".build", "release", "train-bench"))
     options = parser.parse_args()
     if options.framework:
