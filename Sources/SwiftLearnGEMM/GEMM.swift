@@ -166,6 +166,9 @@ struct GEMMProblem<Scalar: GEMMScalar> {
         if transposed ?? (forcedPath == nil && runsTransposed) {
             return runTransposed(kernel: forcedKernel, threads: threads, path: forcedPath, a: a, b: b, c: c)
         }
+        if forcedPath == nil && copiesTransposedB {
+            return runOnRowMajorCopyOfB(kernel: forcedKernel, threads: threads, a: a, b: b, c: c)
+        }
         let plan = (forcedKernel.map(KernelChoices.init(forcing:)) ?? Scalar.kernelChoices).plan(rows: m, columns: n)
         switch forcedPath ?? path {
         case .rows: runRows(kernel: plan.tile, threads: threads, a: a, b: b, c: c)
@@ -177,19 +180,46 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// Cᵀ = alpha * op(B)ᵀ op(A)ᵀ into a scratch, then C = scratchᵀ + beta * C (see `runsTransposed`).
     private func runTransposed(kernel: GEMMKernel<Scalar>?, threads: Int, path: Path?,
                                a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
-        let scratch = AlignedBuffer<Scalar>(count: n * m)
-        defer { scratch.deallocate() }
-        let t = scratch.pointer
-        GEMMProblem(validatedTransA: !transB, transB: !transA, m: n, n: m, k: k, alpha: alpha,
-                    a: b, lda: ldb, b: a, ldb: lda, beta: 0, c: t, ldc: m)
-            .run(kernel: kernel, threads: threads, path: path, alwaysThread: true, transposed: false)
-        for i in 0..<m {
-            let row = c + i * ldc
-            if beta == 0 {
-                for j in 0..<n { row[j] = t[j * m + i] }
-            } else {
-                for j in 0..<n { row[j] = t[j * m + i] + beta * row[j] }
+        withScratch(Scalar.self, n * m) { t in
+            GEMMProblem(validatedTransA: !transB, transB: !transA, m: n, n: m, k: k, alpha: alpha,
+                        a: b, lda: ldb, b: a, ldb: lda, beta: 0, c: t, ldc: m)
+                .run(kernel: kernel, threads: threads, path: path, alwaysThread: true, transposed: false)
+            for i in 0..<m {
+                let row = c + i * ldc
+                if beta == 0 {
+                    for j in 0..<n { row[j] = t[j * m + i] }
+                } else {
+                    for j in 0..<n { row[j] = t[j * m + i] + beta * row[j] }
+                }
             }
+        }
+    }
+
+    /// Elements of op(B) up to which a transposed B is copied row-major first, so that the product takes
+    /// the direct (or row) path instead of the packed one (see `runOnRowMajorCopyOfB`).
+    static var transposedBCopyLimit: Int { 16 * 1024 }
+    /// Rows of C below which the copy pays: from about a hundred rows the packed path's interleaved A
+    /// outruns the direct path's row-strided reads (gemm-bench 2026-12-02 22:40, 1 thread: 32x100x10 Bᵀ
+    /// 27-31 -> 37 GFLOPS with the copy, 256x100x10 Bᵀ 52 -> 47).
+    static var transposedBCopyRows: Int { 128 }
+
+    /// Whether the product runs on a row-major copy of its transposed B (see `runOnRowMajorCopyOfB`).
+    var copiesTransposedB: Bool {
+        transB && k * n <= GEMMProblem.transposedBCopyLimit && m < GEMMProblem.transposedBCopyRows
+    }
+
+    /// A small op(B) stored transposed (an MLP head's input gradient dZ W2ᵀ, 32x100x10) is copied to a
+    /// row-major k x n scratch once, then the product runs on the direct or row path: the packed path's
+    /// buffers, its two fan-outs and its per-slab C sweep cost more than the arithmetic at this size.
+    /// Direct and packed paths sum k in the same slabs in the same order, so the bits do not change.
+    private func runOnRowMajorCopyOfB(kernel: GEMMKernel<Scalar>?, threads: Int,
+                                      a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
+        withScratch(Scalar.self, k * n) { copy in
+            packB(b, ldb: ldb, transposed: true, depthStart: 0, depth: k, colStart: 0, cols: n, nr: n, edgeNR: n,
+                  slivers: 0..<1, into: copy)
+            GEMMProblem(validatedTransA: transA, transB: false, m: m, n: n, k: k, alpha: alpha,
+                        a: a, lda: lda, b: copy, ldb: n, beta: beta, c: c, ldc: ldc)
+                .run(kernel: kernel, threads: threads, alwaysThread: true, transposed: false)
         }
     }
 

@@ -293,6 +293,10 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
                 // Packed panels: constant strides let the compiler fold every address.
                 microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: 1, aDepthStride: Tile.rows,
                             b: b, bDepthStride: 2 * Tile.V.scalarCount, alpha: alpha, beta: beta, c: c, ldc: ldc)
+            } else if aDepthStride == 1 {
+                // A read in place, row-major: consecutive k steps of a row are adjacent.
+                microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: 1,
+                            b: b, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c, ldc: ldc)
             } else {
                 microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
                             b: b, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c, ldc: ldc)

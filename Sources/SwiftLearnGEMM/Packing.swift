@@ -71,12 +71,8 @@ func packB<Scalar: GEMMScalar>(_ b: UnsafePointer<Scalar>, ldb: Int, transposed:
                 for p in 0..<depth { (base + p * nr + width).update(repeating: 0, count: nr - width) }
             }
         } else {
-            // Plain loops rather than memmove: rows are 32-128 bytes, below a call's break-even.
             for p in 0..<depth {
-                let source = b + (depthStart + p) * ldb + colStart + col0
-                let target = base + p * nr
-                for j in 0..<width { target[j] = source[j] }
-                for j in width..<nr { target[j] = 0 }
+                copyRow(from: b + (depthStart + p) * ldb + colStart + col0, to: base + p * nr, count: width, zeroFillTo: nr)
             }
         }
     }
@@ -120,9 +116,12 @@ enum PackingBufferPool {
     /// A buffer of at least `bytes`, bound to `Scalar`; returns its real size for `give`.
     static func take<Scalar>(bytes: Int, as _: Scalar.Type) -> (Int, UnsafeMutablePointer<Scalar>) {
         let reused = free.withLock { buffers -> (address: Int, bytes: Int)? in
-            guard let index = buffers.indices.filter({ buffers[$0].bytes >= bytes }).min(by: { buffers[$0].bytes < buffers[$1].bytes })
-            else { return nil }
-            return buffers.remove(at: index)
+            // The smallest that fits, found without building an array (this runs on every call).
+            var best = -1
+            for index in buffers.indices where buffers[index].bytes >= bytes && (best < 0 || buffers[index].bytes < buffers[best].bytes) {
+                best = index
+            }
+            return best < 0 ? nil : buffers.remove(at: best)
         }
         let (raw, size): (UnsafeMutableRawPointer, Int)
         if let reused {
@@ -207,9 +206,38 @@ private let touchedLoadsSink = Atomic<UInt32>(0)
 
 /// Copies a `rows x cols` block between row strides (edge tiles are too small for memmove calls).
 @inline(__always)
-func copyTile<Scalar>(from source: UnsafePointer<Scalar>, _ sourceStride: Int,
-                      to target: UnsafeMutablePointer<Scalar>, _ targetStride: Int, rows: Int, cols: Int) {
+func copyTile<Scalar: GEMMScalar>(from source: UnsafePointer<Scalar>, _ sourceStride: Int,
+                                  to target: UnsafeMutablePointer<Scalar>, _ targetStride: Int, rows: Int, cols: Int) {
     for i in 0..<rows {
-        for j in 0..<cols { target[i * targetStride + j] = source[i * sourceStride + j] }
+        copyRow(from: source + i * sourceStride, to: target + i * targetStride, count: cols, zeroFillTo: cols)
     }
+}
+
+/// Copies `count` scalars and writes zeros after them up to `zeroFillTo`, in vectors where it can.
+///
+/// Rows here are 3-32 scalars: the plain loops this replaces became a `memset` call per row (and
+/// scalar moves), which cost more than the packing itself for a 100-deep, 10-wide B (an MLP head).
+/// Nothing outside `source[0..<count]` is read and nothing outside `target[0..<zeroFillTo]` written.
+@inline(__always)
+func copyRow<Scalar: GEMMScalar>(from source: UnsafePointer<Scalar>, to target: UnsafeMutablePointer<Scalar>,
+                                 count: Int, zeroFillTo end: Int) {
+    let input = UnsafeRawPointer(source), output = UnsafeMutableRawPointer(target)
+    let size = MemoryLayout<Scalar>.stride
+    // Zeros first (vector stores over the whole padding), then the data over them.
+    var z = count
+    while z + 4 <= end {
+        output.storeBytes(of: SIMD4<Scalar>(), toByteOffset: z * size, as: SIMD4<Scalar>.self)
+        z += 4
+    }
+    while z < end { target[z] = 0; z += 1 }
+    var j = 0
+    while j + 8 <= count {
+        output.storeBytes(of: input.loadUnaligned(fromByteOffset: j * size, as: SIMD8<Scalar>.self), toByteOffset: j * size, as: SIMD8<Scalar>.self)
+        j += 8
+    }
+    if j + 4 <= count {
+        output.storeBytes(of: input.loadUnaligned(fromByteOffset: j * size, as: SIMD4<Scalar>.self), toByteOffset: j * size, as: SIMD4<Scalar>.self)
+        j += 4
+    }
+    while j < count { target[j] = source[j]; j += 1 }
 }

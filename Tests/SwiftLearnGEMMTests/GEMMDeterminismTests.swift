@@ -93,21 +93,36 @@ final class GEMMDeterminismTests: XCTestCase {
                     seed += 1
                     let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta,
                                         padding: Int(seed % 2), seed: seed)
-                    var c = test.cInitial
-                    let byDefault = test.a.withUnsafeBufferPointer { a in
-                        test.b.withUnsafeBufferPointer { b in
-                            c.withUnsafeMutableBufferPointer { c in
-                                GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: test.lda,
-                                            b: b, ldb: test.ldb, beta: beta, c: c, ldc: test.ldc).runsTransposed
-                            }
-                        }
-                    }
-                    XCTAssertEqual(byDefault, transA, "m=\(m) n=\(n) k=\(k) transA=\(transA) beta=\(beta)")
+                    XCTAssertEqual(test.problem { $0.runsTransposed }, transA, "m=\(m) n=\(n) k=\(k) transA=\(transA) beta=\(beta)")
                     for kernel in [Float.selectedGEMMKernel, GEMMKernel<Float>.all.first { $0.name == "fused-12x32" }!] {
                         let expected = bitPatterns(test.run(kernel: kernel, threads: 1, transposed: false))
                         for threads in [1, 2] {
                             XCTAssertEqual(bitPatterns(test.run(kernel: kernel, threads: threads, transposed: true)), expected,
                                            "\(kernel.name) \(threads) threads m=\(m) n=\(n) k=\(k) transA=\(transA) transB=\(transB) beta=\(beta)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A small transposed B copied row-major (then the direct or row path) gives the packed path's bits, for the
+    /// scalar reference kernel and the selected one, every alpha/beta kind, with and without transposed A, on
+    /// 1, 2 and 3 threads; and the shape rule takes that route for these shapes.
+    func testSmallTransposedBCopiedRowMajorKeepsTheBits() {
+        var seed: UInt64 = 90
+        for (m, n, k) in [(32, 100, 10), (7, 37, 13), (5, 20, 9), (100, 3, GEMMBlocking.kc + 44), (127, 17, 1)] {
+            for transA in [false, true] {
+                for (alpha, beta): (Float, Float) in [(1, 0), (-0.5, 1), (0.75, -0.25)] {
+                    seed += 1
+                    let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: true, alpha: alpha, beta: beta,
+                                        padding: Int(seed % 3), seed: seed)
+                    XCTAssertTrue(test.problem { $0.copiesTransposedB }, "m=\(m) n=\(n) k=\(k)")
+                    for kernel in [GEMMKernel<Float>.reference(Float.selectedGEMMKernel.arithmetic, mr: 8, nr: 16), Float.selectedGEMMKernel] {
+                        let expected = bitPatterns(test.run(kernel: kernel, threads: 1, path: .packed))
+                        for threads in [1, 2, 3] {
+                            XCTAssertEqual(bitPatterns(test.run(kernel: kernel, threads: threads, transposed: false)), expected,
+                                           "\(kernel.name) \(threads) threads m=\(m) n=\(n) k=\(k) transA=\(transA) beta=\(beta)")
                         }
                     }
                 }

@@ -86,6 +86,19 @@ struct GEMMTestCase<Scalar: GEMMTestScalar> {
         return (values, magnitude)
     }
 
+    /// A property of the validated problem (which route the shape rules pick), read without running it.
+    func problem<T>(_ property: (GEMMProblem<Scalar>) -> T) -> T {
+        var c = cInitial
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    property(GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc))
+                }
+            }
+        }
+    }
+
     /// Runs the library with an explicit kernel, thread count and path (`nil`: the public entry point).
     func run(kernel: GEMMKernel<Scalar>? = nil, threads: Int = 1, path: GEMMPath? = nil, transposed: Bool? = nil) -> [Scalar] {
         var c = cInitial
