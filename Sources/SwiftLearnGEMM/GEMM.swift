@@ -169,6 +169,9 @@ struct GEMMProblem<Scalar: GEMMScalar> {
         if forcedPath == nil && copiesTransposedB {
             return runOnRowMajorCopyOfB(kernel: forcedKernel, threads: threads, a: a, b: b, c: c)
         }
+        if forcedPath == nil && copiesAliasedB {
+            return runOnUnaliasedCopyOfB(kernel: forcedKernel, threads: threads, a: a, b: b, c: c)
+        }
         let plan = (forcedKernel.map(KernelChoices.init(forcing:)) ?? Scalar.kernelChoices).plan(rows: m, columns: n)
         switch forcedPath ?? path {
         case .rows: runRows(kernel: plan.tile, threads: threads, a: a, b: b, c: c)
@@ -202,6 +205,40 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// outruns the direct path's row-strided reads (gemm-bench 2026-12-02 22:40, 1 thread: 32x100x10 Bᵀ
     /// 27-31 -> 37 GFLOPS with the copy, 256x100x10 Bᵀ 52 -> 47).
     static var transposedBCopyRows: Int { 128 }
+
+    /// Elements of op(B) up to which a B whose rows alias in the caches is copied (see `runOnUnaliasedCopyOfB`).
+    static var aliasedCopyLimit: Int { 16 * 1024 * 1024 / MemoryLayout<Scalar>.stride }
+    /// Rows of C from which that copy (about 15 multiply-adds' time per element of B) costs under 5%.
+    static var aliasedCopyRows: Int { 256 }
+
+    /// Whether the product runs on the direct path over a copy of B with a padded row stride.
+    var copiesAliasedB: Bool {
+        !transB && m >= GEMMProblem.aliasedCopyRows && k * n <= GEMMProblem.aliasedCopyLimit
+            && (ldb * MemoryLayout<Scalar>.stride) % 4096 == 0
+    }
+
+    /// A row-major B whose rows lie a multiple of 4 KiB apart (1024- and 2048-wide squares) is copied with
+    /// its row stride padded by one cache line, then the product runs on the direct path. In place, the
+    /// direct path's 32-wide column of B falls into a few cache sets (refetched from L3 at every step), and
+    /// the packed path sweeps all of C once per KC slab; on the copy each C tile stays in registers across
+    /// all slabs and the B column stays in L2. Same slabs in the same order on both paths: same bits.
+    /// gemm-bench 2026-12-02 22:55-23:00 UTC (load 1.8-2.2, alternating): 1024^3 1 thread 94 -> 102
+    /// GFLOPS, 2 threads 179-190 -> 196-199; 2048^3 94 -> 101 and 184 -> 197; 512^3 (2 KiB rows) no gain.
+    private func runOnUnaliasedCopyOfB(kernel: GEMMKernel<Scalar>?, threads: Int,
+                                       a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
+        let paddedLD = n + 64 / MemoryLayout<Scalar>.stride
+        let copy = AlignedBuffer<Scalar>(count: k * paddedLD)
+        defer { copy.deallocate() }
+        let rowsPerWorker = (k + threads - 1) / threads
+        Parallelism.run(Swift.min(threads, k)) { worker in
+            for p in (worker * rowsPerWorker)..<Swift.min(k, (worker + 1) * rowsPerWorker) {
+                (copy.pointer + p * paddedLD).update(from: b + p * ldb, count: n)
+            }
+        }
+        GEMMProblem(validatedTransA: transA, transB: false, m: m, n: n, k: k, alpha: alpha,
+                    a: a, lda: lda, b: copy.pointer, ldb: paddedLD, beta: beta, c: c, ldc: ldc)
+            .run(kernel: kernel, threads: threads, path: .direct, alwaysThread: true, transposed: false)
+    }
 
     /// Whether the product runs on a row-major copy of its transposed B (see `runOnRowMajorCopyOfB`).
     var copiesTransposedB: Bool {

@@ -106,23 +106,28 @@ final class GEMMDeterminismTests: XCTestCase {
         }
     }
 
-    /// A small transposed B copied row-major (then the direct or row path) gives the packed path's bits, for the
-    /// scalar reference kernel and the selected one, every alpha/beta kind, with and without transposed A, on
-    /// 1, 2 and 3 threads; and the shape rule takes that route for these shapes.
-    func testSmallTransposedBCopiedRowMajorKeepsTheBits() {
+    /// A copy of B taken before the direct or row path (a small transposed B copied row-major; a B whose rows
+    /// lie a multiple of 4 KiB apart copied with a padded stride) gives the packed path's bits, for the scalar
+    /// reference kernel and the selected one, every alpha/beta kind, with and without transposed A, on 1, 2
+    /// and 3 threads; and the shape rules take those routes for these shapes.
+    func testCopiesOfBKeepTheBits() {
         var seed: UInt64 = 90
-        for (m, n, k) in [(32, 100, 10), (7, 37, 13), (5, 20, 9), (100, 3, GEMMBlocking.kc + 44), (127, 17, 1)] {
+        let transposedB = [(32, 100, 10), (7, 37, 13), (5, 20, 9), (100, 3, GEMMBlocking.kc + 44), (127, 17, 1)]
+        let aliasedB = [(256, 17, 20), (258, 9, GEMMBlocking.kc + 3)]
+        for (m, n, k, transB) in transposedB.map({ ($0, $1, $2, true) }) + aliasedB.map({ ($0, $1, $2, false) }) {
             for transA in [false, true] {
                 for (alpha, beta): (Float, Float) in [(1, 0), (-0.5, 1), (0.75, -0.25)] {
                     seed += 1
-                    let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: true, alpha: alpha, beta: beta,
-                                        padding: Int(seed % 3), seed: seed)
-                    XCTAssertTrue(test.problem { $0.copiesTransposedB }, "m=\(m) n=\(n) k=\(k)")
+                    // Aliased: B's row stride padded to 1024 floats (4 KiB).
+                    let padding = transB ? Int(seed % 3) : 1024 - n
+                    let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta,
+                                        padding: padding, seed: seed)
+                    XCTAssertTrue(test.problem { transB ? $0.copiesTransposedB : $0.copiesAliasedB }, "m=\(m) n=\(n) k=\(k)")
                     for kernel in [GEMMKernel<Float>.reference(Float.selectedGEMMKernel.arithmetic, mr: 8, nr: 16), Float.selectedGEMMKernel] {
                         let expected = bitPatterns(test.run(kernel: kernel, threads: 1, path: .packed))
                         for threads in [1, 2, 3] {
                             XCTAssertEqual(bitPatterns(test.run(kernel: kernel, threads: threads, transposed: false)), expected,
-                                           "\(kernel.name) \(threads) threads m=\(m) n=\(n) k=\(k) transA=\(transA) beta=\(beta)")
+                                           "\(kernel.name) \(threads) threads m=\(m) n=\(n) k=\(k) transA=\(transA) transB=\(transB) beta=\(beta)")
                         }
                     }
                 }
