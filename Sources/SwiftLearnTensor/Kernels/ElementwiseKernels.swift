@@ -401,16 +401,27 @@ func simdFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, c
         var i = 0
         if length >= 2 * width {
             let (best, position, nanMarker) = firstExtremumLanes(run, count: length, maximum: maximum, as: V.self)
-            i = length - length % width
-            // The best lane value, then its smallest position (one conversion to Int per block).
-            var laneValue = best[0]
-            for lane in 1..<width where maximum ? best[lane] > laneValue : best[lane] < laneValue { laneValue = best[lane] }
-            var lanePosition = V.Scalar.infinity
-            for lane in 0..<width where best[lane] == laneValue && position[lane] < lanePosition { lanePosition = position[lane] }
+            i = length  // the lanes cover the partial last vector too
+            // The best lane value and its smallest position, merged as a tree over lane halves: log2(width)
+            // dependent steps instead of a chain through every lane (that chain cost as much as the vector loop on
+            // 100-element rows). A NaN lane kept from the first vector may come out on top; the marker has seen
+            // it, and the NaN search below answers.
+            var values = best, positions = position
+            var half = width / 2
+            while half > 0 {
+                for lane in 0..<half {
+                    let value = values[lane + half], other = values[lane]
+                    let better = maximum ? value > other : value < other
+                    if better || (value == other && positions[lane + half] < positions[lane]) {
+                        values[lane] = value
+                        positions[lane] = positions[lane + half]
+                    }
+                }
+                half /= 2
+            }
+            let laneValue = values[0]
             for lane in 0..<width where nanMarker[lane] != nanMarker[lane] { sawNaN = true }
-            // A NaN lane (kept from the first vector) matches nothing: the NaN search below answers.
-            guard lanePosition.isFinite else { break }
-            let index = start + V.integerPosition(lanePosition)
+            let index = start + V.integerPosition(positions[0])
             if maximum ? laneValue > bestValue : laneValue < bestValue {
                 bestValue = laneValue; bestIndex = index
             } else if laneValue == bestValue && index < bestIndex {
@@ -425,8 +436,9 @@ func simdFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, c
     return bestIndex
 }
 
-/// The vector loop of ``simdFirstExtremumIndex(_:count:maximum:as:)`` over the whole vectors of `count >= 2·width`
-/// elements: per lane, the best value, its position and a sticky NaN marker.
+/// The vector loop of ``simdFirstExtremumIndex(_:count:maximum:as:)`` over all `count >= 2·width` elements (the
+/// partial last vector as the overlapping vector ending at `count`): per lane, the best value, its position and a
+/// sticky NaN marker.
 ///
 /// Four lane sets take turns, so four compare-and-blend chains run in parallel (one chain waits on its compare
 /// every vector), and are merged at the end. Kept out of line: inlined next to the lane merge of the caller,
@@ -465,6 +477,16 @@ func firstExtremumLanes<V: FloatingLanes>(_ run: UnsafePointer<V.Scalar>, count:
         nanMarker = V.markNaN(nanMarker, candidate)
         candidatePosition += step
         i += width
+    }
+    if i < count {
+        // The last `count % width` elements as the whole vector ending at `count`, at their own positions: the
+        // lanes it shares with earlier vectors hold the same values at the same positions, which the strict
+        // comparisons and the smaller-position tie rule leave unchanged. (A scalar tail here was a dependent
+        // compare-and-move chain costing as much as the whole vector loop on 1000-element rows.)
+        let start = count - width
+        let candidate = raw.loadUnaligned(fromByteOffset: start * stride, as: V.self)
+        V.keepFirstExtremum(&best.1, &position.1, candidate, lanes + V(repeating: V.Scalar(start)), maximum: maximum)
+        nanMarker = V.markNaN(nanMarker, candidate)
     }
     V.mergeFirstExtremum(&best.0, &position.0, best.1, position.1, maximum: maximum)
     V.mergeFirstExtremum(&best.2, &position.2, best.3, position.3, maximum: maximum)
