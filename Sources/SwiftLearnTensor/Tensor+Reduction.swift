@@ -74,6 +74,18 @@ extension Tensor {
     /// `row[j] = combine(block[j], block[inner + j], …)` over the `extent` rows of a block, in row order.
     static func foldRows(_ combine: ElementwiseOperation, _ block: UnsafePointer<Scalar>, extent: Int, inner: Int,
                          count: Int, into row: UnsafeMutablePointer<Scalar>) {
+        if combine == .add && Scalar.self == Float.self {
+            block.withMemoryRebound(to: Float.self, capacity: 1) { b in
+                row.withMemoryRebound(to: Float.self, capacity: count) { simdAddRows(b, extent: extent, inner: inner, count: count, into: $0, as: SIMD16<Float>.self) }
+            }
+            return
+        }
+        if combine == .add && Scalar.self == Double.self {
+            block.withMemoryRebound(to: Double.self, capacity: 1) { b in
+                row.withMemoryRebound(to: Double.self, capacity: count) { simdAddRows(b, extent: extent, inner: inner, count: count, into: $0, as: SIMD8<Double>.self) }
+            }
+            return
+        }
         row.initialize(from: block, count: count)
         for a in 1..<Swift.max(1, extent) {
             Scalar.elementwise(combine, lhs: row, lhsStride: 1, rhs: block + a * inner, rhsStride: 1, result: row, count: count)

@@ -126,4 +126,28 @@ final class ReductionFastPathTests: XCTestCase {
         XCTAssertEqual(x.argmax(axis: 0).scalars.map(Double.init), expected["x.argmax(axis=0)"])
         XCTAssertEqual(x.argmax(axis: 1).scalars.map(Double.init), expected["x.argmax(axis=1)"])
     }
+    /// Column sums add four rows per sweep; the result must carry the bits of adding one row at a time, in row
+    /// order (a naive loop), for every remainder of rows and of columns, NaN and infinities included.
+    func checkColumnSumsMatchRowByRowAddition<S: TensorFloatingPoint>(_: S.Type) throws {
+        for (rows, columns) in [(1, 5), (2, 17), (4, 33), (5, 16), (7, 40), (9, 3), (12, 65)] {
+            var scalars = values(S.self, rows * columns, seed: UInt64(rows * 100 + columns))
+            scalars[scalars.count / 2] = .nan
+            scalars[scalars.count - 1] = .infinity
+            let x = try Tensor<S>(shape: [rows, columns], scalars: scalars)
+            var expected = Array(scalars[0..<columns])
+            for r in 1..<rows { for c in 0..<columns { expected[c] = expected[c] + scalars[r * columns + c] } }
+            let sums = x.sum(axis: 0).scalars
+            XCTAssertEqual(sums.map { $0.isNaN ? .nan : Double($0) }.map(\.bitPattern),
+                           expected.map { $0.isNaN ? .nan : Double($0) }.map(\.bitPattern), "\(S.self) [\(rows), \(columns)]")
+            // The same sums over a leading axis: [2, rows, columns] reduced along axis 1.
+            let stacked = Tensor.stack([x, x], axis: 0).sum(axis: 1).scalars
+            XCTAssertEqual(Array(stacked[0..<columns]).map { $0.isNaN ? .nan : Double($0) }.map(\.bitPattern),
+                           expected.map { $0.isNaN ? .nan : Double($0) }.map(\.bitPattern))
+        }
+    }
+
+    func testColumnSumsMatchRowByRowAddition() throws {
+        try checkColumnSumsMatchRowByRowAddition(Float.self)
+        try checkColumnSumsMatchRowByRowAddition(Double.self)
+    }
 }

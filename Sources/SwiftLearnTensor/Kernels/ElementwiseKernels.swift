@@ -323,6 +323,54 @@ where V.Scalar: BinaryFloatingPoint {
     return total
 }
 
+/// `row[j] = block[j] + block[inner + j] + … + block[(extent - 1)·inner + j]` for `j < count`, added in row order
+/// (the bits of adding one row at a time), four rows per sweep over the output row: one call and one load and
+/// store of the running sums per four rows instead of per row (sum(axis: 0) of [10000, 1000] was 0.73x numpy).
+@inline(__always)
+func simdAddRows<V: FloatingLanes>(_ block: UnsafePointer<V.Scalar>, extent: Int, inner: Int, count: Int,
+                                   into row: UnsafeMutablePointer<V.Scalar>, as _: V.Type) {
+    row.initialize(from: block, count: count)
+    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
+    let output = UnsafeMutableRawPointer(row)
+    var a = 1
+    while a < extent {
+        let rows = Swift.min(4, extent - a)
+        let r0 = block + a * inner
+        let r1 = block + (a + Swift.min(1, rows - 1)) * inner
+        let r2 = block + (a + Swift.min(2, rows - 1)) * inner
+        let r3 = block + (a + Swift.min(3, rows - 1)) * inner
+        let (p0, p1, p2, p3) = (UnsafeRawPointer(r0), UnsafeRawPointer(r1), UnsafeRawPointer(r2), UnsafeRawPointer(r3))
+        var j = 0
+        if rows == 4 {
+            while j + width <= count {
+                let o = j * stride
+                var sum = output.loadUnaligned(fromByteOffset: o, as: V.self)
+                sum = sum + p0.loadUnaligned(fromByteOffset: o, as: V.self)
+                sum = sum + p1.loadUnaligned(fromByteOffset: o, as: V.self)
+                sum = sum + p2.loadUnaligned(fromByteOffset: o, as: V.self)
+                sum = sum + p3.loadUnaligned(fromByteOffset: o, as: V.self)
+                output.storeBytes(of: sum, toByteOffset: o, as: V.self)
+                j += width
+            }
+            while j < count { row[j] = (((row[j] + r0[j]) + r1[j]) + r2[j]) + r3[j]; j += 1 }
+        } else {
+            for k in 0..<rows {
+                let r = UnsafeRawPointer(block + (a + k) * inner)
+                j = 0
+                while j + width <= count {
+                    let o = j * stride
+                    output.storeBytes(of: output.loadUnaligned(fromByteOffset: o, as: V.self) + r.loadUnaligned(fromByteOffset: o, as: V.self),
+                                      toByteOffset: o, as: V.self)
+                    j += width
+                }
+                let scalars = block + (a + k) * inner
+                while j < count { row[j] = row[j] + scalars[j]; j += 1 }
+            }
+        }
+        a += rows
+    }
+}
+
 /// `sums[j] += (x[j] - means[j])²` for `j in 0..<count`: the column-wise second pass of `var(axis:)`.
 @inline(__always)
 func accumulateSquaredDeviations<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ means: UnsafePointer<T>,
