@@ -24,7 +24,7 @@ public enum GEMMBlocking {
     public static let rowPathLimit = 6
     /// Depth of one k-slab.
     public static let kc = 256
-    /// Largest number of rows of A packed per block (a multiple of every kernel's `mr`: 6, 8, 12).
+    /// Largest number of rows of A packed per block (a multiple of every kernel's `mr`: 6, 8, 10, 12).
     public static let mcMax = 240
     /// Largest number of columns of B packed per panel (a multiple of every kernel's `nr`: 32, 16, 8).
     public static let ncMax = 4080 - 4080 % 32

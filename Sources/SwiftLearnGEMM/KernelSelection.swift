@@ -17,7 +17,7 @@ import Darwin
 /// 2. Width: within the chosen family the fastest variant wins. Variants of one family give
 ///    bit-identical results, so timing noise here can change speed but never results. Each call
 ///    then takes the family's tile of that width whose height pads the fewest rows of C
-///    (`KernelChoices`: 6, 8 or 12 rows), also without changing a bit.
+///    (`KernelChoices`: 6, 8, 10 or 12 rows), also without changing a bit.
 ///
 /// SGEMM and DGEMM each choose once, among their own variants. `SWIFTLEARN_GEMM_KERNEL=<name>` (for
 /// example `separate-6x16`, or `f64-separate-6x8` for DGEMM) overrides the choice for the type that has

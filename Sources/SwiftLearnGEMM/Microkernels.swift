@@ -82,6 +82,7 @@ typealias Rows2<V: SIMD> = Stacked<TileRow<V>, TileRow<V>> where V.Scalar: GEMMS
 typealias Rows4<V: SIMD> = Stacked<Rows2<V>, Rows2<V>> where V.Scalar: GEMMScalar
 typealias Rows6<V: SIMD> = Stacked<Rows2<V>, Rows4<V>> where V.Scalar: GEMMScalar
 typealias Rows8<V: SIMD> = Stacked<Rows4<V>, Rows4<V>> where V.Scalar: GEMMScalar
+typealias Rows10<V: SIMD> = Stacked<Rows4<V>, Rows6<V>> where V.Scalar: GEMMScalar
 typealias Rows12<V: SIMD> = Stacked<Rows6<V>, Rows6<V>> where V.Scalar: GEMMScalar
 
 /// The microkernel contract, shared by every variant:
@@ -385,8 +386,10 @@ struct KernelChoices<Scalar: GEMMScalar>: Sendable {
 }
 
 /// SGEMM's tiles. The 16-lane ones fill AVX-512's 32 zmm registers to different depths: 6x32 uses
-/// 12 accumulators, 8x32 16 and 12x32 24 (plus two B vectors and a broadcast; all run at 98% of
-/// the FMA peak with their panels in L1, so the height is chosen per shape: `KernelChoices`); the
+/// 12 accumulators, 8x32 16, 10x32 20 and 12x32 24 (plus two B vectors and a broadcast; all run at
+/// 96-97% of the FMA peak with their panels in L1, so the height is chosen per shape: `KernelChoices`;
+/// ten rows fit an MLP head's 10 outputs when narrow C runs transposed: gemm-bench 2026-12-02 23:25,
+/// 100x10x256 Aᵀ 55 -> 71-74 GFLOPS on 1 thread, where the 12-row tile computed two padding rows); the
 /// 8- and 4-lane ones, in the same heights, serve narrow C and the last columns of wide C. The
 /// separate family keeps to six rows: without FMA the build targets SSE/AVX2 with 16 vector
 /// registers. Where a tall fused tile would spill (an AVX2 build has 16), its first-use timing
@@ -394,12 +397,15 @@ struct KernelChoices<Scalar: GEMMScalar>: Sendable {
 extension Float: GEMMScalar {
     static let gemmKernels: [GEMMKernel<Float>] = [
         .make(Rows12<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows10<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows8<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows12<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows10<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows8<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows12<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Rows10<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows8<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD16<Float>>.self, SeparateMultiplyAdd.self, .separate),
