@@ -143,10 +143,14 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// (10 of 16 lanes). Each element gets the same products in the same order (a * b == b * a, also
     /// fused), and the epilogue `alpha * acc + beta * C` splits into `t = alpha * acc` then
     /// `t + beta * C` with the same roundings, so the bits do not change; with beta != 0 that holds only
-    /// for one KC slab (k <= KC). Only for transposed A: then the swapped problem reads A in place on
-    /// the direct path (gemm-bench 2026-12-02 17:24, 1 thread: 100x10x256 Aᵀ 42 -> 51 GFLOPS), where
-    /// plain A would have to be packed transposed (256x10x100: 45 -> 37).
-    var runsTransposed: Bool { transA && n < 16 && m >= 32 && (k <= GEMMBlocking.kc || beta == 0) }
+    /// for one KC slab (k <= KC). With transposed A the swapped problem reads A in place on the direct
+    /// path (gemm-bench 2026-12-02 17:24, 1 thread: 100x10x256 Aᵀ 42 -> 51 GFLOPS; 71-74 with the 10-row
+    /// tile). Plain A must be copied transposed first, which pays only for a short one-slab A (an MLP
+    /// head's forward H W2): 23:30 UTC, 1 thread, alternating: 32x10x100 32 -> 41 GFLOPS, 256x10x100 47
+    /// either way, so from 128 rows plain A stays as it is.
+    var runsTransposed: Bool {
+        n < 16 && m >= 32 && (transA ? k <= GEMMBlocking.kc || beta == 0 : k <= GEMMBlocking.kc && m < 128)
+    }
 
     /// - Parameters:
     ///   - path: forces a driver (tests prove both give the same bits); `nil` lets the shape decide.
@@ -199,8 +203,9 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     }
 
     /// Elements of op(B) up to which a transposed B is copied row-major first, so that the product takes
-    /// the direct (or row) path instead of the packed one (see `runOnRowMajorCopyOfB`).
-    static var transposedBCopyLimit: Int { 16 * 1024 }
+    /// the direct (or row) path instead of the packed one (see `runOnRowMajorCopyOfB`). It covers the
+    /// transposed A of a narrow product run as Cᵀ (`runsTransposed`: 32x10x100 copies 100 x 32).
+    static var transposedBCopyLimit: Int { 32 * 1024 }
     /// Rows of C below which the copy pays: from about a hundred rows the packed path's interleaved A
     /// outruns the direct path's row-strided reads (gemm-bench 2026-12-02 22:40, 1 thread: 32x100x10 Bᵀ
     /// 27-31 -> 37 GFLOPS with the copy, 256x100x10 Bᵀ 52 -> 47).
