@@ -88,7 +88,7 @@ extension Double: TensorFloatingPoint {
         switch function {
         case .exp: mapTranscendental(.exp, x, into: y, as: SIMD8<Double>.self)
         case .log: mapTranscendental(.log, x, into: y, as: SIMD8<Double>.self)
-        case .sqrt: mapLanes(x, into: y, DoubleLanes.SquareRoot(), cost: .memoryBound)
+        case .sqrt: mapLanesSerial(x, into: y, DoubleLanes.SquareRoot())  // one thread: see `VectorMath.sqrt`
         case .tanh: mapTranscendental(.tanh, x, into: y, as: SIMD8<Double>.self)
         // Direct, as Float log: through `mapTranscendental` this map ran 2-3x slower.
         case .sigmoid: mapLanes(x, into: y, TranscendentalMaps.Sigmoid<SIMD8<Double>, SeparatePolynomial>(), cost: .computeBound)
