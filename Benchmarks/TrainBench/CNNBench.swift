@@ -7,8 +7,8 @@
 //
 // Reports the median seconds per epoch (training and the validation pass, as Keras's fit times them), the
 // floating-point work of an epoch counted from the layer shapes, the share of the machine's two-core FMA peak
-// that work reaches (--peak-gflops G, the day's `gemm-bench --peak` figure; default 483, the Zen 5 the issue
-// measured), validation accuracy and peak RSS.
+// that work reaches (--peak-gflops G; default: main.swift's `measuredPeakGFLOPS`, this Zen 4 guest's
+// `gemm-bench --peak` for the thread count), validation accuracy and peak RSS.
 import BenchmarkSupport
 import FoundationEssentials
 import Glibc
@@ -18,17 +18,14 @@ import SwiftLearnRandom
 import SwiftLearnSystem
 import SwiftLearnTensor
 
-/// Two-core FP32 FMA peak of the machine the issue measured (AMD Zen 5); `--peak-gflops` gives the day's own.
-let zen5TwoCorePeakGFLOPS = 483.0
-
 struct CNNBenchOptions {
     var json = false
     var epochs = 3
     var dataDirectory: String? = nil
     /// Train on the first `limit` training images only (a quick check).
     var limit: Int? = nil
-    /// The two-core FMA peak the percentage refers to.
-    var peakGFLOPS = zen5TwoCorePeakGFLOPS
+    /// The FMA peak the percentage refers to; default: the measured peak for the thread count in use.
+    var peakGFLOPS = measuredPeakGFLOPS(threads: Parallelism.threadCount)
 
     /// The options when the command line asks for `--model cnn`; `nil` otherwise.
     static func parse(_ arguments: [String]) -> CNNBenchOptions? {

@@ -237,7 +237,7 @@ def main():
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--peers", default="keras,torch,jax")
     parser.add_argument("--peak-gflops", type=float, default=0,
-                        help="the day's two-core FMA peak (gemm-bench --peak) for SwiftLearn's percentage")
+                        help="the two-core FMA peak for SwiftLearn's percentage (default: train-bench's measured 231)")
     parser.add_argument("--train-bench", default=os.path.join(ROOT, ".build", "release", "train-bench"))
     options = parser.parse_args()
     if options.framework:

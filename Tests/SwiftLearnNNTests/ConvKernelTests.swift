@@ -2,8 +2,8 @@ import XCTest
 import SwiftLearnSystem
 @testable import SwiftLearnNN
 
-/// The convolution's building blocks on their own: im2col and col2im (the whole-run path for column dilation 1
-/// and the per-tap path), the fused relu-and-bias backward sweep, and which pooling windows take the 2 x 2 loops.
+/// The convolution's building blocks on their own: im2col (whole or a band of its columns) and col2im (the
+/// whole-run path for column dilation 1 and the per-tap path), the fused relu-and-bias backward sweep, and which pooling windows take the 2 x 2 loops.
 final class ConvKernelTests: XCTestCase {
     private let shapes: [(input: [Int], window: Size2D, strides: Size2D, dilation: Size2D, padding: Padding)] = [
         ([5, 7, 3], 3, 1, 1, .same),
@@ -46,6 +46,13 @@ final class ConvKernelTests: XCTestCase {
                 }
             }
             XCTAssertEqual(matrix, expected, "im2col of case \(index)")
+            // A band of columns (the weight gradient's share of one thread): cut out of the definition's matrix.
+            for band in [0..<patch, 0..<(patch / 3), (patch / 3)..<(patch - 1), (patch - 5)..<patch] {
+                var part = [Float](repeating: .nan, count: geometry.outputPixels * band.count)
+                part.withUnsafeMutableBufferPointer { geometry.im2col(x, patchColumns: band, into: $0.baseAddress!) }
+                let cut = (0..<geometry.outputPixels).flatMap { row in band.map { expected[row * patch + $0] } }
+                XCTAssertEqual(part, cut, "im2col columns \(band) of case \(index)")
+            }
             var gradient = [Float](repeating: .nan, count: x.count)
             gradient.withUnsafeMutableBufferPointer { geometry.col2im(upstream, into: $0.baseAddress!) }
             assertClose(gradient, scattered.map { Float($0) }, tolerance: 1e-5, "col2im of case \(index)")

@@ -145,7 +145,7 @@ final class ConvTests: XCTestCase {
     /// uneven chunks and weight-gradient groups of samples: close to the naive loop and to each other, and
     /// bit-identical on 1, 2 and 3 threads, after a training or an inference forward pass.
     func testPathsAgreeAndAreThreadIndependent() throws {
-        let shape = [5, 9, 8, 3]
+        let shape = [5, 9, 8, 6]  // 54-value windows: the weight gradient's rows split over up to 3 threads
         let x = try Tensor(shape: shape, scalars: uniformValues(shape.reduce(1, *), seed: 8))
         let upstream = uniformValues(5 * 9 * 4 * 37, seed: 9)
         func run(_ path: Conv2D.Path, threads: Int, training: Bool) throws -> [[Float]] {
@@ -154,8 +154,8 @@ final class ConvTests: XCTestCase {
             let conv = Conv2D(37, kernelSize: 3, strides: [1, 2], activation: .relu, padding: .same,
                               biasInitializer: .randomUniform(min: -0.2, max: 0.2))
             conv.forcedPath = path
-            conv.chunkFloats = 2 * 36 * 27  // two samples per chunk: chunks of 2, 2 and 1
-            conv.gradientGroupFloats = 3 * 36 * 27  // weight gradient summed over groups of 3 and 2 samples
+            conv.chunkFloats = 2 * 36 * 54  // two samples per chunk: chunks of 2, 2 and 1
+            conv.gradientGroupFloats = 3 * 36 * 54  // weight gradient summed over groups of 3 and 2 samples
             try conv.build(inputShape: Array(shape.dropFirst()))
             let y = try conv.call(x, training: training)
             let dx = try conv.backward(inputs: x, outputs: y, outputGradient: try Tensor(shape: y.shape, scalars: upstream))

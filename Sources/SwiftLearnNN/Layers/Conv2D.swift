@@ -138,32 +138,38 @@ public final class Conv2D: Layer, KernelLayer {
     }
 
     /// dKernel = Σ over groups of samples of colᵀ · dz, one SGEMM per group added in order, each group's im2col
-    /// rows built again while the group is in cache. Threads split the filters (dKernel's columns) in blocks of
-    /// 16 and each runs every group for its own filters, so the sum over samples never crosses threads and a
-    /// step hands work to the threads once instead of once per group; each thread builds the groups' im2col
-    /// rows itself (a few percent of the product's time).
+    /// rows built again while the group is in cache. Threads split dKernel's rows (the im2col columns) in blocks
+    /// of 16 and each runs every group for its own rows with all the filters, building only its own columns of
+    /// the group's im2col matrix: the sum over samples never crosses threads, a step hands work to the threads
+    /// once, and the im2col work is shared instead of repeated by every thread (as a split of the filters needs).
     private func kernelGradientFromColumns(_ input: UnsafeBufferPointer<Float>, _ dz: UnsafeBufferPointer<Float>,
                                            batch: Int, _ geometry: WindowGeometry) {
         let pixels = geometry.outputPixels, k = geometry.patchSize, filters = self.filters
         let inputCount = geometry.inputCount, rowsPerSample = pixels * k
         let group = samplesPerGradientGroup(geometry)
-        let blocks = Swift.max(1, filters / 16), parts = Swift.max(1, Swift.min(Parallelism.threadCount, blocks))
+        let blocks = Swift.max(1, k / 16), parts = Swift.max(1, Swift.min(Parallelism.threadCount, blocks))
         let scratch = geometry.isPointwise ? nil : columns.view(parts * group * rowsPerSample).baseAddress!
         let x = input.baseAddress!, gradient = kernel!.gradients.baseAddress!
         Parallelism.run(parts) { part in
-            let first = 16 * (blocks * part / parts), end = part == parts - 1 ? filters : 16 * (blocks * (part + 1) / parts)
+            let first = 16 * (blocks * part / parts), end = part == parts - 1 ? k : 16 * (blocks * (part + 1) / parts)
+            let width = end - first
             for start in stride(from: 0, to: batch, by: group) {
                 let count = Swift.min(group, batch - start)
-                var a = x + start * inputCount
+                // The pointwise input is its own im2col matrix: its rows are k apart.
+                var a = x + start * inputCount + first, lda = k
                 if let scratch {
                     let matrix = scratch + part * group * rowsPerSample
-                    for s in 0..<count { geometry.im2col(x + (start + s) * inputCount, into: matrix + s * rowsPerSample) }
+                    for s in 0..<count {
+                        geometry.im2col(x + (start + s) * inputCount, patchColumns: first..<end, into: matrix + s * pixels * width)
+                    }
                     a = UnsafePointer(matrix)
+                    lda = width
                 }
-                sgemm(transA: true, m: k, n: end - first, k: count * pixels, a: UnsafeBufferPointer(start: a, count: count * rowsPerSample),
-                      lda: k, b: UnsafeBufferPointer(rebasing: dz[(start * pixels * filters + first)..<((start + count) * pixels * filters)]),
+                sgemm(transA: true, m: width, n: filters, k: count * pixels,
+                      a: UnsafeBufferPointer(start: a, count: (count * pixels - 1) * lda + width), lda: lda,
+                      b: UnsafeBufferPointer(rebasing: dz[(start * pixels * filters)..<((start + count) * pixels * filters)]),
                       ldb: filters, beta: start == 0 ? 0 : 1,
-                      c: UnsafeMutableBufferPointer(start: gradient + first, count: (k - 1) * filters + end - first), ldc: filters)
+                      c: UnsafeMutableBufferPointer(start: gradient + first * filters, count: width * filters), ldc: filters)
             }
         }
     }

@@ -215,22 +215,42 @@ struct WindowGeometry: Equatable {
     /// (row, column, channel) order, zeros where the window leaves the input, matching a kernel laid out
     /// `[kh, kw, channels, filters]` read as a `[kh·kw·channels, filters]` matrix.
     func im2col(_ sample: UnsafePointer<Float>, into columnsOut: UnsafeMutablePointer<Float>) {
-        let patch = patchSize
+        guard columns.dilation == 1 else { return im2col(sample, patchColumns: 0..<patchSize, into: columnsOut) }
+        let patch = patchSize  // whole runs, without the band's clipping
+        forEachKernelRowRun { oh, ow, rowOffset, inputOffset, count in
+            let row = columnsOut + ((oh &* columns.output &+ ow) &* patch &+ rowOffset)
+            if let inputOffset { copyFloats(sample + inputOffset, to: row, count: count) } else { zeroFloats(row, count: count) }
+        }
+    }
+
+    /// Columns `patchColumns` of the im2col matrix of one sample (``im2col(_:into:)``), written as rows of
+    /// `patchColumns.count` values: the share of the matrix one thread's rows of the weight gradient read.
+    func im2col(_ sample: UnsafePointer<Float>, patchColumns: Range<Int>, into columnsOut: UnsafeMutablePointer<Float>) {
+        let width = patchColumns.count, low = patchColumns.lowerBound, high = patchColumns.upperBound
+        // Copies the part of a run at `rowOffset` (`count` values read from `inputOffset`) that lies in the range.
+        @inline(__always) func clip(_ row: UnsafeMutablePointer<Float>, _ rowOffset: Int, _ inputOffset: Int?, _ count: Int) {
+            let first = Swift.max(rowOffset, low), end = Swift.min(rowOffset &+ count, high)
+            guard first < end else { return }
+            let to = row + (first &- low)
+            if let inputOffset {
+                copyFloats(sample + (inputOffset &+ first &- rowOffset), to: to, count: end &- first)
+            } else {
+                zeroFloats(to, count: end &- first)
+            }
+        }
         if columns.dilation == 1 {
             forEachKernelRowRun { oh, ow, rowOffset, inputOffset, count in
-                let row = columnsOut + ((oh &* columns.output &+ ow) &* patch &+ rowOffset)
-                if let inputOffset { copyFloats(sample + inputOffset, to: row, count: count) } else { zeroFloats(row, count: count) }
+                clip(columnsOut + (oh &* columns.output &+ ow) &* width, rowOffset, inputOffset, count)
             }
             return
         }
         for oh in 0..<rows.output {
             for ow in 0..<columns.output {
-                let row = columnsOut + (oh * columns.output + ow) * patch
+                let row = columnsOut + (oh * columns.output + ow) * width
                 forEachSegment(oh, ow, segment: { source, offset, count in
-                    let from = sample + source, to = row + offset
-                    for k in 0..<count { to[k] = from[k] }
+                    clip(row, offset, source, count)
                 }, outside: { offset, count in
-                    (row + offset).update(repeating: 0, count: count)
+                    clip(row, offset, nil, count)
                 })
             }
         }
