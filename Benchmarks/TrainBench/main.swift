@@ -225,6 +225,16 @@ let bareTime = timePerCall(repetitions: 2000) {
 }
 
 let perEpoch = median(timer.durations)
+// FNV-1a over the bit patterns of every trained weight: two runs (processes, thread counts) that print the same
+// fingerprint ended with bit-identical weights.
+let weightsFingerprint: String = {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for value in weights.joined() {
+        hash = (hash ^ UInt64(value.bitPattern)) &* 0x100_0000_01b3
+    }
+    let digits = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+}()
 let finalAccuracy = timer.validationAccuracy.last ?? .nan
 let rss = ProcessMemory.kilobytes("VmHWM").map { Double($0) / 1024 } ?? -1
 let threads = Parallelism.threadCount
@@ -250,7 +260,7 @@ if options.json {
     "val_accuracy": [\(accuracies)], "final_val_accuracy": \(fixed(finalAccuracy, 4)), \
     "peak_rss_mb": \(fixed(rss, 1)), "predict_one_us": \(fixed(predictTime * 1e6, 2)), \
     "call_one_us": \(fixed(callTime * 1e6, 2)), "bare_forward_one_us": \(fixed(bareTime * 1e6, 2)), \
-    "predict_over_forward": \(fixed(predictTime / bareTime, 2))}
+    "predict_over_forward": \(fixed(predictTime / bareTime, 2)), "weights_fnv1a": "\(weightsFingerprint)"}
     """)
 } else {
     print("data: \(source), model \(modelName), \(options.optimizer), 48,000 train / 12,000 validation, batch \(options.batchSize), \(options.epochs) epochs")
@@ -258,6 +268,7 @@ if options.json {
     print("seconds per epoch: median \(fixed(perEpoch, 4)) (each: \(timer.durations.map { fixed($0, 3) })), process CPU seconds per epoch: median \(fixed(median(timer.cpuDurations), 4))")
     print("FLOP limit: \(fixed(epochFLOPs / 1e9, 2)) GFLOP of products per epoch at \(fixed(peak, 0)) GFLOPS = \(fixed(epochFLOPs / (peak * 1e9), 4)) s: \(fixed(percentOfLimit, 1))% of the limit")
     print("validation accuracy: \(timer.validationAccuracy.map { fixed($0, 4) })")
+    print("trained weights (FNV-1a of their bits): \(weightsFingerprint)")
     print("peak RSS (VmHWM): \(fixed(rss, 1)) MB")
     print("predict(1 sample): \(fixed(predictTime * 1e6, 2)) us, model(x): \(fixed(callTime * 1e6, 2)) us, bare forward: \(fixed(bareTime * 1e6, 2)) us (ratio \(fixed(predictTime / bareTime, 2)))")
     print("peers (Keras, PyTorch, JAX) on the same model: python3 Benchmarks/scripts/peers_mlp.py \(CommandLine.arguments[0])")

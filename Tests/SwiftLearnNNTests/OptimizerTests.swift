@@ -68,17 +68,19 @@ final class OptimizerTests: XCTestCase {
         XCTAssertFalse(sgd.nesterov)
     }
 
-    /// The vectorized square root inside Adam stays within 2e-7 relative of the correctly rounded one.
-    func testVectorSquareRootAccuracy() {
-        var worst: Float = 0
-        var x: Float = 1e-30
-        while x < 1e30 {
-            let approximate = vectorSquareRoot(SIMD16(repeating: x))[0]
-            worst = max(worst, abs(approximate - x.squareRoot()) / x.squareRoot())
+    /// The optimizers' vector square root is the correctly rounded one of the magnitude, lane for lane.
+    func testMagnitudeSquareRootIsCorrectlyRounded() {
+        var x: Float = 1e-38
+        while x < 1e38 {
+            let lanes = SIMD16<Float>((0..<16).map { x * (1 + Float($0) * 0.0625) * ($0 % 2 == 0 ? 1 : -1) })
+            let roots = magnitudeSquareRoot(lanes)
+            for lane in 0..<16 {
+                XCTAssertEqual(roots[lane].bitPattern, abs(lanes[lane]).squareRoot().bitPattern, "sqrt(|\(lanes[lane])|)")
+            }
             x *= 1.37
         }
-        XCTAssertLessThan(worst, 2.5e-7)
-        XCTAssertEqual(vectorSquareRoot(SIMD16(repeating: 0))[0], 0)
+        XCTAssertEqual(magnitudeSquareRoot(SIMD16(repeating: 0))[0], 0)
+        XCTAssertEqual(magnitudeSquareRoot(SIMD16(repeating: -0.0))[0].bitPattern, 0)
     }
 
     func testInvalidHyperparametersAreQuoted() throws {

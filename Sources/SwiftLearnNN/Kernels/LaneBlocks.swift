@@ -41,16 +41,11 @@ func runLaneKernel(_ count: Int, _ bases: [UnsafeMutablePointer<Float>],
     UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self)
 }
 
-/// `sqrt(x)` for `x >= 0` on 16 lanes as `x · rsqrt(x)`: a bit-level first guess refined by three
-/// Newton steps `r ← r(1.5 - x r²/2)`; relative error below 2e-7 (about 1.5 ulp), exact 0 at 0.
-/// (Swift lowers `Float.squareRoot()` on SIMD vectors to guarded scalar `sqrtf` calls LLVM cannot vectorize.)
+/// `sqrt(|x|)` on 16 lanes, correctly rounded: one hardware square-root instruction. (On a vector whose sign
+/// bits are clear LLVM emits `vsqrtps`; `Float.squareRoot()` on a possibly negative value keeps a scalar
+/// `sqrtf` call per lane for `errno`.)
 @inline(__always)
-func vectorSquareRoot(_ x: Lanes) -> Lanes {
-    let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
-    var r = unsafeBitCast(SIMD16<UInt32>(repeating: 0x5F37_5A86) &- (bits &>> 1), to: Lanes.self)
-    let half = x * 0.5
-    r = r * (1.5 - half * r * r)
-    r = r * (1.5 - half * r * r)
-    r = r * (1.5 - half * r * r)
-    return x * r
+func magnitudeSquareRoot(_ x: Lanes) -> Lanes {
+    let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & SIMD16(repeating: 0x7FFF_FFFF), to: Lanes.self)
+    return magnitude.squareRoot()
 }

@@ -35,7 +35,7 @@ public final class Adagrad: SlotOptimizer {
                 let gi = load(g + i)
                 let accumulator = load(accumulatorSlot + i) + gi * gi
                 store(accumulator, accumulatorSlot + i)
-                store(load(w + i) - (lr * gi) / vectorSquareRoot(accumulator + eps), w + i)
+                store(load(w + i) - (lr * gi) / magnitudeSquareRoot(accumulator + eps), w + i)
             }
         }
     }

@@ -10,7 +10,7 @@ import Glibc
 /// w -= (m · alpha) / (sqrt(v) + epsilon)        // sqrt(max(v̂, v)) with amsgrad
 /// ```
 ///
-/// `sqrt` is evaluated to within 2 ulp by a vectorized Newton iteration (see `vectorSquareRoot`).
+/// `sqrt` is the hardware's, correctly rounded (see `magnitudeSquareRoot`).
 /// Defaults are Keras's: `learningRate 0.001`, `beta1 0.9`, `beta2 0.999`, `epsilon 1e-7`.
 public final class Adam: SlotOptimizer {
     public let beta1: Float
@@ -62,7 +62,7 @@ public final class Adam: SlotOptimizer {
                     second = pointwiseMax(load(vHat + i), v)
                     store(second, vHat + i)
                 }
-                store(load(w + i) - (m * a) / (vectorSquareRoot(second) + eps), w + i)
+                store(load(w + i) - (m * a) / (magnitudeSquareRoot(second) + eps), w + i)
             }
         }
     }

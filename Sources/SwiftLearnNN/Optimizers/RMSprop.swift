@@ -7,7 +7,7 @@
 /// w -= increment                          // with momentum: mom = momentum·mom + increment; w -= mom
 /// ```
 ///
-/// `sqrt` is evaluated to within 2 ulp by a vectorized Newton iteration (see `vectorSquareRoot`).
+/// `sqrt` is the hardware's, correctly rounded (see `magnitudeSquareRoot`).
 /// Defaults are Keras's: `learningRate 0.001`, `rho 0.9`, `momentum 0`, `epsilon 1e-7`, `centered false`.
 public final class RMSprop: SlotOptimizer {
     public let rho: Float
@@ -59,7 +59,7 @@ public final class RMSprop: SlotOptimizer {
                     store(average, averageSlot + i)
                     denominator = velocity - average * average + eps
                 }
-                let increment = (lr * gi) / vectorSquareRoot(denominator)
+                let increment = (lr * gi) / magnitudeSquareRoot(denominator)
                 if hasMomentum {
                     let accumulated = mu * load(momentumSlot + i) + increment
                     store(accumulated, momentumSlot + i)
