@@ -174,6 +174,84 @@ struct StridedOdometer {
 @inline(__always)
 func transposeTiles<T>(_ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, rows: Int,
                        rowDestinationStride: Int, columns: Int, columnSourceStride: Int) {
+    if T.self == UInt32.self || T.self == UInt64.self {
+        let fullRows = rows & ~7, fullColumns = columns & ~7
+        if T.self == UInt32.self {
+            transposeBlocks(UnsafeRawPointer(s).assumingMemoryBound(to: UInt32.self),
+                            UnsafeMutableRawPointer(d).assumingMemoryBound(to: UInt32.self), rows: fullRows,
+                            rowDestinationStride: rowDestinationStride, columns: fullColumns, columnSourceStride: columnSourceStride)
+        } else {
+            transposeBlocks(UnsafeRawPointer(s).assumingMemoryBound(to: UInt64.self),
+                            UnsafeMutableRawPointer(d).assumingMemoryBound(to: UInt64.self), rows: fullRows,
+                            rowDestinationStride: rowDestinationStride, columns: fullColumns, columnSourceStride: columnSourceStride)
+        }
+        // The edges the 8x8 blocks leave: the last columns of the blocked rows, then the last rows.
+        for r in 0..<fullRows {
+            for c in fullColumns..<columns { d[r * rowDestinationStride + c] = s[r + c * columnSourceStride] }
+        }
+        transposeScalarTiles(s + fullRows, d + fullRows * rowDestinationStride, rows: rows - fullRows,
+                             rowDestinationStride: rowDestinationStride, columns: columns, columnSourceStride: columnSourceStride)
+        return
+    }
+    transposeScalarTiles(s, d, rows: rows, rowDestinationStride: rowDestinationStride, columns: columns,
+                         columnSourceStride: columnSourceStride)
+}
+
+/// ``transposeTiles(_:_:rows:rowDestinationStride:columns:columnSourceStride:)`` for `rows` and `columns` multiples
+/// of 8, as 8x8 blocks transposed in registers (eight vector loads, 24 two-source shuffles, eight vector stores,
+/// against 64 scalar moves). Blocks go down a strip of destination rows one source cache line wide, so each
+/// source line is read once.
+@inline(__always)
+func transposeBlocks<B: SIMDScalar & FixedWidthInteger>(_ s: UnsafePointer<B>, _ d: UnsafeMutablePointer<B>, rows: Int,
+                                                        rowDestinationStride: Int, columns: Int, columnSourceStride: Int) {
+    let strip = Swift.max(8, 64 / MemoryLayout<B>.stride)
+    var stripStart = 0
+    while stripStart < rows {
+        let stripEnd = Swift.min(rows, stripStart + strip)
+        var c = 0
+        while c < columns {
+            var r = stripStart
+            while r < stripEnd {
+                transpose8x8(s + (r &+ c &* columnSourceStride), sourceStride: columnSourceStride,
+                             d + (r &* rowDestinationStride &+ c), destinationStride: rowDestinationStride)
+                r += 8
+            }
+            c += 8
+        }
+        stripStart = stripEnd
+    }
+}
+
+/// `d[i·destinationStride + j] = s[j·sourceStride + i]` for i, j < 8. Each of three rounds splits every pair of
+/// rows (p, p + 4) into its even and odd elements; after three rounds slot row i holds source column
+/// bitreverse(i), with source row bitreverse(p) in lane p, so rows are loaded and stored in bit-reversed order.
+@inline(__always)
+func transpose8x8<B: SIMDScalar & FixedWidthInteger>(_ s: UnsafePointer<B>, sourceStride: Int,
+                                                     _ d: UnsafeMutablePointer<B>, destinationStride: Int) {
+    let source = UnsafeRawPointer(s), destination = UnsafeMutableRawPointer(d)
+    let size = MemoryLayout<B>.stride
+    func row(_ i: Int) -> SIMD8<B> { source.loadUnaligned(fromByteOffset: i &* sourceStride &* size, as: SIMD8<B>.self) }
+    func split(_ a: SIMD8<B>, _ b: SIMD8<B>) -> (SIMD8<B>, SIMD8<B>) {
+        let joined = SIMD16(lowHalf: a, highHalf: b)
+        return (joined.evenHalf, joined.oddHalf)
+    }
+    var r = (row(0), row(4), row(2), row(6), row(1), row(5), row(3), row(7))
+    for _ in 0..<3 {
+        let (a0, a1) = split(r.0, r.4), (a2, a3) = split(r.1, r.5)
+        let (a4, a5) = split(r.2, r.6), (a6, a7) = split(r.3, r.7)
+        r = (a0, a1, a2, a3, a4, a5, a6, a7)
+    }
+    func store(_ value: SIMD8<B>, _ i: Int) {
+        destination.storeBytes(of: value, toByteOffset: i &* destinationStride &* size, as: SIMD8<B>.self)
+    }
+    store(r.0, 0); store(r.1, 4); store(r.2, 2); store(r.3, 6)
+    store(r.4, 1); store(r.5, 5); store(r.6, 3); store(r.7, 7)
+}
+
+/// The scalar form of ``transposeTiles(_:_:rows:rowDestinationStride:columns:columnSourceStride:)``.
+@inline(__always)
+func transposeScalarTiles<T>(_ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, rows: Int,
+                             rowDestinationStride: Int, columns: Int, columnSourceStride: Int) {
     let tile = 16
     var rowStart = 0
     while rowStart < rows {

@@ -112,6 +112,26 @@ final class ReductionFastPathTests: XCTestCase {
         try checkArgExtremum(noNaN.map { UInt8($0.isFinite ? $0 + 3 : ($0 > 0 ? 255 : 0)) }, shape: shape, "UInt8")
     }
 
+    /// Rows long enough for the two-pass finite path (a maximum pass, then a search for its first occurrence):
+    /// ties everywhere, ±0, the extremum in the overlapping last vector, huge finite values whose running sum
+    /// overflows (handed to the one-pass loop), and a NaN after the maximum (NaN still wins).
+    func testArgmaxArgminOfFiniteRowsMatchNumpy() throws {
+        var generator = SplitMix64(seed: 29)
+        for columns in [32, 33, 47, 100, 129, 1000] {
+            let rows = 7
+            var floats: [Float] = (0..<rows * columns).map { _ in Float(Int.random(in: -5...5, using: &generator)) }
+            floats[columns - 1] = 9                                   // row 0: maximum in the last lane
+            floats[2 * columns + 3] = -0.0; floats[2 * columns + 4] = 0 // row 2: zeros of both signs
+            for j in 0..<columns { floats[2 * columns + j] = floats[2 * columns + j] == 0 ? floats[2 * columns + j] : -1 }
+            floats[3 * columns + columns / 2] = .greatestFiniteMagnitude // row 3: the sum overflows
+            floats[3 * columns + columns / 2 + 1] = .greatestFiniteMagnitude
+            floats[4 * columns + columns - 2] = .nan                  // row 4: NaN after the maximum
+            floats[5 * columns + columns - 1] = -.greatestFiniteMagnitude
+            try checkArgExtremum(floats, shape: [rows, columns], "Float \(columns) columns")
+            try checkArgExtremum(floats.map(Double.init), shape: [rows, columns], "Double \(columns) columns")
+        }
+    }
+
     /// Large enough that the axis reductions split over two threads (columns for axis 0, rows for axis 1).
     func testSplitAxisReductionsMatchNumpy() throws {
         let shape = [300, 1000]

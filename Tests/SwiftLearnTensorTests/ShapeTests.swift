@@ -99,6 +99,20 @@ final class ShapeTests: XCTestCase {
         }
         let d = Tensor<Double>((0..<(19 * 23)).map(Double.init)).reshaped([19, 23])
         for i in 0..<23 { for j in 0..<19 { XCTAssertEqual(d.transposed()[i, j], Double(j * 23 + i)) } }
+        // 4- and 8-byte scalars go through 8x8 register blocks plus scalar edges: block-multiple and ragged
+        // extents, on the direct path (under 64 KB) and the general one.
+        for (rows, columns) in [(8, 8), (16, 40), (9, 17), (100, 1000), (31, 260)] {
+            let f = Tensor<Float>(shape: [rows, columns]) { for i in $0.indices { $0[i] = Float(i) } }
+            let g = Tensor<Double>(shape: [rows, columns]) { for i in $0.indices { $0[i] = Double(i) } }
+            var expected: [Double] = []
+            for c in 0..<columns { for r in 0..<rows { expected.append(Double(r * columns + c)) } }
+            XCTAssertEqual(f.transposed().scalars.map(Double.init), expected, "Float transpose \(rows) x \(columns)")
+            XCTAssertEqual(g.transposed().scalars, expected, "Double transpose \(rows) x \(columns)")
+        }
+        // A rank-3 permutation whose tile axis is not the outermost (the strided copy's tile path).
+        let p = Tensor<Double>(shape: [3, 24, 41]) { for i in $0.indices { $0[i] = Double(i) } }
+        let q = p.permuted([0, 2, 1])
+        for a in 0..<3 { for b in 0..<41 { for c in 0..<24 { XCTAssertEqual(q[a, b, c], Double((a * 24 + c) * 41 + b)) } } }
     }
 
     func testRowsAndGather() throws {
