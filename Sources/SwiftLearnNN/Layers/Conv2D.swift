@@ -111,15 +111,17 @@ public final class Conv2D: Layer, KernelLayer {
     /// The im2col floats a chunk aims at (tests lower it to get many chunks from small inputs).
     var chunkFloats = 128 << 10
 
-    /// Samples per weight-gradient SGEMM: about 128 Ki im2col floats (512 kB), so a group's rows and output
-    /// gradient stay in L2 while SGEMM's tiles sweep them (measured: 2 samples of the chapter's second layer
-    /// against the whole batch in one call, 5.5 s against 6.2 s for 19,200 images, 2026-12-02 17:06 UTC).
+    /// Samples per weight-gradient SGEMM: about 256 Ki im2col floats, so that on two threads each one's band of
+    /// the group's rows (about 128 Ki floats, 512 kB) and the output gradient stay in L2 while SGEMM's tiles sweep
+    /// them (measured: 2 samples of the chapter's second layer against the whole batch in one call, 5.5 s against
+    /// 6.2 s for 19,200 images, 2026-12-02 17:06 UTC; 4 samples against 2 once the threads split the rows, 4 of 5
+    /// alternating rounds faster, medians 6.15 against 6.30 s for 24,000 + 12,000 images, 3 Dec 04:36 UTC).
     /// Fixed by the geometry alone, so the sums' order does not depend on the thread count.
     private func samplesPerGradientGroup(_ geometry: WindowGeometry) -> Int {
         Swift.max(1, gradientGroupFloats / Swift.max(1, geometry.outputPixels * geometry.patchSize))
     }
     /// The im2col floats a weight-gradient group aims at (tests lower it to get several groups from small inputs).
-    var gradientGroupFloats = 128 << 10
+    var gradientGroupFloats = 256 << 10
 
     /// The fixed chunks of `samplesPerChunk` samples of `batch` and the threads that share them.
     private func chunkPlan(_ batch: Int, _ geometry: WindowGeometry) -> (samples: Int, chunks: Int, parts: Int) {
