@@ -14,6 +14,8 @@ enum HugePages {
     /// Buffers smaller than this keep ordinary pages (the same cut-off numpy uses).
     static let minimumByteCount = 4 << 20
     static let hugePageSize = 2 << 20
+    /// `MADV_POPULATE_WRITE` (Linux 5.14), spelled out for C headers that predate it.
+    static let populateWrite: Int32 = 23
 
     @inline(__always)
     static func advise(_ start: UnsafeMutableRawPointer?, byteCount: Int) {
@@ -25,6 +27,13 @@ enum HugePages {
         guard end > first else { return }
         // Advice only: failure (EINVAL on kernels without THP) leaves ordinary pages, which is still correct.
         _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_HUGEPAGE)
+        // The unaligned head and tail (up to 2 MB each) stay in 4 KB pages: fault them in with one call each
+        // instead of one trap per page (~570 traps per fresh 40 MB result). The pages are zeroed either way;
+        // contents are unchanged (the call only prefaults). Fails harmlessly before Linux 5.14.
+        let pageMask = 4095
+        let headStart = address & ~pageMask, tailEnd = (address + byteCount + pageMask) & ~pageMask
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: headStart), first - headStart, populateWrite)
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: end), tailEnd - end, populateWrite)
         #endif
     }
 }
