@@ -54,27 +54,41 @@ extension Double: BenchScalar {
 /// Median GFLOPS of `samples` timed batches of calls.
 func measure<S: BenchScalar>(_: S.Type, _ shape: Shape, threads: Int, samples: Int) -> Double {
     let (m, n, k) = (shape.m, shape.n, shape.k)
-    let a = (0..<(m * k)).map { S(($0 * 7 + 3) % 17) / 17 - 0.5 }
-    let b = (0..<(k * n)).map { S(($0 * 5 + 1) % 13) / 13 - 0.5 }
-    var c = [S](repeating: 0, count: m * n)
+    let a = Operand<S>(count: m * k) { S(($0 * 7 + 3) % 17) / 17 - 0.5 }
+    let b = Operand<S>(count: k * n) { S(($0 * 5 + 1) % 13) / 13 - 0.5 }
+    let c = Operand<S>(count: m * n) { _ in 0 }
+    defer { [a, b, c].forEach { $0.deallocate() } }
     let lda = shape.transA ? m : k, ldb = shape.transB ? k : n
     Parallelism.threadCount = threads
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
     let callsPerSample = max(1, Int(2e8 / flops))
     var rates: [Double] = []
-    a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            c.withUnsafeMutableBufferPointer { c in
-                for _ in 0..<max(2, callsPerSample / 4) { S.gemm(shape, a: a, lda: lda, b: b, ldb: ldb, c: c) }
-                for _ in 0..<samples {
-                    let start = monotonicSeconds()
-                    for _ in 0..<callsPerSample { S.gemm(shape, a: a, lda: lda, b: b, ldb: ldb, c: c) }
-                    rates.append(flops * Double(callsPerSample) / (monotonicSeconds() - start) / 1e9)
-                }
-            }
-        }
+    let (aView, bView, cView) = (UnsafeBufferPointer(a.buffer), UnsafeBufferPointer(b.buffer), c.buffer)
+    for _ in 0..<max(2, callsPerSample / 4) { S.gemm(shape, a: aView, lda: lda, b: bView, ldb: ldb, c: cView) }
+    for _ in 0..<samples {
+        let start = monotonicSeconds()
+        for _ in 0..<callsPerSample { S.gemm(shape, a: aView, lda: lda, b: bView, ldb: ldb, c: cView) }
+        rates.append(flops * Double(callsPerSample) / (monotonicSeconds() - start) / 1e9)
     }
     return median(rates)
+}
+
+/// An operand allocated the way `Tensor` and numpy allocate theirs: from 4 MiB up the buffer is asked for
+/// transparent huge pages before its first write (numpy does the same for its arrays), so a 2048^3 product's
+/// 16 MiB operands are not timed through 4 KiB-page TLB misses that neither library's users pay.
+struct Operand<S: BenchScalar> {
+    let buffer: UnsafeMutableBufferPointer<S>
+    init(count: Int, value: (Int) -> S) {
+        let bytes = max(1, count) * MemoryLayout<S>.stride
+        let hugePage = 2 << 20
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= 2 * hugePage ? hugePage : 64)
+        #if canImport(Glibc)
+        if bytes >= 2 * hugePage { _ = madvise(raw, bytes / hugePage * hugePage, MADV_HUGEPAGE) }
+        #endif
+        buffer = UnsafeMutableBufferPointer(start: raw.bindMemory(to: S.self, capacity: count), count: count)
+        for index in 0..<count { buffer[index] = value(index) }
+    }
+    func deallocate() { buffer.baseAddress.map { UnsafeMutableRawPointer($0).deallocate() } }
 }
 
 // MARK: - FMA peak

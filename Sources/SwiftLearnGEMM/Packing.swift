@@ -1,5 +1,8 @@
 import SwiftLearnSystem
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Packing copies blocks of op(A) and op(B) into the layouts the microkernel streams through,
 /// zero-padding partial micro-panels so the kernel always computes a full MR x NR tile.
@@ -128,9 +131,23 @@ enum PackingBufferPool {
             (raw, size) = (UnsafeMutableRawPointer(bitPattern: reused.address)!, reused.bytes)
         } else {
             size = (bytes + granule - 1) / granule * granule
-            raw = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+            raw = freshBuffer(bytes: size)
         }
         return (size, raw.bindMemory(to: Scalar.self, capacity: size / MemoryLayout<Scalar>.stride))
+    }
+
+    /// From 4 MiB up (a padded copy of a 2048-wide B is 16 MiB) a fresh buffer is 2 MiB-aligned and asked
+    /// for transparent huge pages before its first write, as `Tensor` and numpy allocate large arrays: with
+    /// 4 KiB pages the direct path's 32-wide column of B spans a page per 32 rows, and the kernel pays TLB
+    /// misses on every step of every tile.
+    private static func freshBuffer(bytes: Int) -> UnsafeMutableRawPointer {
+        let hugePage = 2 << 20
+        guard bytes >= 2 * hugePage else { return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: hugePage)
+        #if canImport(Glibc)
+        _ = madvise(raw, bytes / hugePage * hugePage, MADV_HUGEPAGE)
+        #endif
+        return raw
     }
 
     static func give(_ raw: UnsafeMutableRawPointer, bytes: Int) {

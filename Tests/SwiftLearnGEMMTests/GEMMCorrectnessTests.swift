@@ -120,6 +120,20 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
+    /// Buffers from 4 MiB up (the padded copy of a 2048-wide B) start on a 2 MiB boundary, so the huge-page
+    /// advice covers them whole; smaller ones keep the 64-byte alignment the kernels' panels assume. A fresh
+    /// large buffer is fully writable and readable (the advice never shrinks it).
+    func testLargePackingBuffersAreHugePageAligned() {
+        let large = AlignedBuffer<Float>(count: (4 << 20) / 4 + 3)
+        let small = AlignedBuffer<Float>(count: 1000)
+        defer { large.deallocate(); small.deallocate() }
+        XCTAssertEqual(Int(bitPattern: large.pointer) % (2 << 20), 0, "a 4 MiB buffer at \(large.pointer)")
+        XCTAssertEqual(Int(bitPattern: small.pointer) % 64, 0, "a 4 KB buffer at \(small.pointer)")
+        let count = (4 << 20) / 4 + 3
+        for index in 0..<count { large.pointer[index] = Float(index % 251) }
+        XCTAssertEqual((0..<count).reduce(0) { $0 + Int(large.pointer[$1]) }, (0..<count).reduce(0) { $0 + $1 % 251 })
+    }
+
     func testArrayConvenience() throws {
         var c = [Float](repeating: 0, count: 4)
         // [[1,2,3],[4,5,6]] * [[1,0],[0,1],[1,1]] = [[4,5],[10,11]]
