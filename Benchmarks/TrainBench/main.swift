@@ -225,6 +225,16 @@ let bareTime = timePerCall(repetitions: 2000) {
 }
 
 let perEpoch = median(timer.durations)
+// Which multiply-add family SGEMM chose at first use by timing (fused FMA or a separate multiply and add): the
+// two round differently, so runs are comparable bit for bit only when they chose the same one. C = -1·1 + x·x with
+// x = 1 + 2^-12 accumulated in k order: exactly 2^-11 + 2^-24 with one rounding, 2^-11 with two.
+let gemmFamily: String = {
+    let x: Float = 1 + 0x1p-12
+    let a = [Float]((0..<16).flatMap { _ in [-1, x] }), b = [Float]((0..<32).map { _ in 1 } + (0..<32).map { _ in x })
+    var c = [Float](repeating: 0, count: 16 * 32)
+    try? sgemm(m: 16, n: 32, k: 2, a: a, b: b, c: &c)
+    return c.allSatisfy { $0 == 0x1p-11 + 0x1p-24 } ? "fused" : c.allSatisfy { $0 == 0x1p-11 } ? "separate" : "mixed"
+}()
 // FNV-1a over the bit patterns of every trained weight: two runs (processes, thread counts) that print the same
 // fingerprint ended with bit-identical weights.
 let weightsFingerprint: String = {
@@ -260,7 +270,7 @@ if options.json {
     "val_accuracy": [\(accuracies)], "final_val_accuracy": \(fixed(finalAccuracy, 4)), \
     "peak_rss_mb": \(fixed(rss, 1)), "predict_one_us": \(fixed(predictTime * 1e6, 2)), \
     "call_one_us": \(fixed(callTime * 1e6, 2)), "bare_forward_one_us": \(fixed(bareTime * 1e6, 2)), \
-    "predict_over_forward": \(fixed(predictTime / bareTime, 2)), "weights_fnv1a": "\(weightsFingerprint)"}
+    "predict_over_forward": \(fixed(predictTime / bareTime, 2)), "weights_fnv1a": "\(weightsFingerprint)", "gemm_family": "\(gemmFamily)"}
     """)
 } else {
     print("data: \(source), model \(modelName), \(options.optimizer), 48,000 train / 12,000 validation, batch \(options.batchSize), \(options.epochs) epochs")
@@ -268,7 +278,7 @@ if options.json {
     print("seconds per epoch: median \(fixed(perEpoch, 4)) (each: \(timer.durations.map { fixed($0, 3) })), process CPU seconds per epoch: median \(fixed(median(timer.cpuDurations), 4))")
     print("FLOP limit: \(fixed(epochFLOPs / 1e9, 2)) GFLOP of products per epoch at \(fixed(peak, 0)) GFLOPS = \(fixed(epochFLOPs / (peak * 1e9), 4)) s: \(fixed(percentOfLimit, 1))% of the limit")
     print("validation accuracy: \(timer.validationAccuracy.map { fixed($0, 4) })")
-    print("trained weights (FNV-1a of their bits): \(weightsFingerprint)")
+    print("trained weights (FNV-1a of their bits): \(weightsFingerprint), SGEMM multiply-add family chosen at start-up: \(gemmFamily)")
     print("peak RSS (VmHWM): \(fixed(rss, 1)) MB")
     print("predict(1 sample): \(fixed(predictTime * 1e6, 2)) us, model(x): \(fixed(callTime * 1e6, 2)) us, bare forward: \(fixed(bareTime * 1e6, 2)) us (ratio \(fixed(predictTime / bareTime, 2)))")
     print("peers (Keras, PyTorch, JAX) on the same model: python3 Benchmarks/scripts/peers_mlp.py \(CommandLine.arguments[0])")

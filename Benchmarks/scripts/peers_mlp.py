@@ -22,7 +22,8 @@ Contenders (each in its own process, run once per round in this order, so backgr
 
 Frameworks that are not installed are skipped with a note. The table gives the median seconds per epoch over the
 rounds' medians, the final validation accuracy, and each contender's time over ours on THREADS threads
-(above 1: we are faster). `--grid` runs {784-100-10, 784-300-10, 784-1000-10, 784-300-100-10} x {batch 32, 256}
+(above 1: we are faster), and whether every train-bench process of the point (all rounds, 1 and THREADS threads)
+ended with bit-identical weights (train-bench's FNV-1a fingerprint). `--grid` runs {784-100-10, 784-300-10, 784-1000-10, 784-300-100-10} x {batch 32, 256}
 with the chosen optimizer. `--lock` takes an exclusive flock on that file around each grid point, so other
 work sharing the machine waits while one point is measured (and gets the CPU between points).
 """
@@ -268,6 +269,7 @@ def measure_point(args, bench):
     """Median seconds per epoch (over the rounds' medians), last accuracy and version for each contender."""
     results = {}
     commands = {}
+    fingerprints = []  # train-bench's fingerprint of the trained weights, one per process of ours
     for name in args.only:
         command = contender_command(name, args, bench)
         if command is None:
@@ -289,7 +291,20 @@ def measure_point(args, bench):
             entry["version"] = row.get("version", f"SwiftLearn, {row.get('threads', '?')} threads")
             if name.startswith("ours"):
                 entry["percent_of_peak"] = row.get("percent_of_flop_limit")
-    return {name: dict(entry, seconds=statistics.median(entry["medians"])) for name, entry in results.items()}
+                fingerprints.append(f"{row.get('weights_fnv1a', '?')} (SGEMM {row.get('gemm_family', '?')})")
+    results["fingerprints"] = fingerprints
+    return {name: entry if name == "fingerprints" else dict(entry, seconds=statistics.median(entry["medians"]))
+            for name, entry in results.items()}
+
+
+def print_fingerprints(fingerprints, markdown):
+    """Whether every process of ours (all rounds, 1 and N threads) ended with bit-identical weights."""
+    if not fingerprints:
+        return
+    distinct = sorted(set(fingerprints))
+    verdict = (f"ours: trained weights bit-identical in all {len(fingerprints)} processes (FNV-1a {distinct[0]})"
+               if len(distinct) == 1 else f"ours: trained weights DIFFER between processes: {fingerprints}")
+    print(verdict, file=sys.stderr if markdown else sys.stdout, flush=True)
 
 
 def print_point(args, results, markdown):
@@ -366,7 +381,9 @@ def main():
         finally:
             if lock:
                 lock.close()
+        fingerprints = results.pop("fingerprints", [])
         print_point(args, results, args.markdown)
+        print_fingerprints(fingerprints, args.markdown)
         if not args.markdown:
             print(f"(load {load:.1f} at the start of this point)")
 
