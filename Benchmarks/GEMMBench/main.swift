@@ -79,12 +79,7 @@ func measure<S: BenchScalar>(_: S.Type, _ shape: Shape, threads: Int, samples: I
 struct Operand<S: BenchScalar> {
     let buffer: UnsafeMutableBufferPointer<S>
     init(count: Int, value: (Int) -> S) {
-        let bytes = max(1, count) * MemoryLayout<S>.stride
-        let hugePage = 2 << 20
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= 2 * hugePage ? hugePage : 64)
-        #if canImport(Glibc)
-        if bytes >= 2 * hugePage { _ = madvise(raw, bytes / hugePage * hugePage, MADV_HUGEPAGE) }
-        #endif
+        let raw = HugePages.allocate(byteCount: count * MemoryLayout<S>.stride)
         buffer = UnsafeMutableBufferPointer(start: raw.bindMemory(to: S.self, capacity: count), count: count)
         for index in 0..<count { buffer[index] = value(index) }
     }

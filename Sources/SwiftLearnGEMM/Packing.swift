@@ -136,18 +136,11 @@ enum PackingBufferPool {
         return (size, raw.bindMemory(to: Scalar.self, capacity: size / MemoryLayout<Scalar>.stride))
     }
 
-    /// From 4 MiB up (a padded copy of a 2048-wide B is 16 MiB) a fresh buffer is 2 MiB-aligned and asked
-    /// for transparent huge pages before its first write, as `Tensor` and numpy allocate large arrays: with
-    /// 4 KiB pages the direct path's 32-wide column of B spans a page per 32 rows, and the kernel pays TLB
-    /// misses on every step of every tile.
+    /// From 4 MiB up (a padded copy of a 2048-wide B is 16 MiB) a fresh buffer gets transparent huge pages
+    /// (`HugePages`), as `Tensor` and numpy allocate large arrays: with 4 KiB pages the direct path's 32-wide
+    /// column of B spans a page per 32 rows, and the kernel pays TLB misses on every step of every tile.
     private static func freshBuffer(bytes: Int) -> UnsafeMutableRawPointer {
-        let hugePage = 2 << 20
-        guard bytes >= 2 * hugePage else { return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: hugePage)
-        #if canImport(Glibc)
-        _ = madvise(raw, bytes / hugePage * hugePage, MADV_HUGEPAGE)
-        #endif
-        return raw
+        HugePages.allocate(byteCount: bytes)
     }
 
     static func give(_ raw: UnsafeMutableRawPointer, bytes: Int) {

@@ -1,3 +1,5 @@
+import SwiftLearnSystem
+
 /// A row-major, contiguous, n-dimensional array with value semantics.
 ///
 /// Storage is a Swift `Array`, so copies are O(1) and a write copies only when the

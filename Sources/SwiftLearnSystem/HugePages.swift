@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Transparent huge pages for large fresh buffers, asked for before their first write: the one place every
+/// module (Tensor results, GEMM packing buffers, benchmark operands) allocates large memory the way numpy does.
+///
+/// Above glibc's mmap threshold (up to 32 MB) every allocation is a fresh mapping, and writing it faults in
+/// one 4 KB page at a time: a 40 MB result pays ~10,000 faults, which cost more than the arithmetic (a fresh
+/// 1e7-element add measured 16.0 ms with 4 KB pages, 4.8 ms with this advice), and a kernel walking a 32-wide
+/// column of a 2048-wide matrix pays a TLB miss per 32 rows. With the kernel's THP mode at `madvise` (common,
+/// and this machine's), only advised ranges get 2 MB pages; numpy advises arrays of 4 MB and more the same way.
+/// Elsewhere (Darwin, Musl, a kernel without THP) the advice does nothing and ordinary pages stay: still correct.
+///
+/// ```swift
+/// let buffer = HugePages.allocate(byteCount: 16 << 20)   // 2 MB-aligned, advised
+/// defer { buffer.deallocate() }
+/// ```
+public enum HugePages {
+    /// Buffers smaller than this keep ordinary pages (the same cut-off numpy uses).
+    public static let minimumByteCount = 4 << 20
+    /// The x86-64 and arm64 Linux transparent huge page.
+    public static let pageSize = 2 << 20
+    /// `MADV_POPULATE_WRITE` (Linux 5.14), spelled out for C headers that predate it.
+    private static let populateWrite: Int32 = 23
+
+    /// Uninitialized memory of `byteCount` bytes; from `minimumByteCount` up it starts on a huge-page boundary
+    /// and is advised, below that it is 64-byte aligned. Release it with `deallocate()`.
+    public static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        let large = byteCount >= minimumByteCount
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, byteCount), alignment: large ? pageSize : 64)
+        advise(raw, byteCount: byteCount)
+        return raw
+    }
+
+    /// Advises the huge-page-aligned interior of `byteCount` bytes at `start` (buffers below `minimumByteCount`
+    /// are left alone) and prefaults its unaligned head and tail. Call it before the first write: pages already
+    /// faulted in stay 4 KB. Never touches memory outside the buffer; the contents are not changed.
+    @inline(__always)
+    public static func advise(_ start: UnsafeMutableRawPointer?, byteCount: Int) {
+        #if canImport(Glibc)
+        guard byteCount >= minimumByteCount, let start else { return }
+        let address = Int(bitPattern: start)
+        let first = (address + pageSize - 1) & ~(pageSize - 1)
+        let end = (address + byteCount) & ~(pageSize - 1)
+        guard end > first else { return }
+        // Advice only: failure (EINVAL on kernels without THP) leaves ordinary pages, which is still correct.
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_HUGEPAGE)
+        // The unaligned head and tail (up to 2 MB each) stay in 4 KB pages: fault them in with one call each
+        // instead of one trap per page (~570 traps per fresh 40 MB result). The pages are zeroed either way.
+        // Fails harmlessly before Linux 5.14.
+        let pageMask = 4095
+        let headStart = address & ~pageMask, tailEnd = (address + byteCount + pageMask) & ~pageMask
+        if first > headStart { _ = madvise(UnsafeMutableRawPointer(bitPattern: headStart), first - headStart, populateWrite) }
+        if tailEnd > end { _ = madvise(UnsafeMutableRawPointer(bitPattern: end), tailEnd - end, populateWrite) }
+        #endif
+    }
+}
