@@ -120,7 +120,7 @@ final class TrainingTests: XCTestCase {
         }
         GEMMThreading.minimumParallelMultiplyAdds = 0
         SlotOptimizer.parallelThreshold = 1 << 10
-        Dense.parallelMultiplyAdds = 1  // the 70-unit layer in 2 column shares, its 40 inputs in one
+        Dense.parallelMultiplyAdds = 1  // 70-unit kernels in 2 column panels, the 40 inputs in one share
         func run(threads: Int, hidden: [Int], optimizer: Optimizer) throws -> (initial: [Tensor<Float>], trained: [Tensor<Float>]) {
             Parallelism.threadCount = threads
             setRandomSeed(13)
@@ -137,7 +137,7 @@ final class TrainingTests: XCTestCase {
             try model.fit(x, y, epochs: 1, batchSize: 32, verbose: 0)
             return (initial, model.getWeights())
         }
-        for hidden in [[70], [50, 37]] {
+        for hidden in [[70], [50, 37], [50, 70]] {  // [50, 70]: dx through a panelled kernel
             for makeOptimizer in [{ Optimizer.adam() as Optimizer }, { Optimizer.sgd(learningRate: 0.05, momentum: 0.9) }] {
                 let single = try run(threads: 1, hidden: hidden, optimizer: makeOptimizer())
                 XCTAssertNotEqual(single.initial, single.trained, "training moved the weights")

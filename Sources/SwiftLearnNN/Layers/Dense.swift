@@ -57,21 +57,35 @@ public final class Dense: Layer, KernelLayer {
 
     public override func buildWeights(inputShape: [Int]) throws {
         inputWidth = inputShape.last!
-        kernel = try addWeight(name: "kernel", shape: [inputWidth, units], initializer: kernelInitializer)
+        let kernel = try addWeight(name: "kernel", shape: [inputWidth, units], initializer: kernelInitializer)
+        let panels = Dense.kernelPanels(inputWidth: inputWidth, units: units)
+        if panels.count > 1 { kernel.arrange(in: panels) }
+        self.kernel = kernel
         bias = useBias ? try addWeight(name: "bias", shape: [units], initializer: biasInitializer) : nil
     }
 
     func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, pass: LayerPass) {
         let rows = input.count / inputWidth
         let activation = pass.activationLeftToLoss ? .linear : self.activation
-        let w = kernel!.values.readOnly
+        let kernel = self.kernel!, w = kernel.values.readOnly
+        let multiplyAdds = rows * units * inputWidth
         // Output columns split over the pool; each share adds its bias (and relu) while its columns are in cache.
-        forEachShare(of: units, multiplyAdds: rows * units * inputWidth) { columns in
-            sgemm(m: rows, n: columns.count, k: inputWidth,
-                  a: input, lda: inputWidth,
-                  b: UnsafeBufferPointer(rebasing: w[columns.lowerBound...]), ldb: units,
-                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: output[columns.lowerBound...]), ldc: units)
-            addBias(output, rows: rows, columns: columns, relu: activation == .relu)
+        if let panels = kernel.panels {
+            forEachPanel(of: panels, multiplyAdds: multiplyAdds) { panel, columns in
+                sgemm(m: rows, n: columns.count, k: inputWidth,
+                      a: input, lda: inputWidth,
+                      b: UnsafeBufferPointer(rebasing: w[panels.start(panel)...]), ldb: columns.count,
+                      beta: 0, c: UnsafeMutableBufferPointer(rebasing: output[columns.lowerBound...]), ldc: units)
+                addBias(output, rows: rows, columns: columns, relu: activation == .relu)
+            }
+        } else {
+            forEachShare(of: units, multiplyAdds: multiplyAdds) { columns in
+                sgemm(m: rows, n: columns.count, k: inputWidth,
+                      a: input, lda: inputWidth,
+                      b: UnsafeBufferPointer(rebasing: w[columns.lowerBound...]), ldb: units,
+                      beta: 0, c: UnsafeMutableBufferPointer(rebasing: output[columns.lowerBound...]), ldc: units)
+                addBias(output, rows: rows, columns: columns, relu: activation == .relu)
+            }
         }
         if activation != .relu { activation.apply(output, rows: rows, width: units) }
     }
@@ -96,10 +110,15 @@ public final class Dense: Layer, KernelLayer {
 
     /// The backward pass; with `step`, also this layer's part of the optimizer step.
     ///
-    /// The kernel's rows (input features) are split over the pool: a share computes its columns of
-    /// `dx = dz · Wᵀ` from the old rows, then `dW = xᵀ · dz` for the rows, then updates those rows of the
-    /// kernel with the optimizer while their gradient is in cache. Rows are contiguous in the kernel, so no
-    /// cache line is written from two threads, and each core updates the same rows step after step.
+    /// A kernel in column panels (see ``kernelPanels(inputWidth:units:)``): `dx = dz · Wᵀ` first, split over
+    /// input features, from the old kernel (each feature's sum runs over the panels in order, whatever the
+    /// threads); then each panel's share computes its columns of `db` and `dW = xᵀ · dz` and updates its panel
+    /// of the kernel (and its columns of the bias) with the optimizer while the gradient is in cache. The
+    /// core that updates a panel is the one whose forward pass reads it next step.
+    ///
+    /// A row-major kernel: the kernel's rows (input features) are split over the pool: a share computes its
+    /// columns of `dx` from the old rows, then `dW` for the rows, then updates those rows. Rows are contiguous
+    /// in the kernel, so no cache line is written from two threads.
     func backward(input: UnsafeBufferPointer<Float>, output: UnsafeBufferPointer<Float>,
                   outputGradient: UnsafeMutableBufferPointer<Float>, inputGradient: UnsafeMutableBufferPointer<Float>?,
                   pass: LayerPass, step: FusedStep?) {
@@ -108,6 +127,10 @@ public final class Dense: Layer, KernelLayer {
             activation.backward(output: output, gradient: outputGradient, rows: rows, width: units)
         }
         let dz = outputGradient.readOnly
+        if let panels = kernel!.panels {
+            backwardByPanels(panels, input: input, outputGradient: dz, inputGradient: inputGradient, step: step)
+            return
+        }
         if let bias {
             columnSums(dz, rows: rows, width: units, into: bias.gradients)
             if let step, let range = step.claim(bias) { step.update(range, from: 0, to: units) }
@@ -129,6 +152,39 @@ public final class Dense: Layer, KernelLayer {
             if let update, let step {
                 step.update(update, from: features.lowerBound * units, to: features.upperBound * units)
             }
+        }
+    }
+
+    private func backwardByPanels(_ panels: ColumnPanels, input: UnsafeBufferPointer<Float>, outputGradient dz: UnsafeBufferPointer<Float>,
+                                  inputGradient: UnsafeMutableBufferPointer<Float>?, step: FusedStep?) {
+        let rows = input.count / inputWidth, units = self.units, inputWidth = self.inputWidth
+        let kernel = self.kernel!, w = kernel.values.readOnly, dw = kernel.gradients
+        let multiplyAdds = rows * units * inputWidth
+        if let inputGradient {
+            forEachShare(of: inputWidth, multiplyAdds: multiplyAdds) { features in
+                for panel in 0..<panels.count {
+                    let columns = panels.columns(panel)
+                    sgemm(transB: true, m: rows, n: features.count, k: columns.count,
+                          a: UnsafeBufferPointer(rebasing: dz[columns.lowerBound...]), lda: units,
+                          b: UnsafeBufferPointer(rebasing: w[(panels.start(panel) + features.lowerBound * columns.count)...]),
+                          ldb: columns.count, beta: panel == 0 ? 0 : 1,
+                          c: UnsafeMutableBufferPointer(rebasing: inputGradient[features.lowerBound...]), ldc: inputWidth)
+                }
+            }
+        }
+        let bias = self.bias
+        let biasUpdate = bias.flatMap { bias in step.flatMap { $0.claim(bias) } }
+        let kernelUpdate = step.flatMap { $0.claim(kernel) }
+        forEachPanel(of: panels, multiplyAdds: multiplyAdds) { panel, columns in
+            if let bias {
+                columnSums(dz, rows: rows, width: units, columns: columns, into: bias.gradients)
+                if let biasUpdate, let step { step.update(biasUpdate, from: columns.lowerBound, to: columns.upperBound) }
+            }
+            let start = panels.start(panel)
+            sgemm(transA: true, m: inputWidth, n: columns.count, k: rows,
+                  a: input, lda: inputWidth, b: UnsafeBufferPointer(rebasing: dz[columns.lowerBound...]), ldb: units,
+                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[start...]), ldc: columns.count)
+            if let kernelUpdate, let step { step.update(kernelUpdate, from: start, to: start + inputWidth * columns.count) }
         }
     }
 
@@ -156,17 +212,32 @@ public final class Dense: Layer, KernelLayer {
 /// ```
 func forEachShare(of count: Int, multiplyAdds: Int, _ body: (Range<Int>) -> Void) {
     let shares = Dense.shareCount(count, multiplyAdds: multiplyAdds)
-    func share(_ index: Int) -> Range<Int> {
-        let lower = index == 0 ? 0 : count * index / shares / 16 * 16
-        let upper = index == shares - 1 ? count : count * (index + 1) / shares / 16 * 16
-        return lower..<upper
+    forEachRun(of: shares, workers: shares) { index in
+        let columns = shareRange(index, of: shares, covering: count)
+        if !columns.isEmpty { body(columns) }
     }
-    let workers = Swift.min(shares, Parallelism.threadCount)
+}
+
+/// Runs `body(panel, columns)` for every panel of a kernel in ``ColumnPanels`` order, on the pool when the
+/// product (`multiplyAdds`) would be split into shares, each thread taking a fixed, contiguous run of panels.
+/// The panels are fixed when the layer is built, so the bits do not depend on the thread count or the batch.
+func forEachPanel(of panels: ColumnPanels, multiplyAdds: Int, _ body: (Int, Range<Int>) -> Void) {
+    let threaded = multiplyAdds / Swift.max(Dense.parallelMultiplyAdds, 1) >= 2
+    forEachRun(of: panels.count, workers: threaded ? panels.count : 1) { body($0, panels.columns($0)) }
+}
+
+/// Share `index` of `shares` over `0..<count`: bounds at multiples of 16, the last share taking the rest.
+func shareRange(_ index: Int, of shares: Int, covering count: Int) -> Range<Int> {
+    let lower = index == 0 ? 0 : count * index / shares / 16 * 16
+    let upper = index == shares - 1 ? count : count * (index + 1) / shares / 16 * 16
+    return lower..<upper
+}
+
+/// Calls `body(0..<shares)` on up to `workers` threads, each taking a fixed, contiguous run of indices.
+private func forEachRun(of shares: Int, workers wanted: Int, _ body: (Int) -> Void) {
+    let workers = Swift.max(1, Swift.min(wanted, Parallelism.threadCount))
     Parallelism.run(workers) { worker in
-        for index in shares * worker / workers..<shares * (worker + 1) / workers {
-            let columns = share(index)
-            if !columns.isEmpty { body(columns) }
-        }
+        for index in shares * worker / workers..<shares * (worker + 1) / workers { body(index) }
     }
 }
 
@@ -176,6 +247,17 @@ extension Dense {
     /// latency. (A variable so tests can force the split on small models.)
     nonisolated(unsafe) static var parallelMultiplyAdds = 1 << 17
 
+    /// The column panels of a kernel `[inputWidth, units]`: the column shares of its forward product at
+    /// batch 32 (the usual training batch), or one panel (row-major) when that product is not split.
+    static func kernelPanels(inputWidth: Int, units: Int) -> ColumnPanels {
+        let shares = shareCount(units, multiplyAdds: 32 * inputWidth * units)
+        var bounds = [0]
+        for index in 0..<shares where !shareRange(index, of: shares, covering: units).isEmpty {
+            bounds.append(shareRange(index, of: shares, covering: units).upperBound)
+        }
+        return ColumnPanels(rows: inputWidth, columns: units, bounds: bounds)
+    }
+
     /// How many shares a product with `count` output columns (or rows) and `multiplyAdds` gets: 1, 2 or 4,
     /// each at least 32 wide and worth ``parallelMultiplyAdds``. A function of the shape only.
     static func shareCount(_ count: Int, multiplyAdds: Int) -> Int {
@@ -184,13 +266,16 @@ extension Dense {
     }
 }
 
-/// `sums[j] = Σ_i values[i, j]`, accumulated row by row so the inner loop vectorizes.
-func columnSums(_ values: UnsafeBufferPointer<Float>, rows: Int, width: Int, into sums: UnsafeMutableBufferPointer<Float>) {
-    let s = sums.baseAddress!
-    s.update(repeating: 0, count: width)
+/// `sums[j] = Σ_i values[i, j]` for `j` in `columns` (default: all), accumulated row by row so the inner
+/// loop vectorizes.
+func columnSums(_ values: UnsafeBufferPointer<Float>, rows: Int, width: Int, columns: Range<Int>? = nil,
+                into sums: UnsafeMutableBufferPointer<Float>) {
+    let columns = columns ?? 0..<width
+    let s = sums.baseAddress! + columns.lowerBound
+    s.update(repeating: 0, count: columns.count)
     guard let v = values.baseAddress else { return }
     for row in 0..<rows {
-        let vr = v + row * width
-        for j in 0..<width { s[j] += vr[j] }
+        let vr = v + row * width + columns.lowerBound
+        for j in 0..<columns.count { s[j] += vr[j] }
     }
 }

@@ -25,6 +25,9 @@ public final class Weight {
 
     let valueBuffer: FloatBuffer
     let gradientBuffer: FloatBuffer
+    /// How the values, gradients and optimizer state sit in memory: `nil` for row-major, or column panels
+    /// (see ``ColumnPanels``) that a layer chose at build time. Every public accessor reads and writes row-major.
+    private(set) var panels: ColumnPanels?
 
     init(name: String, shape: [Int], trainable: Bool = true) {
         self.name = name
@@ -35,8 +38,18 @@ public final class Weight {
         gradientBuffer = FloatBuffer(capacity: count)
     }
 
+    /// The values in storage order (row-major unless ``panels`` says otherwise).
     var values: UnsafeMutableBufferPointer<Float> { valueBuffer.view(count) }
+    /// The gradient in storage order.
     var gradients: UnsafeMutableBufferPointer<Float> { gradientBuffer.view(count) }
+
+    /// Moves the values and gradient of this `[rows, columns]` weight into `panels`' storage order.
+    func arrange(in panels: ColumnPanels) {
+        precondition(shape == [panels.rows, panels.columns], "panels \(panels.rows)x\(panels.columns) for a weight of shape \(shape)")
+        rearrange(values.baseAddress!, from: self.panels, to: panels)
+        rearrange(gradients.baseAddress!, from: self.panels, to: panels)
+        self.panels = panels
+    }
 
     /// A copy of the current values.
     public var value: Tensor<Float> { copy(values) }
@@ -45,22 +58,29 @@ public final class Weight {
     public var gradient: Tensor<Float> { copy(gradients) }
 
     /// The current values as a flat array (row-major).
-    public var scalars: [Float] { Array(values) }
+    public var scalars: [Float] {
+        [Float](unsafeUninitializedCapacity: count) { destination, initialized in
+            copyRowMajor(values, into: destination)
+            initialized = count
+        }
+    }
 
     /// Replaces the values.
     /// - Throws: ``NNError/shapeMismatch(_:)`` naming the weight and both shapes when `newValue.shape != shape`.
     public func assign(_ newValue: Tensor<Float>) throws(NNError) {
         try checkShape(newValue, role: "value")
-        let destination = values
-        newValue.withUnsafeBufferPointer { _ = destination.initialize(from: $0) }
+        newValue.withUnsafeBufferPointer { copyValues(from: $0) }
     }
 
     /// Stores the gradient of the loss with respect to this weight (a custom layer's `backward` calls it).
     /// - Throws: ``NNError/shapeMismatch(_:)`` naming the weight and both shapes.
     public func assignGradient(_ gradient: Tensor<Float>) throws(NNError) {
         try checkShape(gradient, role: "gradient")
-        let destination = gradients
-        gradient.withUnsafeBufferPointer { _ = destination.initialize(from: $0) }
+        let destination = gradients, panels = self.panels
+        gradient.withUnsafeBufferPointer { source in
+            if let panels { panels.arrange(source.baseAddress!, into: destination.baseAddress!) }
+            else { _ = destination.initialize(from: source) }
+        }
     }
 
     private func checkShape(_ tensor: Tensor<Float>, role: String) throws(NNError) {
@@ -70,10 +90,70 @@ public final class Weight {
     }
 
     private func copy(_ source: UnsafeMutableBufferPointer<Float>) -> Tensor<Float> {
-        Tensor(shape: shape) { destination in _ = destination.initialize(from: UnsafeBufferPointer(source)) }
+        Tensor(shape: shape) { destination in copyRowMajor(source, into: destination) }
     }
 
-    func copyValues(from source: UnsafeBufferPointer<Float>) {
-        _ = values.initialize(from: source)
+    /// Copies `source` (storage order) into `destination` in row-major order.
+    private func copyRowMajor(_ source: UnsafeMutableBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>) {
+        if let panels { panels.rowMajor(source.baseAddress!, into: destination.baseAddress!) }
+        else { _ = destination.initialize(from: UnsafeBufferPointer(source)) }
     }
+
+    /// Replaces the values with row-major `source`.
+    func copyValues(from source: UnsafeBufferPointer<Float>) {
+        if let panels { panels.arrange(source.baseAddress!, into: values.baseAddress!) }
+        else { _ = values.initialize(from: source) }
+    }
+}
+
+/// A `[rows, columns]` matrix stored as column panels: the columns `bounds[p]..<bounds[p + 1]` of every row
+/// form panel `p`, stored row-major (row stride = the panel's width) from element `rows · bounds[p]`.
+///
+/// Dense stores a kernel this way when its products are split by output columns over the worker pool: each
+/// share's columns of the kernel, of its gradient and of the optimizer state are one contiguous block, so in
+/// every phase of a step (forward, weight gradient, update) a core touches only its own cache lines (with a
+/// row-major kernel, the forward pass's column shares and the update's row shares moved lines between cores).
+///
+/// ```swift
+/// let panels = ColumnPanels(rows: 2, columns: 3, bounds: [0, 1, 3])
+/// // row-major [a b c; d e f] is stored as [a d | b c e f]
+/// ```
+struct ColumnPanels: Equatable {
+    let rows: Int
+    let columns: Int
+    /// `0 = bounds[0] < bounds[1] < ... < bounds.last = columns`.
+    let bounds: [Int]
+
+    var count: Int { bounds.count - 1 }
+
+    /// The columns of panel `index`.
+    func columns(_ index: Int) -> Range<Int> { bounds[index]..<bounds[index + 1] }
+
+    /// Where panel `index` starts in storage.
+    func start(_ index: Int) -> Int { rows * bounds[index] }
+
+    /// Copies row-major `source` into panel order at `destination` (distinct buffers).
+    func arrange(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
+        for index in 0..<count {
+            let lower = bounds[index], width = bounds[index + 1] - lower, panel = destination + start(index)
+            for row in 0..<rows { (panel + row * width).update(from: source + row * columns + lower, count: width) }
+        }
+    }
+
+    /// Copies panel-order `source` into row-major order at `destination` (distinct buffers).
+    func rowMajor(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
+        for index in 0..<count {
+            let lower = bounds[index], width = bounds[index + 1] - lower, panel = source + start(index)
+            for row in 0..<rows { (destination + row * columns + lower).update(from: panel + row * width, count: width) }
+        }
+    }
+}
+
+/// Reorders the `rows · columns` values at `base` in place from one storage order to another (`nil`: row-major).
+func rearrange(_ base: UnsafeMutablePointer<Float>, from old: ColumnPanels?, to new: ColumnPanels?) {
+    guard old != new, let count = (old ?? new).map({ $0.rows * $0.columns }) else { return }
+    let rowMajor = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    defer { rowMajor.deallocate() }
+    if let old { old.rowMajor(base, into: rowMajor) } else { rowMajor.update(from: base, count: count) }
+    if let new { new.arrange(rowMajor, into: base) } else { base.update(from: rowMajor, count: count) }
 }

@@ -38,20 +38,18 @@ extension Sequential {
         let paths = weightPaths
         var metadata = extraMetadata
         metadata["weight_order"] = Sequential.encodeJSON(.array(paths.map { .string($0) }))
-        var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = zip(paths, weights).map {
-            ($0.0, $0.1.shape, UnsafeBufferPointer($0.1.values))
-        }
-        // Optimizer state arrays are copied out once and kept alive until the file is encoded.
-        var stateArrays: [(name: String, value: Tensor<Float>)] = []
+        // Weights (row-major, whatever their storage order) and optimizer state arrays are copied out once and
+        // kept alive until the file is encoded.
+        var arrays: [(name: String, value: Tensor<Float>)] = zip(paths, weights).map { ($0.0, $0.1.value) }
         if includeOptimizer, let optimizer {
             for weight in trainableWeights {
                 for (stateName, value) in optimizer.savedState(for: weight) {
-                    stateArrays.append(("optimizer/\(weightPath(weight))/\(stateName)", value))
+                    arrays.append(("optimizer/\(weightPath(weight))/\(stateName)", value))
                 }
             }
         }
-        return withPointers(to: stateArrays.map(\.value)) { pointers in
-            for ((name, value), pointer) in zip(stateArrays, pointers) { tensors.append((name, value.shape, pointer)) }
+        return withPointers(to: arrays.map(\.value)) { pointers in
+            let tensors = zip(arrays, pointers).map { ($0.0.name, $0.0.value.shape, $0.1) }
             return SafeTensors.encode(tensors, metadata: metadata)
         }
     }

@@ -10,6 +10,9 @@ public final class OptimizerSlots {
     public let shape: [Int]
     let count: Int
     let storage: FloatBuffer
+    /// The storage order of every slot (its weight's ``Weight/panels``; `nil`: row-major). ``value(_:)`` and
+    /// the saved state are row-major whatever it is.
+    private(set) var panels: ColumnPanels?
 
     init(names: [String], shape: [Int], initialValue: Float) {
         self.names = names
@@ -26,7 +29,17 @@ public final class OptimizerSlots {
     public func value(_ name: String) -> Tensor<Float>? {
         guard let index = names.firstIndex(of: name) else { return nil }
         let start = self[index]
-        return Tensor(shape: shape) { $0.baseAddress!.initialize(from: start, count: count) }
+        return Tensor(shape: shape) { destination in
+            if let panels { panels.rowMajor(start, into: destination.baseAddress!) }
+            else { destination.baseAddress!.initialize(from: start, count: count) }
+        }
+    }
+
+    /// Puts every slot in the storage order of `weight` (once; the state of a weight follows its layout).
+    func adoptLayout(of weight: Weight) {
+        guard panels != weight.panels else { return }
+        for index in names.indices { rearrange(self[index], from: panels, to: weight.panels) }
+        panels = weight.panels
     }
 }
 
@@ -93,8 +106,10 @@ public class SlotOptimizer: OptimizerBase<OptimizerSlots>, InPlaceUpdating {
 
     /// The buffers the update of `weight` reads and writes (its state is created on first use).
     func parameterRange(_ weight: Weight) -> ParameterRange {
-        ParameterRange(values: weight.valueBuffer.base, gradients: UnsafePointer(weight.gradientBuffer.base),
-                       slots: SlotPointers(base: state(of: weight).storage.base, stride: weight.count), count: weight.count)
+        let slots = state(of: weight)
+        slots.adoptLayout(of: weight)
+        return ParameterRange(values: weight.valueBuffer.base, gradients: UnsafePointer(weight.gradientBuffer.base),
+                              slots: SlotPointers(base: slots.storage.base, stride: weight.count), count: weight.count)
     }
 
     /// Starts a step that the layers run themselves, each weight right after its gradient is written (see
