@@ -10,15 +10,23 @@
 /// x * 2 - 1     // scalars broadcast too
 /// ```
 extension Tensor {
-    static func combine(_ operation: ElementwiseOperation, _ lhs: Tensor, _ rhs: Tensor, symbol: String) -> Tensor {
+    /// `lhs operation rhs` with broadcasting. When the result has `lhs`'s shape and nothing else holds `lhs`'s
+    /// storage (a temporary such as `Tensor<Float>(bytes)` in `Tensor<Float>(bytes) / 255`), the result is
+    /// computed in that storage instead of a fresh buffer (see ``StorageUniqueness``); same kernel, same bits.
+    static func combine(_ operation: ElementwiseOperation, _ lhs: consuming Tensor, _ rhs: Tensor, symbol: String) -> Tensor {
         guard let shape = broadcastShape(lhs.shape, rhs.shape) else {
             preconditionFailure("\(symbol): cannot broadcast shapes \(lhs.shape) and \(rhs.shape) for \(operation)")
         }
-        return broadcasting(operation, lhs, rhs, resultShape: shape)
+        var result = consume lhs
+        if shape == result.shape, result.hasUniqueStorage() {
+            result.broadcastingInPlace(operation, rhs, name: symbol)
+            return result
+        }
+        return broadcasting(operation, result, rhs, resultShape: shape)
     }
 
-    static func combine(_ operation: ElementwiseOperation, _ lhs: Tensor, scalar: Scalar) -> Tensor {
-        broadcasting(operation, lhs, Tensor(scalar: scalar), resultShape: lhs.shape)
+    static func combine(_ operation: ElementwiseOperation, _ lhs: consuming Tensor, scalar: Scalar) -> Tensor {
+        combine(operation, consume lhs, Tensor(scalar: scalar), symbol: "\(operation)")
     }
 
     static func combine(_ operation: ElementwiseOperation, scalar: Scalar, _ rhs: Tensor) -> Tensor {
@@ -41,16 +49,16 @@ extension Tensor {
     /// `self / other` with broadcasting. - Throws: ``TensorError/shapeMismatch(_:)`` naming both shapes.
     public func dividing(_ other: Tensor) throws(TensorError) -> Tensor { try elementwise(.divide, other) }
 
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.add, lhs, rhs, symbol: "+") }
-    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.subtract, lhs, rhs, symbol: "-") }
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.multiply, lhs, rhs, symbol: "*") }
+    public static func + (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.add, consume lhs, rhs, symbol: "+") }
+    public static func - (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.subtract, consume lhs, rhs, symbol: "-") }
+    public static func * (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.multiply, consume lhs, rhs, symbol: "*") }
     /// Division; integer tensors truncate toward zero and give 0 for a zero divisor (numpy's result).
-    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.divide, lhs, rhs, symbol: "/") }
+    public static func / (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.divide, consume lhs, rhs, symbol: "/") }
 
-    public static func + (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.add, lhs, scalar: rhs) }
-    public static func - (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.subtract, lhs, scalar: rhs) }
-    public static func * (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.multiply, lhs, scalar: rhs) }
-    public static func / (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.divide, lhs, scalar: rhs) }
+    public static func + (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.add, consume lhs, scalar: rhs) }
+    public static func - (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.subtract, consume lhs, scalar: rhs) }
+    public static func * (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.multiply, consume lhs, scalar: rhs) }
+    public static func / (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.divide, consume lhs, scalar: rhs) }
 
     public static func + (lhs: Scalar, rhs: Tensor) -> Tensor { combine(.add, scalar: lhs, rhs) }
     public static func - (lhs: Scalar, rhs: Tensor) -> Tensor { combine(.subtract, scalar: lhs, rhs) }
@@ -69,34 +77,34 @@ extension Tensor {
     public static func /= (lhs: inout Tensor, rhs: Scalar) { lhs.broadcastingInPlace(.divide, Tensor(scalar: rhs), name: "/=") }
 
     /// numpy `minimum(a, b)` with broadcasting; NaN wins.
-    public static func minimum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { combine(.minimum, lhs, rhs, symbol: "minimum") }
+    public static func minimum(_ lhs: consuming Tensor, _ rhs: Tensor) -> Tensor { combine(.minimum, consume lhs, rhs, symbol: "minimum") }
     /// numpy `maximum(a, b)` with broadcasting; NaN wins.
-    public static func maximum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { combine(.maximum, lhs, rhs, symbol: "maximum") }
+    public static func maximum(_ lhs: consuming Tensor, _ rhs: Tensor) -> Tensor { combine(.maximum, consume lhs, rhs, symbol: "maximum") }
     /// numpy `minimum(a, s)`.
-    public static func minimum(_ lhs: Tensor, _ rhs: Scalar) -> Tensor { combine(.minimum, lhs, scalar: rhs) }
+    public static func minimum(_ lhs: consuming Tensor, _ rhs: Scalar) -> Tensor { combine(.minimum, consume lhs, scalar: rhs) }
     /// numpy `maximum(a, s)`.
-    public static func maximum(_ lhs: Tensor, _ rhs: Scalar) -> Tensor { combine(.maximum, lhs, scalar: rhs) }
+    public static func maximum(_ lhs: consuming Tensor, _ rhs: Scalar) -> Tensor { combine(.maximum, consume lhs, scalar: rhs) }
 }
 
 extension Tensor where Scalar: SignedNumeric {
     /// Elementwise negation (`-x`, computed as `-1 * x` so `-0.0` and NaN behave like numpy).
-    public static prefix func - (operand: Tensor) -> Tensor { combine(.multiply, operand, scalar: -1) }
+    public static prefix func - (operand: consuming Tensor) -> Tensor { combine(.multiply, consume operand, scalar: -1) }
 }
 
 /// Comparisons produce masks: tensors of the same scalar type holding 1 where the comparison holds and 0
 /// elsewhere, so a mask multiplies straight into arithmetic (`gradient * (x .> 0)`). NaN compares unequal.
 extension Tensor {
-    public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.equal, lhs, rhs, symbol: ".==") }
-    public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.notEqual, lhs, rhs, symbol: ".!=") }
-    public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.less, lhs, rhs, symbol: ".<") }
-    public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.lessOrEqual, lhs, rhs, symbol: ".<=") }
-    public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.greater, lhs, rhs, symbol: ".>") }
-    public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { combine(.greaterOrEqual, lhs, rhs, symbol: ".>=") }
+    public static func .== (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.equal, consume lhs, rhs, symbol: ".==") }
+    public static func .!= (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.notEqual, consume lhs, rhs, symbol: ".!=") }
+    public static func .< (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.less, consume lhs, rhs, symbol: ".<") }
+    public static func .<= (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.lessOrEqual, consume lhs, rhs, symbol: ".<=") }
+    public static func .> (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.greater, consume lhs, rhs, symbol: ".>") }
+    public static func .>= (lhs: consuming Tensor, rhs: Tensor) -> Tensor { combine(.greaterOrEqual, consume lhs, rhs, symbol: ".>=") }
 
-    public static func .== (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.equal, lhs, scalar: rhs) }
-    public static func .!= (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.notEqual, lhs, scalar: rhs) }
-    public static func .< (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.less, lhs, scalar: rhs) }
-    public static func .<= (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.lessOrEqual, lhs, scalar: rhs) }
-    public static func .> (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.greater, lhs, scalar: rhs) }
-    public static func .>= (lhs: Tensor, rhs: Scalar) -> Tensor { combine(.greaterOrEqual, lhs, scalar: rhs) }
+    public static func .== (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.equal, consume lhs, scalar: rhs) }
+    public static func .!= (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.notEqual, consume lhs, scalar: rhs) }
+    public static func .< (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.less, consume lhs, scalar: rhs) }
+    public static func .<= (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.lessOrEqual, consume lhs, scalar: rhs) }
+    public static func .> (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.greater, consume lhs, scalar: rhs) }
+    public static func .>= (lhs: consuming Tensor, rhs: Scalar) -> Tensor { combine(.greaterOrEqual, consume lhs, scalar: rhs) }
 }

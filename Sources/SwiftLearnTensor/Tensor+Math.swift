@@ -6,10 +6,16 @@
 /// let y = (x - mean).square().mean()
 /// ```
 extension Tensor where Scalar: TensorFloatingPoint {
-    /// `f(self)` elementwise through the kernel hook.
-    public func applying(_ function: UnaryFunction) -> Tensor {
-        Tensor(shape: shape) { output in
-            withUnsafeBufferPointer { Scalar.apply(function, $0, into: output) }
+    /// `f(self)` elementwise through the kernel hook. A temporary operand (`(x - m).exp()`) whose storage
+    /// nothing else holds is mapped in place instead of into a fresh buffer (see ``StorageUniqueness``).
+    public consuming func applying(_ function: UnaryFunction) -> Tensor {
+        var result = consume self
+        if result.hasUniqueStorage() {
+            result.apply(function)
+            return result
+        }
+        return Tensor(shape: result.shape) { output in
+            result.withUnsafeBufferPointer { Scalar.apply(function, $0, into: output) }
         }
     }
 
@@ -19,21 +25,21 @@ extension Tensor where Scalar: TensorFloatingPoint {
     }
 
     /// e^x.
-    public func exp() -> Tensor { applying(.exp) }
+    public consuming func exp() -> Tensor { (consume self).applying(.exp) }
     /// Natural logarithm; `log(0) = -inf`, negative → NaN.
-    public func log() -> Tensor { applying(.log) }
+    public consuming func log() -> Tensor { (consume self).applying(.log) }
     /// Square root; negative → NaN.
-    public func sqrt() -> Tensor { applying(.sqrt) }
+    public consuming func sqrt() -> Tensor { (consume self).applying(.sqrt) }
     /// Hyperbolic tangent.
-    public func tanh() -> Tensor { applying(.tanh) }
+    public consuming func tanh() -> Tensor { (consume self).applying(.tanh) }
     /// Logistic sigmoid `1 / (1 + e^-x)`.
-    public func sigmoid() -> Tensor { applying(.sigmoid) }
+    public consuming func sigmoid() -> Tensor { (consume self).applying(.sigmoid) }
     /// `max(x, 0)`.
-    public func relu() -> Tensor { applying(.relu) }
+    public consuming func relu() -> Tensor { (consume self).applying(.relu) }
     /// |x|.
-    public func abs() -> Tensor { applying(.abs) }
+    public consuming func abs() -> Tensor { (consume self).applying(.abs) }
     /// x².
-    public func square() -> Tensor { applying(.square) }
+    public consuming func square() -> Tensor { (consume self).applying(.square) }
 
     /// x^exponent elementwise (C `pow` semantics; exponent 2 and 0.5 take exact vector paths, as numpy's do).
     public func pow(_ exponent: Scalar) -> Tensor {
@@ -58,21 +64,21 @@ extension Tensor where Scalar: TensorFloatingPoint {
 }
 
 /// e^x elementwise.
-public func exp<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.exp() }
+public func exp<S: TensorFloatingPoint>(_ x: consuming Tensor<S>) -> Tensor<S> { (consume x).exp() }
 /// Natural logarithm elementwise.
-public func log<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.log() }
+public func log<S: TensorFloatingPoint>(_ x: consuming Tensor<S>) -> Tensor<S> { (consume x).log() }
 /// Square root elementwise.
-public func sqrt<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.sqrt() }
+public func sqrt<S: TensorFloatingPoint>(_ x: consuming Tensor<S>) -> Tensor<S> { (consume x).sqrt() }
 /// Hyperbolic tangent elementwise.
-public func tanh<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.tanh() }
+public func tanh<S: TensorFloatingPoint>(_ x: consuming Tensor<S>) -> Tensor<S> { (consume x).tanh() }
 /// Absolute value elementwise.
-public func abs<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.abs() }
+public func abs<S: TensorFloatingPoint>(_ x: consuming Tensor<S>) -> Tensor<S> { (consume x).abs() }
 /// x^exponent elementwise.
 public func pow<S: TensorFloatingPoint>(_ x: Tensor<S>, _ exponent: S) -> Tensor<S> { x.pow(exponent) }
 /// Logistic sigmoid elementwise.
-public func sigmoid<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.sigmoid() }
+public func sigmoid<S: TensorFloatingPoint>(_ x: consuming Tensor<S>) -> Tensor<S> { (consume x).sigmoid() }
 /// Rectified linear unit elementwise.
-public func relu<S: TensorFloatingPoint>(_ x: Tensor<S>) -> Tensor<S> { x.relu() }
+public func relu<S: TensorFloatingPoint>(_ x: consuming Tensor<S>) -> Tensor<S> { (consume x).relu() }
 /// numpy `clip(x, lower, upper)`.
 public func clip<S: TensorFloatingPoint>(_ x: Tensor<S>, _ lower: S, _ upper: S) -> Tensor<S> {
     x.clipped(min: lower, max: upper)

@@ -116,6 +116,9 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
         try scalars.withUnsafeBufferPointer(body)
     }
 
+    /// Whether this value alone holds its storage, so writing it would not copy (see ``StorageUniqueness``).
+    mutating func hasUniqueStorage() -> Bool { StorageUniqueness.isUnique(&scalars) }
+
     /// Calls `body` with mutable access to the scalars' storage (copying first if it is shared).
     public mutating func withUnsafeMutableBufferPointer<R>(
         _ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R

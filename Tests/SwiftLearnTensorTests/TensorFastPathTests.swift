@@ -126,7 +126,9 @@ final class TensorFastPathTests: XCTestCase {
                            x.exp(), y.log(), x.tanh(), y.sqrt(), x.sigmoid(), x.softmax(axis: 1), x + row, x * column,
                            inPlace, x.abs(), x.square(), x.sum(axis: 0), x.sum(axis: 1), x.max(axis: 1), x.mean(axis: 0),
                            x.variance(axis: 0), x.variance(axis: 1, ddof: 1), x.standardDeviation(axis: 0),
-                           Tensor<S>(x.argmax(axis: 1).scalars.map { S($0) }), Tensor<S>(x.argmin(axis: 0).scalars.map { S($0) })]
+                           Tensor<S>(x.argmax(axis: 1).scalars.map { S($0) }), Tensor<S>(x.argmin(axis: 0).scalars.map { S($0) }),
+                           // Temporaries computed in their own storage (StorageUniqueness).
+                           (x * 3) / 7, (x - 1).exp(), (x + row) * column, Tensor<S>(Tensor<UInt8>(x.abs())) / 255]
             return tensors.map(\.scalars)
         }
         for (one, two) in zip(try results(Float.self, threads: 1), try results(Float.self, threads: 2)) {
