@@ -25,8 +25,16 @@ extension Tensor {
         return broadcasting(operation, result, rhs, resultShape: shape)
     }
 
+    /// `lhs operation scalar`, in `lhs`'s storage when nothing else holds it (a scalar always broadcasts; no
+    /// message is formatted: interpolating the operation cost more than a 1e3-element multiply).
     static func combine(_ operation: ElementwiseOperation, _ lhs: consuming Tensor, scalar: Scalar) -> Tensor {
-        combine(operation, consume lhs, Tensor(scalar: scalar), symbol: "\(operation)")
+        var result = consume lhs
+        let rhs = Tensor(scalar: scalar)
+        if result.hasUniqueStorage() {
+            result.broadcastingInPlace(operation, rhs, name: "scalar operator")
+            return result
+        }
+        return broadcasting(operation, result, rhs, resultShape: result.shape)
     }
 
     static func combine(_ operation: ElementwiseOperation, scalar: Scalar, _ rhs: Tensor) -> Tensor {
