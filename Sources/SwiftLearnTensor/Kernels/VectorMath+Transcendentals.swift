@@ -48,6 +48,16 @@ private func magnitude(_ x: SIMD16<Float>) -> SIMD16<Float> {
     unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & SIMD16(repeating: 0x7FFF_FFFF), to: SIMD16<Float>.self)
 }
 
+/// P(r) with e^r = 1 + r + r²·P(r): the Taylor terms 1/2 + r/6 + … + r⁵/5040 in Estrin's scheme (pairs in r, then
+/// r² and r⁴: three dependent steps where Horner's rule chains five; the chain bounded tanh in cache).
+@inline(__always)
+func expm1Series<M: PolynomialArithmetic>(_ r: SIMD16<Float>, _ r2: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
+    let p01 = M.multiplyAdd(r, splat(1.0 / 6), splat(0.5))
+    let p23 = M.multiplyAdd(r, splat(1.0 / 120), splat(1.0 / 24))
+    let p45 = M.multiplyAdd(r, splat(1.0 / 5040), splat(1.0 / 720))
+    return M.multiplyAdd(r2 * r2, p45, M.multiplyAdd(r2, p23, p01))
+}
+
 /// e^x for x already clamped to [-104, 89], as `(head + small) · scale1 · scale2` before the final roundings:
 /// `head + small` is e^r (|r| <= ln2/2) to ~1e-9 and the scales are the two normal halves of 2^k.
 @inline(__always)
@@ -145,12 +155,9 @@ extension VectorMath {
         let rHigh = t - k * splat(ln2HighFloat)  // exact, as in `expParts`
         let correction = k * splat(ln2LowFloat)
         let r = rHigh - correction
-        var p = M.multiplyAdd(r, splat(1.0 / 5040), splat(1.0 / 720))
-        p = M.multiplyAdd(p, r, splat(1.0 / 120))
-        p = M.multiplyAdd(p, r, splat(1.0 / 24))
-        p = M.multiplyAdd(p, r, splat(1.0 / 6))
-        p = M.multiplyAdd(p, r, splat(0.5))
-        let expm1r = rHigh + M.multiplyAdd(r * r, p, -correction)
+        let r2 = r * r
+        let p = expm1Series(r, r2, M.self)
+        let expm1r = rHigh + M.multiplyAdd(r2, p, -correction)
         let kInt = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- SIMD16(repeating: floatMagicBits)
         let scale = unsafeBitCast((kInt &+ SIMD16(repeating: 127)) &<< SIMD16(repeating: 23), to: SIMD16<Float>.self)
         let u = M.multiplyAdd(scale, expm1r, scale - splat(1))
