@@ -99,4 +99,23 @@ final class StorageReuseTests: XCTestCase {
         XCTAssertEqual(grown.scalars, [11, 12, 13, 21, 22, 23])
         XCTAssertEqual(x.scalars, [1, 2, 3, 4, 5, 6])
     }
+
+    /// Empty temporaries (the shared empty storage is never unique) and temporaries made from non-contiguous
+    /// selections (a transposed copy, a strided column slice) take the right path and keep their shapes.
+    func testEmptyAndSlicedTemporariesMatchNumpy() throws {
+        let empty = (Tensor<Float>.zeros([0, 3]) * 2 + 1).exp()
+        XCTAssertEqual(empty.shape, [0, 3])
+        XCTAssertEqual(empty.count, 0)
+        XCTAssertEqual((-Tensor<Double>.zeros([2, 0])).shape, [2, 0])
+        let values = (0..<24).map { Double($0) - 11.5 }
+        let x = try Tensor<Double>(shape: [4, 6], scalars: values)
+        let expected = try TensorFastPathTests.numpy(["np.tanh(x.T * 0.25)", "np.maximum(x[:, ::2] - 1, 0) / 3"], values, shape: [4, 6])
+        let transposed = (x.transposed() * 0.25).tanh()
+        XCTAssertEqual(transposed.shape, [6, 4])
+        for (a, e) in zip(transposed.scalars, expected[0]) { XCTAssertEqual(a, e, accuracy: 4 * Double.ulpOfOne * Swift.abs(e)) }
+        let sliced = Tensor.maximum(x[.all, .stride(by: 2)] - 1, 0) / 3
+        XCTAssertEqual(sliced.shape, [4, 3])
+        XCTAssertEqual(sliced.scalars, expected[1])
+        XCTAssertEqual(x.scalars, values)
+    }
 }
