@@ -57,8 +57,10 @@ extension GEMMProblem {
         let tiles = tilesM * tilesN
         let workers = Swift.min(threads, tiles)
         // Each worker takes a contiguous range of tiles of equal cost. An edge column of a narrower tile
-        // counts half a full one: its ymm/xmm FMAs issue up to twice as fast as zmm ones, not 4x.
-        let edgeWeight = edgeCols > 0 && edgeNR < nr ? Swift.max(edgeNR, nr / 2) : nr
+        // counts by its FMA issue slots: two ymm or xmm FMAs issue in the time of one zmm FMA, so an
+        // 8-wide two-xmm tile costs half a 32-wide one and a 4-wide one-xmm tile a quarter.
+        let edgeWeight = edgeCols > 0 && edgeNR < nr
+            ? Swift.max(1, nr * edgeKernel.issueSlotsPerRow / kernel.issueSlotsPerRow) : nr
         let fullColumns = tilesN - (edgeCols > 0 ? 1 : 0), fullWeight = fullColumns * tilesM * nr
         let totalWeight = fullWeight + (tilesN - fullColumns) * tilesM * edgeWeight
         func firstTile(ofShare share: Int) -> Int {
@@ -66,11 +68,16 @@ extension GEMMProblem {
             return target <= fullWeight ? (target + nr - 1) / nr
                 : Swift.min(tiles, fullColumns * tilesM + (target - fullWeight + edgeWeight - 1) / edgeWeight)
         }
+        // A B that fits L1 with room to spare stays there whatever the order, so the tiles then go row by
+        // row: the A micro-panel is reused across the row from L1 and C is written a row block at a time.
+        let rowOrder = k * n * MemoryLayout<Scalar>.stride <= GEMMProblem.rowOrderBLimit
         Parallelism.run(workers) { worker in
             withScratch(Scalar.self, mr * nr) { scratch in
-            // JR over micro-panels of B, IR over micro-panels of A; contiguous tile ranges per worker.
-            for tile in firstTile(ofShare: worker)..<firstTile(ofShare: worker + 1) {
-                let jr = tile / tilesM, ir = tile % tilesM
+            // JR over micro-panels of B, IR over micro-panels of A (or IR then JR); contiguous tile ranges per worker.
+            let range = rowOrder ? tilesM * worker / workers * tilesN..<tilesM * (worker + 1) / workers * tilesN
+                : firstTile(ofShare: worker)..<firstTile(ofShare: worker + 1)
+            for tile in range {
+                let (jr, ir) = rowOrder ? (tile % tilesN, tile / tilesN) : (tile / tilesM, tile % tilesM)
                 let i0 = ir * mr, j0 = jr * nr
                 let rows = Swift.min(mr, m - i0), cols = Swift.min(nr, n - j0)
                 let (tileA, tileARow, tileADepth) = rows == mr

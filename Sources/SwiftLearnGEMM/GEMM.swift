@@ -133,6 +133,9 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// 1024^3 88 -> 91 and 170-177 -> 192.
     static var directLimit: Int { 4 * 1024 * 1024 / MemoryLayout<Scalar>.stride }
 
+    /// Bytes of op(B) up to which the direct path takes its tiles row by row instead of column by column.
+    static var rowOrderBLimit: Int { 16 * 1024 }
+
     /// B rows this many bytes apart (or a multiple) take the packed path: the direct path's column of
     /// B then falls into a few sets of L1 and L2 and is refetched from L3 (2048^3 direct: 41 GFLOPS
     /// against 91 packed).

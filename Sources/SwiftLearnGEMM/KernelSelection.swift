@@ -53,7 +53,7 @@ public enum KernelSelection {
         let fusedIsHardware = time(fusedWide, cutoff: separateTime) <= 2 * separateTime
         let family = candidates.filter { $0.arithmetic == (fusedIsHardware ? .fused : .separate) }
         let times = family.map { time($0) }
-        let fastest = times.indices.min { times[$0] < times[$1] }!
+        let fastest = times.indices.filter { family[$0].vectorsPerRow == 2 }.min { times[$0] < times[$1] }!
         // A height that runs more than 25% slower than the best of its width (a tile that spills on a
         // CPU with fewer vector registers) is left out of the per-shape choice.
         let usable = family.indices.filter { index in

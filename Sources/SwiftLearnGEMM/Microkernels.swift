@@ -36,6 +36,8 @@ protocol RegisterTile {
     associatedtype V: SIMD where V.Scalar: GEMMScalar
     /// MR: rows of the tile.
     static var rows: Int { get }
+    /// Vectors of `V` per row: NR = `vectorsPerRow` x lanes of `V`.
+    static var vectorsPerRow: Int { get }
     init()
     /// One k step: row i adds `a[i * aRowStride] * (b0, b1)`.
     mutating func step<Rule: MultiplyAddRule>(_: Rule.Type, _ a: UnsafePointer<V.Scalar>, _ aRowStride: Int, _ b0: V, _ b1: V)
@@ -47,6 +49,7 @@ protocol RegisterTile {
 struct TileRow<V: SIMD>: RegisterTile where V.Scalar: GEMMScalar {
     var c0 = V(), c1 = V()
     static var rows: Int { 1 }
+    static var vectorsPerRow: Int { 2 }
     init() {}
     @inline(__always)
     mutating func step<Rule: MultiplyAddRule>(_: Rule.Type, _ a: UnsafePointer<V.Scalar>, _ aRowStride: Int, _ b0: V, _ b1: V) {
@@ -60,11 +63,30 @@ struct TileRow<V: SIMD>: RegisterTile where V.Scalar: GEMMScalar {
     }
 }
 
+/// One row of a one-vector tile: NR is the lanes of `V` (a 16-wide zmm tile, or a 4- or 8-wide edge
+/// tile that covers the last `n % 32` columns without the zero half of a two-vector one). Its `b1` is
+/// never loaded: `microkernel` passes `b0` twice.
+struct VectorRow<V: SIMD>: RegisterTile where V.Scalar: GEMMScalar {
+    var c0 = V()
+    static var rows: Int { 1 }
+    static var vectorsPerRow: Int { 1 }
+    init() {}
+    @inline(__always)
+    mutating func step<Rule: MultiplyAddRule>(_: Rule.Type, _ a: UnsafePointer<V.Scalar>, _ aRowStride: Int, _ b0: V, _ b1: V) {
+        c0 = Rule.accumulate(c0, V(repeating: a.pointee), b0)
+    }
+    @inline(__always)
+    func store(alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>, ldc: Int) {
+        storeVector(c0, alpha: alpha, beta: beta, c: c)
+    }
+}
+
 /// `Top`'s rows above `Bottom`'s.
 struct Stacked<Top: RegisterTile, Bottom: RegisterTile>: RegisterTile where Top.V == Bottom.V {
     typealias V = Top.V
     var top = Top(), bottom = Bottom()
     static var rows: Int { Top.rows + Bottom.rows }
+    static var vectorsPerRow: Int { Top.vectorsPerRow }
     init() {}
     @inline(__always)
     mutating func step<Rule: MultiplyAddRule>(_ rule: Rule.Type, _ a: UnsafePointer<V.Scalar>, _ aRowStride: Int, _ b0: V, _ b1: V) {
@@ -78,12 +100,18 @@ struct Stacked<Top: RegisterTile, Bottom: RegisterTile>: RegisterTile where Top.
     }
 }
 
-typealias Rows2<V: SIMD> = Stacked<TileRow<V>, TileRow<V>> where V.Scalar: GEMMScalar
-typealias Rows4<V: SIMD> = Stacked<Rows2<V>, Rows2<V>> where V.Scalar: GEMMScalar
-typealias Rows6<V: SIMD> = Stacked<Rows2<V>, Rows4<V>> where V.Scalar: GEMMScalar
-typealias Rows8<V: SIMD> = Stacked<Rows4<V>, Rows4<V>> where V.Scalar: GEMMScalar
-typealias Rows10<V: SIMD> = Stacked<Rows4<V>, Rows6<V>> where V.Scalar: GEMMScalar
-typealias Rows12<V: SIMD> = Stacked<Rows6<V>, Rows6<V>> where V.Scalar: GEMMScalar
+/// `Row` stacked 2, 4, 6, 8, 10 or 12 times.
+typealias Stack2<Row: RegisterTile> = Stacked<Row, Row>
+typealias Stack4<Row: RegisterTile> = Stacked<Stack2<Row>, Stack2<Row>>
+typealias Stack6<Row: RegisterTile> = Stacked<Stack2<Row>, Stack4<Row>>
+typealias Stack8<Row: RegisterTile> = Stacked<Stack4<Row>, Stack4<Row>>
+typealias Stack10<Row: RegisterTile> = Stacked<Stack4<Row>, Stack6<Row>>
+typealias Stack12<Row: RegisterTile> = Stacked<Stack6<Row>, Stack6<Row>>
+
+typealias Rows6<V: SIMD> = Stack6<TileRow<V>> where V.Scalar: GEMMScalar
+typealias Rows8<V: SIMD> = Stack8<TileRow<V>> where V.Scalar: GEMMScalar
+typealias Rows10<V: SIMD> = Stack10<TileRow<V>> where V.Scalar: GEMMScalar
+typealias Rows12<V: SIMD> = Stack12<TileRow<V>> where V.Scalar: GEMMScalar
 
 /// The microkernel contract, shared by every variant:
 ///
@@ -112,7 +140,7 @@ func microkernel<Tile: RegisterTile, Rule: MultiplyAddRule>(
     let bStep = bDepthStride * MemoryLayout<V.Scalar>.stride
     for _ in 0..<k {
         let b0 = bp.loadUnaligned(as: V.self)
-        let b1 = bp.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
+        let b1 = Tile.vectorsPerRow > 1 ? bp.loadUnaligned(fromByteOffset: vectorBytes, as: V.self) : b0
         tile.step(Rule.self, ap, aRowStride, b0, b1)
         ap += aDepthStride
         bp += bStep
@@ -222,16 +250,19 @@ func rowRemainder<V: SIMD, Rule: MultiplyAddRule>(
 @inline(__always)
 func storeRow<V: SIMD>(_ v0: V, _ v1: V, alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>)
 where V.Scalar: GEMMScalar {
+    storeVector(v0, alpha: alpha, beta: beta, c: c)
+    storeVector(v1, alpha: alpha, beta: beta, c: c + V.scalarCount)
+}
+
+/// `C = alpha * acc + beta * C` for one vector, with `storeRow`'s operations.
+@inline(__always)
+func storeVector<V: SIMD>(_ v: V, alpha: V.Scalar, beta: V.Scalar, c: UnsafeMutablePointer<V.Scalar>)
+where V.Scalar: GEMMScalar {
     let raw = UnsafeMutableRawPointer(c)
-    let offset = V.scalarCount * MemoryLayout<V.Scalar>.stride
     if beta == 0 {
-        raw.storeBytes(of: alpha * v0, as: V.self)
-        raw.storeBytes(of: alpha * v1, toByteOffset: offset, as: V.self)
+        raw.storeBytes(of: alpha * v, as: V.self)
     } else {
-        let old0 = UnsafeRawPointer(raw).loadUnaligned(as: V.self)
-        let old1 = UnsafeRawPointer(raw).loadUnaligned(fromByteOffset: offset, as: V.self)
-        raw.storeBytes(of: alpha * v0 + beta * old0, as: V.self)
-        raw.storeBytes(of: alpha * v1 + beta * old1, toByteOffset: offset, as: V.self)
+        raw.storeBytes(of: alpha * v + beta * UnsafeRawPointer(raw).loadUnaligned(as: V.self), as: V.self)
     }
 }
 
@@ -259,6 +290,9 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
     let name: String
     let mr: Int
     let nr: Int
+    /// Vectors per tile row: 2, or 1 for a one-vector tile (`VectorRow`), which serves narrow C and edge
+    /// columns only, never as the selected width.
+    let vectorsPerRow: Int
     let arithmetic: Arithmetic
     let run: @Sendable (
         _ k: Int,
@@ -276,6 +310,9 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
     ) -> Void
 
     var description: String { name }
+    /// FMA issue slots of one tile row's k step on a core with 256-bit FMA pipes (Zen 4): a 512-bit FMA
+    /// takes two, a 256- or 128-bit one takes one. The direct path weighs edge tiles by it.
+    var issueSlotsPerRow: Int { vectorsPerRow * (nr / vectorsPerRow * MemoryLayout<Scalar>.stride > 32 ? 2 : 1) }
     var publicDescription: MicrokernelVariant { MicrokernelVariant(name: name, mr: mr, nr: nr, arithmetic: arithmetic) }
 
     /// Every variant compiled into the library for `Scalar`.
@@ -286,14 +323,15 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
     static func make<Tile: RegisterTile, Rule: MultiplyAddRule>(
         _ tile: Tile.Type, _ rule: Rule.Type, _ arithmetic: Arithmetic
     ) -> GEMMKernel where Tile.V.Scalar == Scalar {
-        let mr = Tile.rows, nr = 2 * Tile.V.scalarCount
-        let name = "\(Scalar.self == Double.self ? "f64-" : "")\(arithmetic.rawValue)-\(mr)x\(nr)"
-        return GEMMKernel(name: name, mr: mr, nr: nr, arithmetic: arithmetic, run: {
+        let mr = Tile.rows, nr = Tile.vectorsPerRow * Tile.V.scalarCount
+        let oneVector = Tile.vectorsPerRow == 1 ? "-1v" : ""
+        let name = "\(Scalar.self == Double.self ? "f64-" : "")\(arithmetic.rawValue)-\(mr)x\(nr)\(oneVector)"
+        return GEMMKernel(name: name, mr: mr, nr: nr, vectorsPerRow: Tile.vectorsPerRow, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
             if aRowStride == 1 && aDepthStride == mr && bDepthStride == nr {
                 // Packed panels: constant strides let the compiler fold every address.
                 microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: 1, aDepthStride: Tile.rows,
-                            b: b, bDepthStride: 2 * Tile.V.scalarCount, alpha: alpha, beta: beta, c: c, ldc: ldc)
+                            b: b, bDepthStride: Tile.vectorsPerRow * Tile.V.scalarCount, alpha: alpha, beta: beta, c: c, ldc: ldc)
             } else if aDepthStride == 1 {
                 // A read in place, row-major: consecutive k steps of a row are adjacent.
                 microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: 1,
@@ -389,8 +427,13 @@ struct KernelChoices<Scalar: GEMMScalar>: Sendable {
 /// 12 accumulators, 8x32 16, 10x32 20 and 12x32 24 (plus two B vectors and a broadcast; all run at
 /// 96-97% of the FMA peak with their panels in L1, so the height is chosen per shape: `KernelChoices`;
 /// ten rows fit an MLP head's 10 outputs when narrow C runs transposed: gemm-bench 2026-12-02 23:25,
-/// 100x10x256 Aᵀ 55 -> 71-74 GFLOPS on 1 thread, where the 12-row tile computed two padding rows); the
-/// 8- and 4-lane ones, in the same heights, serve narrow C and the last columns of wide C. The
+/// 100x10x256 Aᵀ 55 -> 71-74 GFLOPS on 1 thread, where the 12-row tile computed two padding rows).
+/// Narrow C and the last `n % 32` columns of wide C take the narrowest tile that covers them, in the same
+/// heights: one zmm per row (16 wide, `-1v`), two ymm (16 wide), one ymm (8) or one xmm (4). Panels in L1
+/// (gemm-bench --kernels, 2026-12-03 07:25 UTC, Zen 4, load 2.4), GFLOPS of 115.9 peak: 8x16-1v 113.9 against
+/// 100.1 for the two-ymm 8x16, 8x8-1v 98.6 against 49.0 for the two-xmm 8x8 it replaced, and the 4-wide 8x4-1v
+/// 50.2, which covers the last 4 columns of n = 100 in half the time of that 8x8. One-vector tiles come
+/// first in the list, so they win ties of width and height (`KernelChoices`). The
 /// separate family keeps to six rows: without FMA the build targets SSE/AVX2 with 16 vector
 /// registers. Where a tall fused tile would spill (an AVX2 build has 16), its first-use timing
 /// keeps it out of the choices (`KernelSelection`).
@@ -400,14 +443,22 @@ extension Float: GEMMScalar {
         .make(Rows10<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows8<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack12<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack10<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack8<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack6<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows12<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows10<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows8<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows12<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows10<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows8<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows6<SIMD4<Float>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack12<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack10<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack8<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack6<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack12<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack10<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack8<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
+        .make(Stack6<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
         .make(Rows6<SIMD16<Float>>.self, SeparateMultiplyAdd.self, .separate),
         .make(Rows6<SIMD8<Float>>.self, SeparateMultiplyAdd.self, .separate),
         .make(Rows6<SIMD4<Float>>.self, SeparateMultiplyAdd.self, .separate),

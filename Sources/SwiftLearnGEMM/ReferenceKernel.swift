@@ -18,7 +18,7 @@ extension GEMMKernel {
             }
             cell.pointee = beta == 0 ? alpha * acc : alpha * acc + beta * cell.pointee
         }
-        return GEMMKernel(name: "reference-\(arithmetic.rawValue)-\(mr)x\(nr)", mr: mr, nr: nr, arithmetic: arithmetic, run: {
+        return GEMMKernel(name: "reference-\(arithmetic.rawValue)-\(mr)x\(nr)", mr: mr, nr: nr, vectorsPerRow: 2, arithmetic: arithmetic, run: {
             k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
             for i in 0..<mr {
                 for j in 0..<nr {

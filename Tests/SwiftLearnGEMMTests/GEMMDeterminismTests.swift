@@ -66,9 +66,10 @@ final class GEMMDeterminismTests: XCTestCase {
         guard let wide = fused.first(where: { $0.name == "fused-12x32" }) else { return XCTFail("fused-12x32 is not compiled") }
         let choices = KernelChoices(selected: wide, family: fused, fixedHeight: false)
         let expectations: [(Int, Int, String, String?)] = [
-            (32, 100, "fused-8x32", "fused-8x8"), (100, 100, "fused-10x32", "fused-10x8"), (36, 64, "fused-12x32", nil),
-            (2048, 2048, "fused-8x32", nil), (7, 100, "fused-8x32", "fused-8x8"), (32, 10, "fused-8x16", nil),
-            (5, 3, "fused-6x8", nil), (32, 40, "fused-8x32", "fused-8x8"), (24, 44, "fused-12x32", "fused-12x16"),
+            (32, 100, "fused-8x32", "fused-8x4-1v"), (100, 100, "fused-10x32", "fused-10x4-1v"), (36, 64, "fused-12x32", nil),
+            (2048, 2048, "fused-8x32", nil), (7, 100, "fused-8x32", "fused-8x4-1v"), (32, 10, "fused-8x16-1v", nil),
+            (5, 3, "fused-6x4-1v", nil), (32, 40, "fused-8x32", "fused-8x8-1v"), (24, 44, "fused-12x32", "fused-12x16-1v"),
+            (784, 784, "fused-8x32", "fused-8x16-1v"), (100, 6, "fused-10x8-1v", nil),
         ]
         for (m, n, tile, edge) in expectations {
             let plan = choices.plan(rows: m, columns: n)
@@ -76,7 +77,10 @@ final class GEMMDeterminismTests: XCTestCase {
             XCTAssertEqual(plan.edge?.name, edge, "m=\(m) n=\(n)")
         }
         let forced = KernelChoices(forcing: fused.first { $0.name == "fused-6x32" }!).plan(rows: 32, columns: 100)
-        XCTAssertEqual([forced.tile.name, forced.edge?.name], ["fused-6x32", "fused-6x8"])
+        XCTAssertEqual([forced.tile.name, forced.edge?.name], ["fused-6x32", "fused-6x4-1v"])
+        // A two-vector tile forced at a width a one-vector tile shares keeps its own kind for narrow C.
+        let forcedTwoVector = KernelChoices(forcing: fused.first { $0.name == "fused-8x16" }!).plan(rows: 32, columns: 10)
+        XCTAssertEqual(forcedTwoVector.tile.name, "fused-8x16")
         // The scalar reference runs alone: no narrower variant stands in for it.
         let reference = KernelChoices(forcing: GEMMKernel<Float>.reference(.fused, mr: 8, nr: 32)).plan(rows: 32, columns: 100)
         XCTAssertEqual([reference.tile.name, reference.edge?.name], ["reference-fused-8x32", nil])
