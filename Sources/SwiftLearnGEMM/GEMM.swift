@@ -194,11 +194,11 @@ struct GEMMProblem<Scalar: GEMMScalar> {
             GEMMProblem(validatedTransA: !transB, transB: !transA, m: n, n: m, k: k, alpha: alpha,
                         a: b, lda: ldb, b: a, ldb: lda, beta: 0, c: t, ldc: m)
                 .run(kernel: kernel, threads: threads, path: path, alwaysThread: true, transposed: false)
-            for i in 0..<m {
-                let row = c + i * ldc
-                if beta == 0 {
-                    for j in 0..<n { row[j] = t[j * m + i] }
-                } else {
+            if beta == 0 {
+                transpose(t, ld: m, rows: n, columns: m, into: c, targetLD: ldc)
+            } else {
+                for i in 0..<m {
+                    let row = c + i * ldc
                     for j in 0..<n { row[j] = t[j * m + i] + beta * row[j] }
                 }
             }

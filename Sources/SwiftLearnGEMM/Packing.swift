@@ -58,18 +58,7 @@ func packB<Scalar: GEMMScalar>(_ b: UnsafePointer<Scalar>, ldb: Int, transposed:
         if transposed {
             // op(B)(p, j) = b[j * ldb + p]: transpose 8x8 blocks in registers (4x faster than a
             // scalar gather for a 784x100 weight matrix), then the ragged right and bottom scalar.
-            let source = b + (colStart + col0) * ldb + depthStart
-            var j = 0
-            while j + 8 <= width {
-                var p = 0
-                while p + 8 <= depth {
-                    transpose8x8(source + j * ldb + p, ldb, into: base + p * nr + j, nr)
-                    p += 8
-                }
-                for p in p..<depth { for jj in j..<(j + 8) { base[p * nr + jj] = source[jj * ldb + p] } }
-                j += 8
-            }
-            for jj in j..<width { for p in 0..<depth { base[p * nr + jj] = source[jj * ldb + p] } }
+            transpose(b + (colStart + col0) * ldb + depthStart, ld: ldb, rows: width, columns: depth, into: base, targetLD: nr)
             if width < nr {
                 for p in 0..<depth { (base + p * nr + width).update(repeating: 0, count: nr - width) }
             }
@@ -79,6 +68,23 @@ func packB<Scalar: GEMMScalar>(_ b: UnsafePointer<Scalar>, ldb: Int, transposed:
             }
         }
     }
+}
+
+/// `target[c * targetLD + r] = source[r * ld + c]` for `r < rows`, `c < columns`: 8x8 blocks in
+/// registers, the ragged right and bottom scalar.
+func transpose<Scalar: GEMMScalar>(_ source: UnsafePointer<Scalar>, ld: Int, rows: Int, columns: Int,
+                                   into target: UnsafeMutablePointer<Scalar>, targetLD: Int) {
+    var r = 0
+    while r + 8 <= rows {
+        var c = 0
+        while c + 8 <= columns {
+            transpose8x8(source + r * ld + c, ld, into: target + c * targetLD + r, targetLD)
+            c += 8
+        }
+        for c in c..<columns { for rr in r..<(r + 8) { target[c * targetLD + rr] = source[rr * ld + c] } }
+        r += 8
+    }
+    for rr in r..<rows { for c in 0..<columns { target[c * targetLD + rr] = source[rr * ld + c] } }
 }
 
 /// Writes the transpose of the 8x8 block at `source` (row stride `ld`) to `target` (row stride `targetLD`).
