@@ -106,17 +106,19 @@ public final class Weight {
     }
 }
 
-/// A `[rows, columns]` matrix stored as column panels: the columns `bounds[p]..<bounds[p + 1]` of every row
-/// form panel `p`, stored row-major (row stride = the panel's width) from element `rows · bounds[p]`.
+/// A `[rows, columns]` matrix stored as column panels: the columns `bounds[p]..<bounds[p + 1]` form panel
+/// `p`, stored column by column (the panel's transpose, row-major: `[width, rows]`) from element `rows · bounds[p]`.
 ///
 /// Dense stores a kernel this way when its products are split by output columns over the worker pool: each
 /// share's columns of the kernel, of its gradient and of the optimizer state are one contiguous block, so in
 /// every phase of a step (forward, weight gradient, update) a core touches only its own cache lines (with a
 /// row-major kernel, the forward pass's column shares and the update's row shares moved lines between cores).
+/// Column by column, because the products then run with the panel's width as their row count
+/// (`dWᵀ = dzᵀ · x`, `yᵀ = Wᵀ · xᵀ`), which SGEMM's tiles cover better than a narrow column count.
 ///
 /// ```swift
 /// let panels = ColumnPanels(rows: 2, columns: 3, bounds: [0, 1, 3])
-/// // row-major [a b c; d e f] is stored as [a d | b c e f]
+/// // row-major [a b c; d e f] is stored as [a d | b e c f]
 /// ```
 struct ColumnPanels: Equatable {
     let rows: Int
@@ -134,17 +136,15 @@ struct ColumnPanels: Equatable {
 
     /// Copies row-major `source` into panel order at `destination` (distinct buffers).
     func arrange(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
-        for index in 0..<count {
-            let lower = bounds[index], width = bounds[index + 1] - lower, panel = destination + start(index)
-            for row in 0..<rows { (panel + row * width).update(from: source + row * columns + lower, count: width) }
+        for column in 0..<columns {
+            for row in 0..<rows { destination[rows * column + row] = source[row * columns + column] }
         }
     }
 
     /// Copies panel-order `source` into row-major order at `destination` (distinct buffers).
     func rowMajor(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
-        for index in 0..<count {
-            let lower = bounds[index], width = bounds[index + 1] - lower, panel = source + start(index)
-            for row in 0..<rows { (destination + row * columns + lower).update(from: panel + row * width, count: width) }
+        for column in 0..<columns {
+            for row in 0..<rows { destination[row * columns + column] = source[rows * column + row] }
         }
     }
 }
