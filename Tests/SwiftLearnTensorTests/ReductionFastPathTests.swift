@@ -170,4 +170,40 @@ final class ReductionFastPathTests: XCTestCase {
         try checkColumnSumsMatchRowByRowAddition(Float.self)
         try checkColumnSumsMatchRowByRowAddition(Double.self)
     }
+
+    /// `max`/`min` whole and along rows against a naive loop, for every run length around the vector widths:
+    /// finite runs (the four-chain path), runs holding a NaN or an infinity, runs whose sum overflows (both fall
+    /// back to the one-chain loop), and the sign of zero (the maximum of +0s is +0, the minimum of -0s is -0).
+    func checkExtremaAgainstLoops<S: TensorFloatingPoint>(_: S.Type) throws {
+        func naive(_ run: ArraySlice<S>, maximum: Bool) -> S {
+            if run.contains(where: { $0.isNaN }) { return .nan }
+            return run.dropFirst().reduce(run.first!) { maximum ? ($1 > $0 ? $1 : $0) : ($1 < $0 ? $1 : $0) }
+        }
+        func same(_ a: S, _ b: S) -> Bool { a.isNaN ? b.isNaN : a == b && a.sign == b.sign }
+        for length in [1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 129, 1000] {
+            var generator = SplitMix64(seed: UInt64(length))
+            let finite = (0..<(3 * length)).map { _ in S(Double.random(in: -4...9, using: &generator)) }
+            var special = finite
+            special[length / 2] = .infinity                             // row 0: +inf
+            special[length + length - 1] = .nan                         // row 1: NaN in its last position
+            special[2 * length] = -S.greatestFiniteMagnitude            // row 2: a sum that overflows
+            special[3 * length - 1] = -S.greatestFiniteMagnitude
+            let zeros = [S](repeating: 0, count: length) + [S](repeating: -S.zero, count: length) + finite[0..<length]
+            for (name, scalars) in [("finite", finite), ("special", special), ("zeros", zeros)] {
+                let x = try Tensor<S>(shape: [3, length], scalars: scalars)
+                for maximum in [true, false] {
+                    let rows = (0..<3).map { naive(scalars[($0 * length)..<(($0 + 1) * length)], maximum: maximum) }
+                    let actual = maximum ? x.max(axis: 1).scalars : x.min(axis: 1).scalars
+                    for (row, (a, e)) in zip(actual, rows).enumerated() {
+                        XCTAssert(same(a, e), "\(S.self) \(name) length \(length) row \(row) \(maximum ? "max" : "min"): \(a), expected \(e)")
+                    }
+                    let whole = naive(scalars[...], maximum: maximum), got = maximum ? x.max() : x.min()
+                    XCTAssert(same(got, whole), "\(S.self) \(name) length \(length) whole: \(got), expected \(whole)")
+                }
+            }
+        }
+    }
+
+    func testExtremaMatchNaiveLoopsFloat() throws { try checkExtremaAgainstLoops(Float.self) }
+    func testExtremaMatchNaiveLoopsDouble() throws { try checkExtremaAgainstLoops(Double.self) }
 }
