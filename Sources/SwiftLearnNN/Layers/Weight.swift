@@ -60,7 +60,7 @@ public final class Weight {
     /// The current values as a flat array (row-major).
     public var scalars: [Float] {
         [Float](unsafeUninitializedCapacity: count) { destination, initialized in
-            copyRowMajor(values, into: destination)
+            panels.copy(storage: UnsafeBufferPointer(values), toRowMajor: destination)
             initialized = count
         }
     }
@@ -77,10 +77,7 @@ public final class Weight {
     public func assignGradient(_ gradient: Tensor<Float>) throws(NNError) {
         try checkShape(gradient, role: "gradient")
         let destination = gradients, panels = self.panels
-        gradient.withUnsafeBufferPointer { source in
-            if let panels { panels.arrange(source.baseAddress!, into: destination.baseAddress!) }
-            else { _ = destination.initialize(from: source) }
-        }
+        gradient.withUnsafeBufferPointer { panels.copy(rowMajor: $0, toStorage: destination) }
     }
 
     private func checkShape(_ tensor: Tensor<Float>, role: String) throws(NNError) {
@@ -90,19 +87,12 @@ public final class Weight {
     }
 
     private func copy(_ source: UnsafeMutableBufferPointer<Float>) -> Tensor<Float> {
-        Tensor(shape: shape) { destination in copyRowMajor(source, into: destination) }
-    }
-
-    /// Copies `source` (storage order) into `destination` in row-major order.
-    private func copyRowMajor(_ source: UnsafeMutableBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>) {
-        if let panels { panels.rowMajor(source.baseAddress!, into: destination.baseAddress!) }
-        else { _ = destination.initialize(from: UnsafeBufferPointer(source)) }
+        Tensor(shape: shape) { destination in panels.copy(storage: UnsafeBufferPointer(source), toRowMajor: destination) }
     }
 
     /// Replaces the values with row-major `source`.
     func copyValues(from source: UnsafeBufferPointer<Float>) {
-        if let panels { panels.arrange(source.baseAddress!, into: values.baseAddress!) }
-        else { _ = values.initialize(from: source) }
+        panels.copy(rowMajor: source, toStorage: values)
     }
 }
 
@@ -149,11 +139,27 @@ struct ColumnPanels: Equatable {
     }
 }
 
+/// Copies between row-major order and a storage order: column panels, or row-major itself (`nil`, a plain copy).
+extension Optional where Wrapped == ColumnPanels {
+    /// Copies row-major `source` into `destination` in this storage order (distinct buffers of equal count).
+    func copy(rowMajor source: UnsafeBufferPointer<Float>, toStorage destination: UnsafeMutableBufferPointer<Float>) {
+        if let panels = self { panels.arrange(source.baseAddress!, into: destination.baseAddress!) }
+        else { _ = destination.initialize(from: source) }
+    }
+
+    /// Copies `source`, in this storage order, into `destination` in row-major order (distinct buffers).
+    func copy(storage source: UnsafeBufferPointer<Float>, toRowMajor destination: UnsafeMutableBufferPointer<Float>) {
+        if let panels = self { panels.rowMajor(source.baseAddress!, into: destination.baseAddress!) }
+        else { _ = destination.initialize(from: source) }
+    }
+}
+
 /// Reorders the `rows · columns` values at `base` in place from one storage order to another (`nil`: row-major).
 func rearrange(_ base: UnsafeMutablePointer<Float>, from old: ColumnPanels?, to new: ColumnPanels?) {
     guard old != new, let count = (old ?? new).map({ $0.rows * $0.columns }) else { return }
-    let rowMajor = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    let storage = UnsafeMutableBufferPointer(start: base, count: count)
+    let rowMajor = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
     defer { rowMajor.deallocate() }
-    if let old { old.rowMajor(base, into: rowMajor) } else { rowMajor.update(from: base, count: count) }
-    if let new { new.arrange(rowMajor, into: base) } else { base.update(from: rowMajor, count: count) }
+    old.copy(storage: UnsafeBufferPointer(storage), toRowMajor: rowMajor)
+    new.copy(rowMajor: UnsafeBufferPointer(rowMajor), toStorage: storage)
 }

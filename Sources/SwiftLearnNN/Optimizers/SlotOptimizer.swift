@@ -29,10 +29,7 @@ public final class OptimizerSlots {
     public func value(_ name: String) -> Tensor<Float>? {
         guard let index = names.firstIndex(of: name) else { return nil }
         let start = self[index]
-        return Tensor(shape: shape) { destination in
-            if let panels { panels.rowMajor(start, into: destination.baseAddress!) }
-            else { destination.baseAddress!.initialize(from: start, count: count) }
-        }
+        return Tensor(shape: shape) { panels.copy(storage: UnsafeBufferPointer(start: start, count: count), toRowMajor: $0) }
     }
 
     /// Puts every slot in the storage order of `weight` (once; the state of a weight follows its layout).
