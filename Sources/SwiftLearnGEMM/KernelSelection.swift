@@ -1,3 +1,4 @@
+import SwiftLearnSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -69,40 +70,26 @@ public enum KernelSelection {
         GEMMKernel<Float>.all.map { ($0.publicDescription, 1e-9 / time($0)) }
     }
 
-    /// Best-of-5 seconds per flop of one variant on packed panels already in L1/L2. A variant
-    /// still 8x slower than `cutoff` after three trials is not timed further (a software FMA
-    /// would otherwise cost tens of milliseconds more at start-up).
+    /// Best-of-5 seconds per flop of one variant on packed panels already in L1/L2; a variant still 8x slower
+    /// than `cutoff` after three trials is not timed further (see `CandidateTiming`).
     private static func time<Scalar: GEMMScalar>(_ variant: GEMMKernel<Scalar>, cutoff: Double = .infinity) -> Double {
         let k = 128, mr = variant.mr, nr = variant.nr
         let a = [Scalar](repeating: 0.5, count: mr * k)
         let b = [Scalar](repeating: 0.25, count: nr * k)
         var c = [Scalar](repeating: 0, count: mr * nr)
         let repetitions = 64
-        var best = Double.infinity
-        a.withUnsafeBufferPointer { a in
+        let flops = Double(2 * mr * nr * k * repetitions)
+        let seconds = a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    for trial in 0..<5 {
-                        let start = monotonicSeconds()
+                    CandidateTiming.bestSeconds(givingUpAbove: 8 * cutoff * flops) {
                         for _ in 0..<repetitions {
                             variant.run(k, a.baseAddress!, 1, mr, b.baseAddress!, nr, 1, 1, c.baseAddress!, nr)
                         }
-                        best = Swift.min(best, monotonicSeconds() - start)
-                        // Three slow trials, not one: a single preemption during the fused family's first trial
-                        // once switched a whole process to the separate family (different rounding, so a
-                        // different trained model from the same seed).
-                        if trial >= 2 && best / Double(2 * mr * nr * k * repetitions) > 8 * cutoff { break }
                     }
                 }
             }
         }
-        return best / Double(2 * mr * nr * k * repetitions)
+        return seconds / flops
     }
-}
-
-/// Seconds from a monotonic clock.
-func monotonicSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
 }

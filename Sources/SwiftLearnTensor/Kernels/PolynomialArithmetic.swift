@@ -1,4 +1,5 @@
 import Dispatch
+import SwiftLearnSystem
 
 /// How the transcendental kernels evaluate their polynomials' `a·b + c` steps.
 ///
@@ -49,24 +50,17 @@ enum PolynomialFamily {
     }()
 
     /// Best of five runs of the Float exp kernel over 2,048 values in L1; a family still 8x slower than `cutoff`
-    /// after three runs is not timed further.
+    /// after three runs is not timed further (see `CandidateTiming`).
     static func secondsPerCall<M: PolynomialArithmetic>(_: M.Type, cutoff: Double = .infinity) -> Double {
         let input = (0..<2048).map { Float($0 % 97) * 0.37 - 18 }
         var output = [Float](repeating: 0, count: input.count)
-        var best = Double.infinity
-        input.withUnsafeBufferPointer { x in
+        return input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
-                for trial in 0..<5 {
-                    let start = DispatchTime.now().uptimeNanoseconds
+                CandidateTiming.bestSeconds(givingUpAbove: 8 * cutoff) {
                     mapLanesSerial(x, into: y, TranscendentalMaps.Exp<SIMD16<Float>, M>())
-                    best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-                    // Three slow trials, not one: a single preemption must not switch the process's family
-                    // (the two families round differently, so that would change results run to run).
-                    if trial >= 2 && best > 8 * cutoff { break }
                 }
             }
         }
-        return best
     }
 }
 
