@@ -24,7 +24,7 @@ final class StorageReuseTests: XCTestCase {
         let bytes = (0..<517).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ $0 / 256) }
         let expected = try TensorFastPathTests.numpy("x.astype(np.\(S.dtypeName)) / np.\(S.dtypeName)(255)", bytes)
         let input = Tensor<UInt8>(bytes)
-        var converted = Tensor<S>(input)
+        let converted = Tensor<S>(input)
         let address = converted.withUnsafeBufferPointer { $0.baseAddress }
         let scaled = (consume converted) / 255
         XCTAssertEqual(scaled.withUnsafeBufferPointer { $0.baseAddress }, address, "\(S.self): the temporary was not reused")
