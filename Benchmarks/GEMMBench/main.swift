@@ -1,7 +1,7 @@
 // gemm-bench: SGEMM (and DGEMM) throughput per shape against the machine's measured FMA peak.
 //
 //     swift build -c release -Xswiftc -target-cpu -Xswiftc native --product gemm-bench
-//     .build/release/gemm-bench [--json] [--quick] [--threads N] [--only LABEL|MxNxK] [--double]
+//     .build/release/gemm-bench [--json] [--quick] [--threads N] [--only LABEL|MxNxK[,...]] [--double]
 //     --min-parallel N    sets GEMMThreading.minimumParallelMultiplyAdds (the threading cutoff) to N
 //     .build/release/gemm-bench --peak          FMA-chain peak, 1 and all threads
 //     .build/release/gemm-bench --handoff       Parallelism.run hand-off latency (worker pool vs Dispatch)
@@ -212,7 +212,8 @@ for batch in [32, 256] {
     shapes.append(Shape(label: "mlp head input grad", m: batch, n: 100, k: 10, transA: false, transB: true))
 }
 if let filter = arguments.firstIndex(of: "--only").map({ arguments[$0 + 1] }) {
-    shapes = shapes.filter { "\($0.m)x\($0.n)x\($0.k)" == filter || $0.label.contains(filter) }
+    let filters = filter.split(separator: ",").map(String.init)
+    shapes = shapes.filter { shape in filters.contains { "\(shape.m)x\(shape.n)x\(shape.k)" == $0 || shape.label.contains($0) } }
 }
 let double = arguments.contains("--double")
 

@@ -5,13 +5,15 @@ and the ratio (ours / numpy; above 1 means SwiftLearn is faster).
 
     swift build -c release -Xswiftc -target-cpu -Xswiftc native --product gemm-bench
     flock -x /tmp/swiftlearn-cpu.lock python3 Benchmarks/scripts/compare_gemm.py .build/release/gemm-bench \\
-        [--quick] [--rounds N] [--double] [--only LABEL|MxNxK] [--threads 1,2]
+        [--quick] [--rounds N] [--double] [--only LABEL|MxNxK[,...]] [--threads 1,2] [--baseline OLD_BENCH]
 
 For each thread count it alternates the two programs `--rounds` times (default 2) and keeps, per shape,
 the median of each program's medians, so a burst of background load hits both sides alike. The numpy
 command alone runs under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`: this machine's environment pins
 OpenBLAS to its AVX2 (Haswell) kernel, and the honest reference is its best kernel (SkylakeX on AVX-512),
 which the script prints as threadpoolctl reports it. `--double` compares DGEMM with numpy's float64.
+`--baseline OLD_BENCH` runs a second gemm-bench binary (an earlier build) in the same alternation, for A/B
+measurements of a change, and adds its median and its ratio to numpy as two more columns.
 """
 import datetime, json, os, statistics, subprocess, sys
 
@@ -29,6 +31,7 @@ def main():
     if option("--only"):
         passthrough += ["--only", option("--only")]
     rounds = int(option("--rounds", "2"))
+    baseline = option("--baseline")
     thread_counts = [int(t) for t in option("--threads", f"1,{os.cpu_count()}").split(",")]
     unpinned = ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE"]
     results, peaks, kernels = {}, {}, set()
@@ -36,10 +39,15 @@ def main():
     for threads in thread_counts:
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), SWIFTLEARN_NUM_THREADS=str(threads))
         for _ in range(rounds):
-            for impl, cmd in (("swiftlearn", [bench, "--json", "--threads", str(threads)] + passthrough),
-                              ("numpy", unpinned + [sys.executable, os.path.join(here, "numpy_gemm.py")] + passthrough)):
+            programs = [("swiftlearn", [bench, "--json", "--threads", str(threads)] + passthrough),
+                        ("numpy", unpinned + [sys.executable, os.path.join(here, "numpy_gemm.py")] + passthrough)]
+            if baseline:
+                programs.insert(0, ("baseline", [baseline, "--json", "--threads", str(threads)] + passthrough))
+            for impl, cmd in programs:
                 for row in run(cmd, env):
                     if "peak_gflops" in row:
+                        if impl == "baseline":
+                            continue
                         peaks.setdefault(row["threads"], []).append(row["peak_gflops"])
                         continue
                     if "blas_kernel" in row:
@@ -54,7 +62,8 @@ def main():
     for threads in thread_counts:
         peak = statistics.median(peaks[threads]) * scale
         print(f"FMA peak ({'FP64' if scale < 1 else 'FP32'}), {threads} thread(s): {peak:.1f} GFLOPS (median of {len(peaks[threads])} runs)")
-    print(f"{'m x n x k':>16} {'op':>4} {'thr':>3} {'SwiftLearn':>10} {'% peak':>7} {'numpy':>8} {'% peak':>7} {'ratio':>6}")
+    print(f"{'m x n x k':>16} {'op':>4} {'thr':>3} {'SwiftLearn':>10} {'% peak':>7} {'numpy':>8} {'% peak':>7} {'ratio':>6}"
+          + (f" {'baseline':>8} {'ratio':>6}" if baseline else ""))
     def order(key):
         m, n, k, _, _, threads = key
         return (threads, 0 if m == n == k else 1, m * n * k if m == n == k else (m, n, k))
@@ -67,7 +76,11 @@ def main():
         peak = statistics.median(peaks[threads]) * scale
         op = ("A'" if ta else "A") + ("B'" if tb else "B")
         print(f"{f'{m}x{n}x{k}':>16} {op:>4} {threads:>3} {ours:>10.1f} {100 * ours / peak:>6.1f}% "
-              f"{theirs:>8.1f} {100 * theirs / peak:>6.1f}% {ours / theirs:>6.2f}")
+              f"{theirs:>8.1f} {100 * theirs / peak:>6.1f}% {ours / theirs:>6.2f}", end="")
+        if baseline and "baseline" in results[key]:
+            old = statistics.median(results[key]["baseline"])
+            print(f" {old:>8.1f} {old / theirs:>6.2f}", end="")
+        print()
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@
 timed batches of calls (about 0.2 GFLOP per batch) after a warm-up. Prints the same JSON lines as
 `gemm-bench --json`, after one line naming the BLAS kernel threadpoolctl reports.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 python3 Benchmarks/scripts/numpy_gemm.py [--quick] [--double] [--only LABEL|MxNxK]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 python3 Benchmarks/scripts/numpy_gemm.py [--quick] [--double] [--only LABEL|MxNxK[,...]]
 
 Unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE in this command only (compare_gemm.py does): this machine's
 environment pins OpenBLAS to its Haswell kernel, and the comparison is against its best one (SkylakeX here).
@@ -33,12 +33,12 @@ def blas_kernel():
 def main():
     samples = 5 if "--quick" in sys.argv else 11
     dtype = np.float64 if "--double" in sys.argv else np.float32
-    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     threads = int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count()))
     print(json.dumps({"blas_kernel": blas_kernel(), "numpy": np.__version__}), flush=True)
     rng = np.random.default_rng(0)
     for label, m, n, k, ta, tb in shapes():
-        if only and only != f"{m}x{n}x{k}" and only not in label:
+        if only and not any(f == f"{m}x{n}x{k}" or f in label for f in only):
             continue
         a = (rng.random((k, m) if ta else (m, k)) - 0.5).astype(dtype)
         b = (rng.random((n, k) if tb else (k, n)) - 0.5).astype(dtype)
