@@ -148,11 +148,13 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// `t + beta * C` with the same roundings, so the bits do not change; with beta != 0 that holds only
     /// for one KC slab (k <= KC). With transposed A the swapped problem reads A in place on the direct
     /// path (gemm-bench 2026-12-02 17:24, 1 thread: 100x10x256 Aᵀ 42 -> 51 GFLOPS; 71-74 with the 10-row
-    /// tile). Plain A must be copied transposed first, which pays only for a short one-slab A (an MLP
-    /// head's forward H W2): 23:30 UTC, 1 thread, alternating: 32x10x100 32 -> 41 GFLOPS, 256x10x100 47
-    /// either way, so from 128 rows plain A stays as it is.
+    /// tile). Plain A must be transposed first, which pays only for a one-slab A (an MLP head's forward
+    /// H W2): 23:30 UTC, 1 thread, alternating: 32x10x100 32 -> 41 GFLOPS. From 128 rows the transposed
+    /// problem's B (this Aᵀ) is packed in 32-wide panels rather than copied whole (`copiesTransposedB`), and
+    /// with 4x4 register transposes that route beats 16-lane tiles holding 10 columns: 2026-12-03 10:35 UTC,
+    /// 1 thread, two holds, 3 rounds each, load 1.5-2.5: 256x10x100 40.6-41.3 -> 42.8-43.1 GFLOPS.
     var runsTransposed: Bool {
-        n < 16 && m >= 32 && (transA ? k <= GEMMBlocking.kc || beta == 0 : k <= GEMMBlocking.kc && m < 128)
+        n < 16 && m >= 32 && (transA ? k <= GEMMBlocking.kc || beta == 0 : k <= GEMMBlocking.kc)
     }
 
     /// - Parameters:
@@ -248,9 +250,12 @@ struct GEMMProblem<Scalar: GEMMScalar> {
             .run(kernel: kernel, threads: threads, path: .direct, alwaysThread: true, transposed: false)
     }
 
-    /// Whether the product runs on a row-major copy of its transposed B (see `runOnRowMajorCopyOfB`).
+    /// Whether the product runs on a row-major copy of its transposed B (see `runOnRowMajorCopyOfB`). Not
+    /// from 128 columns: the copy's rows would lie 512 bytes or more apart and the direct path's 32-wide
+    /// column of them falls into few L1 sets (the transposed problem of a 256x10x100 head: m = 10, n = 256).
     var copiesTransposedB: Bool {
         transB && k * n <= GEMMProblem.transposedBCopyLimit && m < GEMMProblem.transposedBCopyRows
+            && n < GEMMProblem.transposedBCopyRows
     }
 
     /// A small op(B) stored transposed (an MLP head's input gradient dZ W2ᵀ, 32x100x10) is copied to a

@@ -92,6 +92,35 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
+    /// `transpose` (8x8 and 4x4 register blocks, scalar moves for the ragged rest; packing a transposed B and
+    /// writing back a C run as Cᵀ) against a naive loop for every height and width from 1 to 21 (every
+    /// remainder of 8 and 4), with padded strides: each element lands once, nothing past the target rows is written.
+    func testTransposeMatchesNaiveLoop() {
+        checkTranspose(Float.self)
+        checkTranspose(Double.self)
+    }
+
+    func checkTranspose<Scalar: GEMMScalar>(_: Scalar.Type) {
+        for rows in 1...21 {
+            for columns in 1...21 {
+                let ld = columns + rows % 3, targetLD = rows + columns % 2
+                let source = (0..<rows * ld).map { Scalar($0) }
+                var target = [Scalar](repeating: -1, count: columns * targetLD)
+                source.withUnsafeBufferPointer { source in
+                    target.withUnsafeMutableBufferPointer { target in
+                        transpose(source.baseAddress!, ld: ld, rows: rows, columns: columns, into: target.baseAddress!, targetLD: targetLD)
+                    }
+                }
+                for c in 0..<columns {
+                    for r in 0..<targetLD where target[c * targetLD + r] != (r < rows ? Scalar(r * ld + c) : -1) {
+                        XCTFail("\(Scalar.self) \(rows)x\(columns): target[\(c), \(r)] = \(target[c * targetLD + r])")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     func testBetaZeroNeverReadsC() {
         for path in [GEMMPath.rows, .direct, .packed] {
             let test = GEMMCase(m: 14, n: 40, k: 9, alpha: 1, beta: 0, padding: 2, seed: 3)
