@@ -5,8 +5,8 @@
 //  * exp: exact Cody–Waite reduction, degree-7 Taylor polynomial (truncation 5e-9), `1 + r` split exactly into
 //    head + tail so the small terms join the tail and only the final addition rounds at full scale; scaling by
 //    2^k in two exact steps so subnormal results round once. Measured 6.1e-8 (≈ correctly rounded + 0.02 ulp).
-//  * tanh: u/(u + 2) with u = e^{2|x|} - 1 from the exp reduction (degree-7 expm1), one formula for all lanes,
-//    the rounding of u + 2 recovered and folded into the quotient. Measured 1.62e-7.
+//  * tanh: u/(u + 2) with u = e^{2|x|} - 1 from a half-width exp reduction (degree-4 minimax expm1), one
+//    formula for all lanes, the rounding of u + 2 recovered and folded into the quotient. Measured 1.68e-7.
 //  * sigmoid: e = e^{-|x|}, then 1/(1+e) or e/(1+e): three roundings, bound 1.79e-7, measured 1.73e-7.
 //    (Forming the quotient in Double lanes measured 6e-8 but cost 1.6x; the bound holds without it.)
 //  * log: x = m·2^e, m in [√½, √2), ln(1 + f) = f - f²/2 + f³·P(f) with Cephes' degree-8 P, all in Float lanes
@@ -48,14 +48,14 @@ private func magnitude(_ x: SIMD16<Float>) -> SIMD16<Float> {
     unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & SIMD16(repeating: 0x7FFF_FFFF), to: SIMD16<Float>.self)
 }
 
-/// P(r) with e^r = 1 + r + r²·P(r): the Taylor terms 1/2 + r/6 + … + r⁵/5040 in Estrin's scheme (pairs in r, then
-/// r² and r⁴: three dependent steps where Horner's rule chains five; the chain bounded tanh in cache).
+/// Q(h) with e^(2h) - 1 = 2h + 2h²·Q(h) for |h| <= ln2/4 (tanh's half-width reduction): a degree-4 minimax fit
+/// (relative error 1.8e-8 in e^(2h) - 1, the degree-5 Taylor polynomial's 2.0e-8 with one term fewer; fitted in
+/// Double by reweighted least squares, coefficients rounded to Float), in Estrin's scheme.
 @inline(__always)
-func expm1Series<M: PolynomialArithmetic>(_ r: SIMD16<Float>, _ r2: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
-    let p01 = M.multiplyAdd(r, splat(1.0 / 6), splat(0.5))
-    let p23 = M.multiplyAdd(r, splat(1.0 / 120), splat(1.0 / 24))
-    let p45 = M.multiplyAdd(r, splat(1.0 / 5040), splat(1.0 / 720))
-    return M.multiplyAdd(r2 * r2, p45, M.multiplyAdd(r2, p23, p01))
+func tanhExpm1Series<M: PolynomialArithmetic>(_ h: SIMD16<Float>, _ h2: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
+    let q01 = M.multiplyAdd(h, splat(0.66666132), splat(1))
+    let q23 = M.multiplyAdd(h, splat(0.13388686), splat(0.33333001))
+    return M.multiplyAdd(h2, M.multiplyAdd(h2, splat(0.044636082), q23), q01)
 }
 
 /// e^x for x already clamped to [-104, 89], as `(head + small) · scale1 · scale2` before the final roundings:
@@ -141,32 +141,38 @@ extension VectorMath {
     /// tanh x on 16 lanes as u/(u + 2) with u = e^{2|x|} - 1, one formula for every lane (no second branch
     /// evaluated and discarded); sign restored last (so tanh(-0) = -0 and NaN stays NaN).
     ///
-    /// u comes from the exp reduction without forming e^{2|x|} first: 2|x| = k·ln2 + r, u = 2^k·expm1(r) + (2^k - 1)
-    /// with 2^k - 1 exact (k <= 14 here) and expm1(r) = rHigh + (r²·P(r) - correction) (for k = 0, rHigh = 2|x|
-    /// exactly, so small arguments keep full relative accuracy). The rounding of u + 2 is recovered exactly
-    /// (max/min ordered Fast2Sum) and folded into the quotient with 1/(u + 2) = (1 - q)/2, leaving u's rounding and
-    /// the division's: measured 1.62e-7 worst (at |x| ≈ 0.008), within the 2e-7 bound.
+    /// Reduction at half width: |x| = k·ln2/2 + h with |h| <= ln2/4, so e^{2|x|} = 2^k·e^{2h} and
+    /// u/2 = 2^k·H + (2^(k-1) - ½) with H = (e^{2h} - 1)/2 = hHigh + (h²·Q(h) + correction) (for k = 0, hHigh = |x|
+    /// exactly, so small arguments keep full relative accuracy). Everything is formed at half scale, so 2^k and
+    /// 2^(k-1) come straight from the magic-number sum's bits and no `2|x|` or `2^k - 1` step is needed; products
+    /// by 2^k are exact, so both polynomial families give the same u and d. D/2 = (u + 2)/2 rounds once to d; its
+    /// error dLow = 2^k·H + ((2^(k-1) + ½) - d) is exact up to one tiny rounding (the subtraction is exact by
+    /// Sterbenz, d within a factor √2 of 2^(k-1) + ½), and folds into the quotient as q - q·dLow·(1 - q) (at half
+    /// scale d - u = 1, so 1/d = 1 - q). Measured worst 1.68e-7 (2e-7 bound): 1.67e-7 at |x| ≈ 0.0078
+    /// (three roundings just above 2^-7) and at |x| ≈ 8.15, where 2^(k-1) + ½ (k >= 24) is no longer exact.
+    /// About 30 vector operations and a division per 16 lanes, against 35 and a division for the former
+    /// u/(u + 2) with a full-width reduction, a degree-5 series and an ordered Fast2Sum of u + 2.
     @inline(__always)
     static func tanhVector<M: PolynomialArithmetic>(_ x: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
         let a = lanewiseMinimum(magnitude(x), splat(9.5))  // tanh(9.5) rounds to 1; NaN stays NaN
-        let t = a + a
-        let shifted = t * splat(log2eFloat) + splat(floatMagic)
+        let shifted = M.multiplyAdd(a, splat(2 * log2eFloat), splat(floatMagic))
         let k = shifted - splat(floatMagic)
-        let rHigh = t - k * splat(ln2HighFloat)  // exact, as in `expParts`
-        let correction = k * splat(ln2LowFloat)
-        let r = rHigh - correction
-        let r2 = r * r
-        let p = expm1Series(r, r2, M.self)
-        let expm1r = rHigh + M.multiplyAdd(r2, p, -correction)
-        let kInt = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- SIMD16(repeating: floatMagicBits)
-        let scale = unsafeBitCast((kInt &+ SIMD16(repeating: 127)) &<< SIMD16(repeating: 23), to: SIMD16<Float>.self)
-        let u = M.multiplyAdd(scale, expm1r, scale - splat(1))
-        let two = splat(2)
-        let d = u + two
-        let larger = lanewiseMaximum(u, two), smaller = lanewiseMinimum(u, two)
-        let dLow = (larger - d) + smaller
+        // Exact (halves of the ln2 split, as in `expParts`). A multiply and a subtraction, not `M.multiplyAdd`:
+        // written as one, LLVM split the whole kernel into 4- and 8-lane pieces (3x slower).
+        let hHigh = a - k * splat(ln2HighFloat / 2)
+        let correction = k * splat(-ln2LowFloat / 2)
+        let h = hHigh + correction
+        let h2 = h * h
+        let halfExpm1 = hHigh + M.multiplyAdd(h2, tanhExpm1Series(h, h2, M.self), correction)
+        let exponentBits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< SIMD16(repeating: 23)
+        let scale = unsafeBitCast(exponentBits &+ SIMD16(repeating: (127 &- floatMagicBits) &<< 23), to: SIMD16<Float>.self)
+        let halfScale = unsafeBitCast(exponentBits &+ SIMD16(repeating: (126 &- floatMagicBits) &<< 23), to: SIMD16<Float>.self)
+        let numeratorOffset = halfScale - splat(0.5), denominatorOffset = halfScale + splat(0.5)
+        let u = M.multiplyAdd(scale, halfExpm1, numeratorOffset)
+        let d = M.multiplyAdd(scale, halfExpm1, denominatorOffset)
+        let dLow = M.multiplyAdd(scale, halfExpm1, denominatorOffset - d)
         let q = u / d
-        let result = q - (q * dLow) * ((splat(1) - q) * splat(0.5))
+        let result = M.multiplyAdd(q * dLow, q - splat(1), q)
         let sign = unsafeBitCast(x, to: SIMD16<UInt32>.self) & SIMD16(repeating: 0x8000_0000)
         return unsafeBitCast(unsafeBitCast(result, to: SIMD16<UInt32>.self) | sign, to: SIMD16<Float>.self)
     }
