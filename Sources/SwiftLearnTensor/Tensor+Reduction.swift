@@ -157,6 +157,23 @@ extension Tensor {
         let axis = normalizedAxis(axis, name)
         let (outer, extent, inner) = split(around: axis)
         precondition(extent > 0, "\(name): zero-size axis \(axis) of shape \(shape)")
+        if inner == 1 && (Scalar.self == Float.self || Scalar.self == Double.self) {
+            return Tensor<Int32>(shape: reducedShape(axis, keepDims: keepDims)) { output in
+                withUnsafeBufferPointer { input in
+                    guard let x = input.baseAddress, let out = output.baseAddress else { return }
+                    nonisolated(unsafe) let (source, destination) = (UnsafeRawPointer(x), out)
+                    Tensor.forEachOutputPart(outer: outer, extent: extent, inner: 1) { rows, _ in
+                        if Scalar.self == Float.self {
+                            firstExtremumIndicesOfRows(source.assumingMemoryBound(to: Float.self), rows: rows, extent: extent,
+                                                       maximum: maximum, into: destination, as: SIMD16<Float>.self)
+                        } else {
+                            firstExtremumIndicesOfRows(source.assumingMemoryBound(to: Double.self), rows: rows, extent: extent,
+                                                       maximum: maximum, into: destination, as: SIMD8<Double>.self)
+                        }
+                    }
+                }
+            }
+        }
         return Tensor<Int32>(shape: reducedShape(axis, keepDims: keepDims)) { output in
             fillReduction(output, outer: outer, extent: extent, inner: inner,
                           contiguous: { Int32(truncatingIfNeeded: Tensor.firstExtremumIndex($0.baseAddress!, count: extent, maximum: maximum)) },

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SwiftLearnTensor
+import SwiftLearnSystem
 
 /// The reduction paths of issue 16 against numpy: one-pass-storage `var`/`std` with `ddof`, vectorized
 /// `argmax`/`argmin` (first occurrence, NaN wins), and axis reductions split over outputs.
@@ -130,6 +131,45 @@ final class ReductionFastPathTests: XCTestCase {
             try checkArgExtremum(floats, shape: [rows, columns], "Float \(columns) columns")
             try checkArgExtremum(floats.map(Double.init), shape: [rows, columns], "Double \(columns) columns")
         }
+    }
+
+    /// argmax/argmin along contiguous rows go through blocks of ~16 KB of rows (the extremum pass over every row of
+    /// a block, then the searches): many rows (several blocks, a partial last one), rows just below the two-vector
+    /// minimum (31 Float columns, the per-row fallback) and rows longer than a block (5000 Float columns), with a
+    /// NaN, an infinity or an overflowing sum in some rows of a block and not in others; against a naive loop,
+    /// for one and two threads (the rows split over threads; same indices).
+    func testArgmaxArgminAlongRowsInBlocksMatchANaiveLoop() throws {
+        func naive<S: TensorFloatingPoint>(_ row: ArraySlice<S>, maximum: Bool) -> Int32 {
+            if let nan = row.firstIndex(where: \.isNaN) { return Int32(nan - row.startIndex) }
+            let best = maximum ? row.max()! : row.min()!
+            return Int32(row.firstIndex(of: best)! - row.startIndex)
+        }
+        func check<S: TensorFloatingPoint>(_: S.Type, rows: Int, columns: Int, seed: UInt64) throws {
+            var generator = SplitMix64(seed: seed)
+            var scalars = (0..<rows * columns).map { _ in S(Int.random(in: -6...6, using: &generator)) }
+            for row in Swift.stride(from: 1, to: rows, by: 5) { scalars[row * columns + Int.random(in: 0..<columns, using: &generator)] = .nan }
+            for row in Swift.stride(from: 2, to: rows, by: 7) { scalars[row * columns + Int.random(in: 0..<columns, using: &generator)] = -.infinity }
+            for row in Swift.stride(from: 3, to: rows, by: 9) {
+                scalars[row * columns] = .greatestFiniteMagnitude; scalars[row * columns + columns - 1] = .greatestFiniteMagnitude
+            }
+            let x = try Tensor<S>(shape: [rows, columns], scalars: scalars)
+            for maximum in [true, false] {
+                let expected = (0..<rows).map { naive(scalars[$0 * columns..<($0 + 1) * columns], maximum: maximum) }
+                for threads in [1, 2] {
+                    let saved = Parallelism.threadCount
+                    Parallelism.threadCount = threads
+                    defer { Parallelism.threadCount = saved }
+                    let got = maximum ? x.argmax(axis: 1) : x.argmin(axis: -1)
+                    XCTAssertEqual(got.scalars, expected, "\(S.self) [\(rows), \(columns)] maximum \(maximum) threads \(threads)")
+                }
+            }
+        }
+        for (rows, columns) in [(40, 100), (37, 31), (9, 5000), (600, 1000), (1, 32)] {
+            try check(Float.self, rows: rows, columns: columns, seed: UInt64(rows * 7 + columns))
+            try check(Double.self, rows: rows, columns: columns, seed: UInt64(rows * 11 + columns))
+        }
+        XCTAssertEqual(Tensor<Float>.zeros([0, 100]).argmax(axis: 1).shape, [0])
+        XCTAssertEqual(Tensor<Double>.zeros([3, 40]).argmin(axis: 1).scalars, [0, 0, 0])
     }
 
     /// Large enough that the axis reductions split over two threads (columns for axis 0, rows for axis 1).
