@@ -170,6 +170,13 @@ extension GEMMProblem {
                             let cols = Swift.min(nr, nc - jr * nr)
                             let tileKernel = cols < nr ? edgeKernel : kernel
                             var ir = 0
+                            if slabBeta == 0 && cols == tileKernel.nr {
+                                // Nothing to prefetch (C is only written): the full tiles in one call.
+                                let fullTiles = rowsInBlock / mr
+                                tileKernel.runPackedColumn(fullTiles, k: kc, a: UnsafePointer(aPanel), b: bMicro, alpha: alpha, beta: 0,
+                                                           c: c + ic * ldc + jc + jr * nr, ldc: ldc)
+                                ir = fullTiles * mr
+                            }
                             while ir < rowsInBlock {
                                 // IR: one MR x NR tile of C in registers.
                                 let rows = Swift.min(mr, rowsInBlock - ir)

@@ -193,6 +193,40 @@ final class GEMMDeterminismTests: XCTestCase {
         }
     }
 
+    /// `runPackedColumn` (several tiles down a column in one specialized call, the packed path's shallow
+    /// products) gives every tile the bits `run` gives it, for every variant, beta 0 (C holds NaN) and not.
+    func testPackedColumnMatchesTileByTile() {
+        checkPackedColumn(Float.self)
+        checkPackedColumn(Double.self)
+    }
+
+    func checkPackedColumn<Scalar: GEMMTestScalar>(_: Scalar.Type) {
+        var random = TestRandom(seed: 7)
+        let k = 29, tiles = 3
+        for variant in GEMMKernel<Scalar>.all {
+            let mr = variant.mr, nr = variant.nr, ldc = nr + 5
+            let a: [Scalar] = random.values(mr * k * tiles), b: [Scalar] = random.values(k * nr)
+            for (alpha, beta) in [(Scalar(1), Scalar(0)), (-0.5, 0.75)] {
+                let initial = beta == 0 ? [Scalar](repeating: .nan, count: tiles * mr * ldc) : random.values(tiles * mr * ldc)
+                var tileByTile = initial, column = initial
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        let (a, b) = (a.baseAddress!, b.baseAddress!)
+                        tileByTile.withUnsafeMutableBufferPointer { c in
+                            for t in 0..<tiles {
+                                variant.run(k, a + t * mr * k, 1, mr, b, nr, alpha, beta, c.baseAddress! + t * mr * ldc, ldc)
+                            }
+                        }
+                        column.withUnsafeMutableBufferPointer { c in
+                            variant.runPackedColumn(tiles, k: k, a: a, b: b, alpha: alpha, beta: beta, c: c.baseAddress!, ldc: ldc)
+                        }
+                    }
+                }
+                XCTAssertEqual(bitPatterns(column), bitPatterns(tileByTile), "\(variant.name) alpha \(alpha) beta \(beta)")
+            }
+        }
+    }
+
     func testSelectionPicksACompiledVariantAndThreadSettingClamps() {
         XCTAssertTrue(GEMMKernel<Float>.all.contains { $0.name == selectedMicrokernel.name })
         XCTAssertTrue(GEMMKernel<Double>.all.contains { $0.name == selectedDoubleMicrokernel.name })
