@@ -211,6 +211,25 @@ final class ReductionFastPathTests: XCTestCase {
         try checkColumnSumsMatchRowByRowAddition(Double.self)
     }
 
+    /// Blocks above 8 MB add their rows one per sweep instead of four: the same bits as adding row by row, with
+    /// NaN and infinity in some columns, for one and two threads (the columns split over threads).
+    func testColumnSumsOfLargeBlocksMatchRowByRowAddition() throws {
+        let rows = 2200, columns = 1003  // 8.8 MB of Float
+        var scalars = values(Float.self, rows * columns, seed: 77)
+        scalars[5 * columns + 17] = .nan
+        scalars[1500 * columns + 1002] = .infinity
+        let x = try Tensor<Float>(shape: [rows, columns], scalars: scalars)
+        var expected = Array(scalars[0..<columns])
+        for r in 1..<rows { for c in 0..<columns { expected[c] = expected[c] + scalars[r * columns + c] } }
+        for threads in [1, 2] {
+            let saved = Parallelism.threadCount
+            Parallelism.threadCount = threads
+            defer { Parallelism.threadCount = saved }
+            XCTAssertEqual(x.sum(axis: 0).scalars.map { $0.isNaN ? Float.nan.bitPattern : $0.bitPattern },
+                           expected.map { $0.isNaN ? Float.nan.bitPattern : $0.bitPattern }, "threads \(threads)")
+        }
+    }
+
     /// `max`/`min` whole and along rows against a naive loop, for every run length around the vector widths:
     /// finite runs (the four-chain path), runs holding a NaN or an infinity, runs whose sum overflows (both fall
     /// back to the one-chain loop), and the sign of zero (the maximum of +0s is +0, the minimum of -0s is -0).
