@@ -211,6 +211,14 @@ public final class Dense: Layer, KernelLayer {
         }
     }
 
+    /// Whether every product of this layer's forward and backward pass on `batchSize` samples stays on the
+    /// calling thread (a row-major kernel and a product below the split size; see ``shareCount(_:multiplyAdds:)``).
+    func runsOnOneThread(batchSize: Int) -> Bool {
+        guard let kernel, kernel.panels == nil, let inputShape, inputWidth > 0 else { return false }
+        let multiplyAdds = batchSize * inputShape.reduce(1, *) / inputWidth * units * inputWidth
+        return Dense.shareCount(units, multiplyAdds: multiplyAdds) == 1 && Dense.shareCount(inputWidth, multiplyAdds: multiplyAdds) == 1
+    }
+
     private var affineArguments: AffineArguments {
         AffineArguments(activation: activation, useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer)
     }

@@ -44,10 +44,10 @@ extension Sequential {
                         progress: ProgressBar?) throws -> (MetricAccumulator, EpochOutcome) {
         var accumulator = MetricAccumulator(metricCount: metrics.count)
         var plan = initialPlan
-        let outcome = try forEachBatch(of: source, epoch: 0, steps: steps) { step, batch in
+        let outcome = try forEachBatch(of: source, epoch: 0, steps: steps) { step, batch, fetchNext in
             if plan == nil { plan = try planFromFirstBatch(batch) }
             try runBatch(batch, step: step, plan: plan!, train: false, checkLabels: !labelsChecked, classWeights: nil,
-                         accumulator: &accumulator)
+                         accumulator: &accumulator, fetchNext: fetchNext)
             progress?.update(step + 1, logs: accumulator.logs(names: plan!.metricNames))
             return true
         }
@@ -81,7 +81,7 @@ extension Sequential {
         var scalars: [Float] = []
         if let expectedSamples, let outputShape { scalars.reserveCapacity(expectedSamples * outputShape.reduce(1, *)) }
         var samples = 0
-        _ = try forEachBatch(of: source, epoch: 0, steps: steps) { step, batch in
+        _ = try forEachBatch(of: source, epoch: 0, steps: steps) { step, batch, _ in
             try checkInput(batch.inputs.shape, role: "batch \(step) inputs")
             try batch.inputs.withUnsafeBufferPointer { input in
                 try withForwardPass(input, batchSize: batch.count, training: false, activationLeftToLoss: false) { trace in

@@ -163,11 +163,11 @@ extension Sequential {
                 for callback in all { try callback.onEpochBegin(epoch, model: self, logs: [:]) }
                 let progress = ProgressBar(target: steps, verbose: verbose)
                 var accumulator = MetricAccumulator(metricCount: metrics.count)
-                let outcome = try forEachBatch(of: source, epoch: epoch, steps: stepsPerEpoch) { step, batch in
+                let outcome = try forEachBatch(of: source, epoch: epoch, steps: stepsPerEpoch) { step, batch, fetchNext in
                     for callback in callbacks { try callback.onTrainBatchBegin(step, model: self, logs: [:]) }
                     if plan == nil { plan = try planFromFirstBatch(batch) }
                     try runBatch(batch, step: step, plan: plan!, train: true, checkLabels: !labelsChecked,
-                                 classWeights: classWeights, accumulator: &accumulator)
+                                 classWeights: classWeights, accumulator: &accumulator, fetchNext: fetchNext)
                     // Running means are only formatted when someone reads them.
                     if !callbacks.isEmpty || progress.drawsUpdates {
                         let running = accumulator.logs(names: plan!.metricNames)

@@ -42,9 +42,20 @@ extension Sequential {
         workspace.prepare(layerCount: layers.count)
         var outputs: [UnsafeMutableBufferPointer<Float>] = []
         outputs.reserveCapacity(layers.count)
-        var current = input
+        try forwardLayers(layers.indices, input: input, batchSize: batchSize, training: training,
+                          activationLeftToLoss: activationLeftToLoss, outputs: &outputs)
+        return try body(ForwardTrace(input: input, outputs: outputs,
+                                     pass: LayerPass(batchSize: batchSize, training: training, activationLeftToLoss: activationLeftToLoss)))
+    }
+
+    /// Runs layers `range` (the first of them reading `outputs.last`, or `input` when `outputs` is empty) and
+    /// appends their outputs to `outputs`. The workspace must be prepared.
+    func forwardLayers(_ range: Range<Int>, input: UnsafeBufferPointer<Float>, batchSize: Int, training: Bool,
+                       activationLeftToLoss: Bool, outputs: inout [UnsafeMutableBufferPointer<Float>]) throws {
+        var current = outputs.last.map { UnsafeBufferPointer($0) } ?? input
         let last = layers.count - 1
-        for (index, layer) in layers.enumerated() {
+        for index in range {
+            let layer = layers[index]
             let pass = LayerPass(batchSize: batchSize, training: training, activationLeftToLoss: activationLeftToLoss && index == last)
             // A shape-only layer shares its input's storage, except at the end, where the loss may write
             // activated values in place and must never write into the caller's tensor.
@@ -63,8 +74,23 @@ extension Sequential {
             outputs.append(output)
             current = UnsafeBufferPointer(output)
         }
-        return try body(ForwardTrace(input: input, outputs: outputs,
-                                     pass: LayerPass(batchSize: batchSize, training: training, activationLeftToLoss: activationLeftToLoss)))
+    }
+
+    /// Where the model's serial tail starts at `batchSize`: the index of the first layer of the longest run
+    /// of last layers whose products all stay on one thread (Dense layers below the split size, and
+    /// shape-only layers); `layers.count` when the last layer splits. The training step runs the tail, the
+    /// loss and the tail's backward pass beside other work (the next batch's gather) instead of leaving the
+    /// pool's helper idle.
+    func serialTailStart(batchSize: Int) -> Int {
+        var start = layers.count
+        while start > 0 {
+            let layer = layers[start - 1]
+            if !layer.sharesInputStorage {
+                guard let dense = layer as? Dense, dense.runsOnOneThread(batchSize: batchSize) else { break }
+            }
+            start -= 1
+        }
+        return start
     }
 
     /// Back-propagates `outputGradient` (dL/d(final output)) through `trace`, writing every weight's
@@ -72,11 +98,16 @@ extension Sequential {
     ///
     /// With `step`, each Dense layer runs its part of the optimizer step while its gradients are in cache
     /// (``FusedStep``); the caller finishes the step.
+    ///
+    /// `range` limits the pass to some layers (the rest of a pass that stopped at `range.upperBound`, with
+    /// `outputGradient` the gradient of that layer's output); returns the gradient the pass ended with (of the
+    /// input of the lowest layer it visited that needed one).
+    @discardableResult
     func backwardPass(_ trace: ForwardTrace, outputGradient: UnsafeMutableBufferPointer<Float>, firstLayerWithWeights: Int,
-                      step: FusedStep? = nil) throws {
+                      step: FusedStep? = nil, layers range: Range<Int>? = nil) throws -> UnsafeMutableBufferPointer<Float> {
         var gradient = outputGradient
         let last = layers.count - 1
-        for index in layers.indices.reversed() {
+        for index in (range ?? layers.indices).reversed() {
             if index < firstLayerWithWeights { break }
             let layer = layers[index]
             let input = trace.input(of: index)
@@ -98,6 +129,7 @@ extension Sequential {
             }
             if let inputGradient { gradient = inputGradient }
         }
+        return gradient
     }
 
     /// A custom layer's forward: its `call` on tensors copied from and to the model's buffers.

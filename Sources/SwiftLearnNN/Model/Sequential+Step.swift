@@ -8,11 +8,16 @@ extension Sequential {
     /// One batch: forward pass, loss and metrics into `accumulator`; with `train`, also the backward pass
     /// and one optimizer step. Keras's `train_step` / `test_step`.
     ///
+    /// `fetchNext` (the next batch's gather, see ``forEachBatch(of:epoch:steps:_:)``) runs beside the model's
+    /// serial tail (see ``serialTailStart(batchSize:)``: the last layers, the loss and their backward pass, which
+    /// would otherwise leave the pool's helper idle), or after the batch when the step has no such part. Which
+    /// thread runs which part changes no result.
+    ///
     /// - Parameters:
     ///   - checkLabels: validate class indices (array inputs were checked up front, with their positions).
     ///   - classWeights: Keras's `class_weight`, turned into per-sample weights.
     func runBatch(_ batch: Batch, step: Int, plan: TrainingPlan, train: Bool, checkLabels: Bool,
-                  classWeights: [Int: Float]?, accumulator: inout MetricAccumulator) throws {
+                  classWeights: [Int: Float]?, accumulator: inout MetricAccumulator, fetchNext: FetchNext? = nil) throws {
         try checkInput(batch.inputs.shape, role: "batch \(step) inputs")
         let samples = batch.count
         guard let targets = batch.targets else {
@@ -24,39 +29,81 @@ extension Sequential {
         guard Array(targets.shape.dropFirst()) == plan.targetSampleShape else {
             throw NNError.shapeMismatch("batch \(step): targets of shape \(numpyShape(targets.shape)) differ from the first batch's per-sample shape \(kerasShape(plan.targetSampleShape))")
         }
+        // Built-in layers cannot fail half way, so they may update their weights as they go.
+        let fusedOptimizer = plan.builtInBackward && Sequential.fusesOptimizerSteps ? optimizer as? SlotOptimizer : nil
+        let split = fetchNext != nil && (!train || fusedOptimizer != nil) ? serialTailStart(batchSize: samples) : layers.count
         try targets.withUnsafeBufferPointer { labels in
             if checkLabels { try validateLabels(labels, plan: plan, offset: 0, role: "batch \(step)") }
             let weights = try sampleWeights(of: batch, step: step, targets: labels, plan: plan, classWeights: classWeights)
             try batch.inputs.withUnsafeBufferPointer { input in
-                try withForwardPass(input, batchSize: samples, training: train, activationLeftToLoss: plan.fusion == .activation) { trace in
-                    let rows = samples * plan.rowsPerSample
-                    let gradient = workspace.lossGradient.view(trace.output.count)
-                    accumulator.lossSum += try lossSum(plan: plan, predictions: trace.output, targets: labels, weights: weights,
-                                                       rows: rows, gradient: gradient)
-                    accumulator.rows += rows
-                    for (index, kind) in plan.metricKinds.enumerated() {
-                        accumulator.metricSums[index] += Metric.sum(kind, predictions: UnsafeBufferPointer(trace.output), targets: labels,
-                                                                    weights: weights, rowsPerSample: plan.rowsPerSample,
-                                                                    rows: rows, width: plan.width)
-                    }
-                    if let weights {
-                        accumulator.metricWeight += weights.reduce(0) { $0 + Double($1) } * Double(plan.rowsPerSample)
-                    } else {
-                        accumulator.metricWeight += Double(rows)
-                    }
+                let leftToLoss = plan.fusion == .activation
+                workspace.prepare(layerCount: layers.count)
+                var outputs: [UnsafeMutableBufferPointer<Float>] = []
+                outputs.reserveCapacity(layers.count)
+                try forwardLayers(0..<split, input: input, batchSize: samples, training: train, activationLeftToLoss: leftToLoss,
+                                  outputs: &outputs)
+                var trace: ForwardTrace? = nil
+                var fusedStep: FusedStep? = nil
+                var gradient: UnsafeMutableBufferPointer<Float>? = nil
+                // From layer `split` on: the forward pass, loss, metrics and the backward pass down to `split`.
+                func runTail() throws {
+                    try forwardLayers(split..<layers.count, input: input, batchSize: samples, training: train,
+                                      activationLeftToLoss: leftToLoss, outputs: &outputs)
+                    let tailTrace = ForwardTrace(input: input, outputs: outputs,
+                                                 pass: LayerPass(batchSize: samples, training: train, activationLeftToLoss: leftToLoss))
+                    trace = tailTrace
+                    let outputGradient = try accumulateLoss(tailTrace, labels: labels, weights: weights, plan: plan,
+                                                            accumulator: &accumulator)
                     guard train, let optimizer else { return }
-                    // Built-in layers cannot fail half way, so they may update their weights as they go.
-                    if let slots = optimizer as? SlotOptimizer, plan.builtInBackward, Sequential.fusesOptimizerSteps {
-                        let step = slots.beginFusedStep(plan.trainable)
-                        try backwardPass(trace, outputGradient: gradient, firstLayerWithWeights: plan.firstLayerWithWeights, step: step)
-                        step.finish()
+                    if let fusedOptimizer {
+                        let started = fusedOptimizer.beginFusedStep(plan.trainable)
+                        fusedStep = started
+                        gradient = try backwardPass(tailTrace, outputGradient: outputGradient, firstLayerWithWeights: plan.firstLayerWithWeights,
+                                                    step: started, layers: split..<layers.count)
                     } else {
-                        try backwardPass(trace, outputGradient: gradient, firstLayerWithWeights: plan.firstLayerWithWeights)
+                        try backwardPass(tailTrace, outputGradient: outputGradient, firstLayerWithWeights: plan.firstLayerWithWeights)
                         try optimizer.apply(to: plan.trainable)
                     }
                 }
+                if let fetchNext, split < layers.count {
+                    var failure: (any Error)? = nil
+                    fetchNext {
+                        do { try runTail() } catch { failure = error }
+                    }
+                    if let failure { throw failure }
+                } else {
+                    try runTail()
+                    fetchNext? {}
+                }
+                guard let fusedStep, let trace, let gradient else { return }
+                if split > 0 {
+                    try backwardPass(trace, outputGradient: gradient, firstLayerWithWeights: plan.firstLayerWithWeights, step: fusedStep,
+                                     layers: 0..<split)
+                }
+                fusedStep.finish()
             }
         }
+    }
+
+    /// Adds the batch's loss and metrics to `accumulator`; returns dL/d(output) in the workspace.
+    private func accumulateLoss(_ trace: ForwardTrace, labels: UnsafeBufferPointer<Float>, weights: UnsafeBufferPointer<Float>?,
+                                plan: TrainingPlan, accumulator: inout MetricAccumulator) throws -> UnsafeMutableBufferPointer<Float> {
+        let rows = trace.pass.batchSize * plan.rowsPerSample
+        let gradient = workspace.lossGradient.view(trace.output.count)
+        accumulator.lossSum += try lossSum(plan: plan, predictions: trace.output, targets: labels, weights: weights,
+                                           rows: rows, gradient: gradient)
+        accumulator.rows += rows
+        for (index, kind) in plan.metricKinds.enumerated() {
+            accumulator.metricSums[index] += Metric.sum(kind, predictions: UnsafeBufferPointer(trace.output), targets: labels,
+                                                        weights: weights, rowsPerSample: plan.rowsPerSample,
+                                                        rows: rows, width: plan.width)
+        }
+        if let weights {
+            accumulator.metricWeight += weights.reduce(0) { $0 + Double($1) } * Double(plan.rowsPerSample)
+        } else {
+            accumulator.metricWeight += Double(rows)
+        }
+        return gradient
     }
 
     /// The batch's per-sample weights (its own, or from `classWeights`) in the workspace; `nil` when all are 1.

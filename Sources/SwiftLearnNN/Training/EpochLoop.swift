@@ -1,4 +1,6 @@
 import SwiftLearnBatches
+import SwiftLearnSystem
+import SwiftLearnTensor
 
 /// What one pass over a batch source did.
 struct EpochOutcome {
@@ -10,24 +12,112 @@ struct EpochOutcome {
     var skipped: [SkippedSample] = []
 }
 
+/// Gathers the next batch of the loop while `alongside` runs, on the worker pool; returns when both are done.
+typealias FetchNext = (_ alongside: () -> Void) -> Void
+
 /// The one loop every entry point runs (`fit`, `evaluate`, `predict`, validation), like Keras's
 /// `for step, data in epoch_iterator`: pulls up to `steps` batches of epoch `epoch` from `source` and
 /// hands each non-empty one to `body`, which returns `false` to stop early.
+///
+/// For in-memory arrays (``ArrayBatchSource``) `body` also receives a ``FetchNext`` when another step
+/// follows: the training step hands it its serial part (the last small layers and the loss), so the copy of
+/// the next batch's scattered rows, which is limited by memory rather than arithmetic, runs beside work that
+/// would otherwise leave the pool's helper idle. An array source's batches are a pure function of the epoch
+/// and the index with no side effects, so fetching one ahead changes nothing; other sources (generators
+/// reading files, a user's iterator) are pulled only when their batch is due.
 func forEachBatch(of source: any BatchSource, epoch: Int, steps: Int?,
-                  _ body: (_ step: Int, _ batch: Batch) throws -> Bool) throws -> EpochOutcome {
+                  _ body: (_ step: Int, _ batch: Batch, _ fetchNext: FetchNext?) throws -> Bool) throws -> EpochOutcome {
+    if let arrays = source as? ArrayBatchSource {
+        return try forEachBatch(of: arrays, epoch: epoch, steps: steps, body)
+    }
     var iterator = try source.makeEpoch(epoch)
+    var outcome = try forEachBatch(steps: steps, next: { try iterator.next() }) { step, batch, _ in try body(step, batch, nil) }
+    outcome.skipped = iterator.skippedSamples
+    return outcome
+}
+
+/// An array source's epoch, each batch gathered by ``ArrayBatchSource/gatherBatch(_:order:alongside:)``:
+/// the batches its own iterator returns, in the same order.
+private func forEachBatch(of arrays: ArrayBatchSource, epoch: Int, steps: Int?,
+                          _ body: (_ step: Int, _ batch: Batch, _ fetchNext: FetchNext?) throws -> Bool) throws -> EpochOutcome {
+    let order = arrays.shuffle ? arrays.order(epoch: epoch) : nil
+    var position = 0
+    var fetched: Batch? = nil
+    let next = { () -> Batch? in
+        guard position < arrays.batchesPerEpoch else { return nil }
+        defer { position += 1 }
+        if let batch = fetched {
+            fetched = nil
+            return batch
+        }
+        return arrays.gatherBatch(position, order: order) {}
+    }
+    return try forEachBatch(steps: steps, next: next) { step, batch, anotherStep in
+        guard anotherStep, position < arrays.batchesPerEpoch else { return try body(step, batch, nil) }
+        return try body(step, batch) { work in
+            guard fetched == nil else { return work() }
+            fetched = arrays.gatherBatch(position, order: order, alongside: work)
+        }
+    }
+}
+
+/// The loop itself: `body` also learns whether `steps` allows another step after this one.
+private func forEachBatch(steps: Int?, next: () throws -> Batch?,
+                          _ body: (_ step: Int, _ batch: Batch, _ anotherStep: Bool) throws -> Bool) throws -> EpochOutcome {
     var outcome = EpochOutcome()
     while steps.map({ outcome.steps < $0 }) ?? true {
-        guard let batch = try iterator.next() else {
+        guard let batch = try next() else {
             outcome.ranOutOfData = steps != nil
             break
         }
         // An empty batch carries no gradient; an optimizer step on it would still move the weights.
         if batch.count == 0 { continue }
-        let keepGoing = try body(outcome.steps, batch)
+        let keepGoing = try body(outcome.steps, batch, steps.map { outcome.steps + 1 < $0 } ?? true)
         outcome.steps += 1
         if !keepGoing { break }
     }
-    outcome.skipped = iterator.skippedSamples
     return outcome
+}
+
+extension ArrayBatchSource {
+    /// Rows per chunk of a gather on the pool (25k values for 784-value Fashion-MNIST rows).
+    static let gatherChunkRows = 8
+
+    /// Batch `index` of the epoch that visits `order` (`nil`: the rows in order), equal to the batch the
+    /// source's own iterator returns (rows `index · batchSize ..< +batchSize` of the order, the last batch
+    /// partial), its input rows copied in chunks on the worker pool while one share runs `work`.
+    ///
+    /// Whichever thread is free takes the next chunk or `work`; each row is copied whole by one thread, so the
+    /// batch is the same for any thread count.
+    func gatherBatch(_ index: Int, order: [Int]?, alongside work: () -> Void) -> Batch {
+        let start = index * batchSize
+        let count = Swift.min(batchSize, sampleCount - start)
+        let sourceRows = (start..<start + count).map { order?[$0] ?? rows.lowerBound + $0 }
+        let chunkRows = ArrayBatchSource.gatherChunkRows
+        let inputs = copyRows(sourceRows, of: self.inputs) { copyRange in
+            Parallelism.run(1 + (count + chunkRows - 1) / chunkRows) { part in
+                if part == 0 { return work() }
+                let lower = (part - 1) * chunkRows
+                copyRange(lower..<Swift.min(lower + chunkRows, count))
+            }
+        }
+        let allAtOnce = { (copyRange: (Range<Int>) -> Void) in copyRange(0..<count) }
+        return Batch(inputs: inputs, targets: targets.map { copyRows(sourceRows, of: $0, allAtOnce) },
+                     sampleWeights: sampleWeights.map { copyRows(sourceRows, of: $0, allAtOnce) })
+    }
+}
+
+/// The rows `sourceRows` (along axis 0) of `tensor`, in that order. `copy` receives the function that copies
+/// a range of the new tensor's rows and must call it once for every row.
+private func copyRows(_ sourceRows: [Int], of tensor: Tensor<Float>, _ copy: ((Range<Int>) -> Void) -> Void) -> Tensor<Float> {
+    let stride = tensor.shape[0] == 0 ? 0 : tensor.count / tensor.shape[0]
+    return tensor.withUnsafeBufferPointer { source in
+        Tensor(shape: [sourceRows.count] + tensor.shape.dropFirst()) { destination in
+            let from = source.baseAddress, to = destination.baseAddress
+            copy { rows in
+                guard stride > 0, let from, let to else { return }
+                for row in rows { (to + row * stride).initialize(from: from + sourceRows[row] * stride, count: stride) }
+            }
+        }
+    }
 }
