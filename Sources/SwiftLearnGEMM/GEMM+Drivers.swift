@@ -71,14 +71,25 @@ extension GEMMProblem {
         // A B that fits L1 with room to spare stays there whatever the order, so the tiles then go row by
         // row: the A micro-panel is reused across the row from L1 and C is written a row block at a time.
         let rowOrder = k * n * MemoryLayout<Scalar>.stride <= GEMMProblem.rowOrderBLimit
+        let batchesRows = rowOrder && k <= kc && beta == 0 && fullColumns > 1
         Parallelism.run(workers) { worker in
             withScratch(Scalar.self, mr * nr) { scratch in
             // JR over micro-panels of B, IR over micro-panels of A (or IR then JR); contiguous tile ranges per worker.
             let range = rowOrder ? tilesM * worker / workers * tilesN..<tilesM * (worker + 1) / workers * tilesN
                 : firstTile(ofShare: worker)..<firstTile(ofShare: worker + 1)
-            for tile in range {
+            var tile = range.lowerBound
+            while tile < range.upperBound {
+                defer { tile += 1 }
                 let (jr, ir) = rowOrder ? (tile % tilesN, tile / tilesN) : (tile / tilesM, tile % tilesM)
                 let i0 = ir * mr, j0 = jr * nr
+                if batchesRows && jr == 0 && i0 + mr <= m {
+                    // One slab, C only written: the row's full tiles in one specialized call.
+                    kernel.runTileRow(fullColumns, k: k, a: a + (transA ? i0 : i0 * lda), aRowStride: aRowStride,
+                                      aDepthStride: aDepthStride, b: b, bDepthStride: ldb, alpha: alpha, beta: 0,
+                                      c: c + i0 * ldc, ldc: ldc)
+                    tile += fullColumns - 1
+                    continue
+                }
                 let rows = Swift.min(mr, m - i0), cols = Swift.min(nr, n - j0)
                 let (tileA, tileARow, tileADepth) = rows == mr
                     ? (a + (transA ? i0 : i0 * lda), aRowStride, aDepthStride)

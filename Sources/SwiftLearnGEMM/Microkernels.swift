@@ -326,6 +326,23 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
         for t in 0..<count { run(k, a + t * mr * k, 1, mr, b, nr, alpha, beta, c + t * mr * ldc, ldc) }
     }
 
+    /// `count` full tiles along one row of C, A read with any strides (the direct path's shallow products):
+    /// tile t reads B from column `t * nr` (row stride `bDepthStride`) and writes C from column `t * nr`.
+    /// `nil` (a test's reference kernel): `runTileRow` calls `run` per tile.
+    var tileRow: (@Sendable (
+        _ count: Int, _ k: Int, _ a: UnsafePointer<Scalar>, _ aRowStride: Int, _ aDepthStride: Int,
+        _ b: UnsafePointer<Scalar>, _ bDepthStride: Int, _ alpha: Scalar, _ beta: Scalar,
+        _ c: UnsafeMutablePointer<Scalar>, _ ldc: Int
+    ) -> Void)? = nil
+
+    /// `count` full MR x NR tiles side by side, each exactly as `run` would compute it.
+    func runTileRow(_ count: Int, k: Int, a: UnsafePointer<Scalar>, aRowStride: Int, aDepthStride: Int,
+                    b: UnsafePointer<Scalar>, bDepthStride: Int, alpha: Scalar, beta: Scalar,
+                    c: UnsafeMutablePointer<Scalar>, ldc: Int) {
+        if let tileRow { return tileRow(count, k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc) }
+        for t in 0..<count { run(k, a, aRowStride, aDepthStride, b + t * nr, bDepthStride, alpha, beta, c + t * nr, ldc) }
+    }
+
     var description: String { name }
     /// FMA issue slots of one tile row's k step on a core with 256-bit FMA pipes (Zen 4): a 512-bit FMA
     /// takes two, a 256- or 128-bit one takes one. The direct path weighs edge tiles by it.
@@ -365,6 +382,16 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
                 microkernel(Tile.self, Rule.self, k: k, a: a + t * Tile.rows * k, aRowStride: 1, aDepthStride: Tile.rows,
                             b: b, bDepthStride: Tile.vectorsPerRow * Tile.V.scalarCount, alpha: alpha, beta: beta,
                             c: c + t * Tile.rows * ldc, ldc: ldc)
+            }
+        }, tileRow: { count, k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
+            for t in 0..<count {
+                if aDepthStride == 1 {
+                    microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: 1,
+                                b: b + t * nr, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c + t * nr, ldc: ldc)
+                } else {
+                    microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
+                                b: b + t * nr, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c + t * nr, ldc: ldc)
+                }
             }
         })
     }

@@ -193,36 +193,60 @@ final class GEMMDeterminismTests: XCTestCase {
         }
     }
 
-    /// `runPackedColumn` (several tiles down a column in one specialized call, the packed path's shallow
-    /// products) gives every tile the bits `run` gives it, for every variant, beta 0 (C holds NaN) and not.
-    func testPackedColumnMatchesTileByTile() {
-        checkPackedColumn(Float.self)
-        checkPackedColumn(Double.self)
+    /// The multi-tile calls give every tile the bits `run` gives it, for every variant, beta 0 (C holds NaN)
+    /// and not: `runPackedColumn` (tiles down a column over packed panels, the packed path's shallow products)
+    /// and `runTileRow` (tiles along a row with A read in place, row- or column-strided: the direct path's).
+    func testMultiTileCallsMatchTileByTile() {
+        checkMultiTileCalls(Float.self)
+        checkMultiTileCalls(Double.self)
+        // The direct path's batched rows (op(B) within 16 KiB, one slab, beta 0), with an edge row and column,
+        // against the reference kernel on the packed path, 1 and 2 threads.
+        let variant = Float.selectedGEMMKernel, (mr, nr) = (variant.mr, variant.nr)
+        for transA in [false, true] {
+            let test = GEMMCase(m: 2 * mr + 3, n: 3 * nr + 2, k: 20, transA: transA, transB: false, alpha: -0.5, beta: 0,
+                                padding: 1, seed: transA ? 3 : 4)
+            let expected = bitPatterns(test.run(kernel: .reference(variant.arithmetic, mr: mr, nr: nr), threads: 1, path: .packed))
+            for threads in [1, 2] {
+                XCTAssertEqual(bitPatterns(test.run(kernel: variant, threads: threads, path: .direct)), expected,
+                               "\(variant.name) \(threads) threads transA=\(transA)")
+            }
+        }
     }
 
-    func checkPackedColumn<Scalar: GEMMTestScalar>(_: Scalar.Type) {
+    func checkMultiTileCalls<Scalar: GEMMTestScalar>(_: Scalar.Type) {
         var random = TestRandom(seed: 7)
         let k = 29, tiles = 3
         for variant in GEMMKernel<Scalar>.all {
-            let mr = variant.mr, nr = variant.nr, ldc = nr + 5
-            let a: [Scalar] = random.values(mr * k * tiles), b: [Scalar] = random.values(k * nr)
+            let mr = variant.mr, nr = variant.nr, ldb = tiles * nr + 3
+            let a: [Scalar] = random.values(mr * k * tiles), b: [Scalar] = random.values(k * ldb)
             for (alpha, beta) in [(Scalar(1), Scalar(0)), (-0.5, 0.75)] {
-                let initial = beta == 0 ? [Scalar](repeating: .nan, count: tiles * mr * ldc) : random.values(tiles * mr * ldc)
-                var tileByTile = initial, column = initial
-                a.withUnsafeBufferPointer { a in
-                    b.withUnsafeBufferPointer { b in
-                        let (a, b) = (a.baseAddress!, b.baseAddress!)
-                        tileByTile.withUnsafeMutableBufferPointer { c in
-                            for t in 0..<tiles {
-                                variant.run(k, a + t * mr * k, 1, mr, b, nr, alpha, beta, c.baseAddress! + t * mr * ldc, ldc)
-                            }
-                        }
-                        column.withUnsafeMutableBufferPointer { c in
-                            variant.runPackedColumn(tiles, k: k, a: a, b: b, alpha: alpha, beta: beta, c: c.baseAddress!, ldc: ldc)
+                /// Runs `body` (tile by tile, then as one call) on two copies of one C and compares their bits.
+                func compare(_ label: String, ldc: Int, rows: Int,
+                             _ body: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Bool) -> Void) {
+                    let initial = beta == 0 ? [Scalar](repeating: .nan, count: rows * ldc) : random.values(rows * ldc)
+                    var tileByTile = initial, oneCall = initial
+                    a.withUnsafeBufferPointer { a in
+                        b.withUnsafeBufferPointer { b in
+                            tileByTile.withUnsafeMutableBufferPointer { body(a.baseAddress!, b.baseAddress!, $0.baseAddress!, false) }
+                            oneCall.withUnsafeMutableBufferPointer { body(a.baseAddress!, b.baseAddress!, $0.baseAddress!, true) }
                         }
                     }
+                    XCTAssertEqual(bitPatterns(oneCall), bitPatterns(tileByTile), "\(variant.name) \(label) alpha \(alpha) beta \(beta)")
                 }
-                XCTAssertEqual(bitPatterns(column), bitPatterns(tileByTile), "\(variant.name) alpha \(alpha) beta \(beta)")
+                compare("column", ldc: nr + 5, rows: tiles * mr) { a, b, c, oneCall in
+                    if oneCall { return variant.runPackedColumn(tiles, k: k, a: a, b: b, alpha: alpha, beta: beta, c: c, ldc: nr + 5) }
+                    for t in 0..<tiles { variant.run(k, a + t * mr * k, 1, mr, b, nr, alpha, beta, c + t * mr * (nr + 5), nr + 5) }
+                }
+                for (aRow, aDepth) in [(k, 1), (1, mr)] {
+                    let ldc = tiles * nr + 5
+                    compare("row, A strides (\(aRow), \(aDepth))", ldc: ldc, rows: mr) { a, b, c, oneCall in
+                        if oneCall {
+                            return variant.runTileRow(tiles, k: k, a: a, aRowStride: aRow, aDepthStride: aDepth, b: b, bDepthStride: ldb,
+                                                      alpha: alpha, beta: beta, c: c, ldc: ldc)
+                        }
+                        for t in 0..<tiles { variant.run(k, a, aRow, aDepth, b + t * nr, ldb, alpha, beta, c + t * nr, ldc) }
+                    }
+                }
             }
         }
     }
