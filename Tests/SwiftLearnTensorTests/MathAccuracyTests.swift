@@ -106,39 +106,47 @@ final class MathAccuracyTests: XCTestCase {
         XCTAssertEqual(x.prefix(1000).map { VectorMath.tanh($0).bitPattern }, chosen(.tanh).prefix(1000).map(\.bitPattern))
     }
 
-    /// `log` takes a shorter path for vectors whose lanes are all positive, normal and finite: a lane's result must
-    /// not depend on its neighbours. The same positive normal values through the map, then with one lane of every
-    /// vector (a different one each time) replaced by 0, -0, a negative value, inf, NaN or a subnormal: every
-    /// other lane keeps its bits, and the special lanes give numpy's answers (subnormals within 2e-7 of libm).
-    func testLogLanesDoNotDependOnSpecialNeighbours() {
-        func check<S: TensorFloatingPoint>(_: S.Type, width: Int, specials: [S], expected: (S) -> S) {
-            var generator = SplitMix64(seed: 3)
-            let count = width * 60 + 5
-            let values = (0..<count).map { _ in S(Glibc.exp2(Double.random(in: -30...30, using: &generator))) }
-            let plain = Tensor(values).log().scalars
-            var mixed = values
-            var positions: [Int] = []
-            for vector in 0..<(count / width) {
-                let position = vector * width + (vector * 5) % width
-                mixed[position] = specials[vector % specials.count]
-                positions.append(position)
-            }
-            let result = Tensor(mixed).log().scalars
-            for i in 0..<count where !positions.contains(i) {
-                XCTAssertEqual(result[i], plain[i], "\(S.self) lane \(i) changed next to a special lane")
-            }
-            for position in positions {
-                let want = expected(mixed[position]), got = result[position]
-                let close = want.isFinite ? Swift.abs(got - want) <= 2e-7 * Swift.abs(want) : (want.isNaN ? got.isNaN : got == want)
-                XCTAssert(close, "\(S.self) log(\(mixed[position])) = \(got), expected \(want)")
-            }
+    /// `log` (Float, Double) and Double `exp` take a shorter path for vectors whose lanes are all ordinary
+    /// (positive normal finite inputs for log, [-708, 709] for exp): a lane's result must not depend on its
+    /// neighbours. The same ordinary values through the map, then with one lane of every vector (a different one
+    /// each time) replaced by a special value: every other lane keeps its bits, and the special lanes give
+    /// numpy's answers (finite ones within 2e-7 of libm).
+    func checkLanesDoNotDependOnSpecialNeighbours<S: TensorFloatingPoint>(
+        _ name: String, width: Int, ordinary: ClosedRange<Double>, specials: [S], _ function: (Tensor<S>) -> Tensor<S>,
+        expected: (S) -> S
+    ) {
+        var generator = SplitMix64(seed: 3)
+        let count = width * 60 + 5
+        let values = (0..<count).map { _ in S(Double.random(in: ordinary, using: &generator)) }
+        let plain = function(Tensor(values)).scalars
+        var mixed = values
+        var positions: [Int] = []
+        for vector in 0..<(count / width) {
+            let position = vector * width + (vector * 5) % width
+            mixed[position] = specials[vector % specials.count]
+            positions.append(position)
         }
-        check(Float.self, width: 16, specials: [0, -0.0, -2, .infinity, .nan, Float.leastNormalMagnitude / 8, -.infinity]) { x in
-            x == 0 ? -.infinity : Float(Glibc.log(Double(x)))
+        let result = function(Tensor(mixed)).scalars
+        for i in 0..<count where !positions.contains(i) {
+            XCTAssertEqual(result[i], plain[i], "\(S.self) \(name) lane \(i) changed next to a special lane")
         }
-        check(Double.self, width: 8, specials: [0, -0.0, -2, .infinity, .nan, Double.leastNormalMagnitude / 1024, -.infinity]) { x in
-            x == 0 ? -.infinity : Double(Glibc.logl(Float80(x)))
+        for position in positions {
+            let want = expected(mixed[position]), got = result[position]
+            let close = want.isFinite ? Swift.abs(got - want) <= 2e-7 * Swift.abs(want) : (want.isNaN ? got.isNaN : got == want)
+            XCTAssert(close, "\(S.self) \(name)(\(mixed[position])) = \(got), expected \(want)")
         }
+    }
+
+    func testLanesDoNotDependOnSpecialNeighbours() {
+        checkLanesDoNotDependOnSpecialNeighbours("log", width: 16, ordinary: 1e-9...1e9,
+                                                 specials: [0, -0.0, -2, .infinity, .nan, Float.leastNormalMagnitude / 8, -.infinity],
+                                                 { $0.log() }) { x in x == 0 ? -.infinity : Float(Glibc.log(Double(x))) }
+        checkLanesDoNotDependOnSpecialNeighbours("log", width: 8, ordinary: 1e-300...1e300,
+                                                 specials: [0, -0.0, -2, .infinity, .nan, Double.leastNormalMagnitude / 1024, -.infinity],
+                                                 { $0.log() }) { x in x == 0 ? -.infinity : Double(Glibc.logl(Float80(x))) }
+        checkLanesDoNotDependOnSpecialNeighbours("exp", width: 8, ordinary: -708...709,
+                                                 specials: [.nan, .infinity, -.infinity, 710, -745, -720, 709.5, -708.5],
+                                                 { $0.exp() }) { x in Double(Glibc.expl(Float80(x))) }
     }
 
     func testEdgeValues() {

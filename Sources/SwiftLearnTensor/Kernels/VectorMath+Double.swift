@@ -49,21 +49,16 @@ private func clamp(_ x: SIMD8<Double>, _ lower: Double, _ upper: Double) -> SIMD
     return raised.replacing(with: splat(upper), where: raised .> splat(upper))
 }
 
-/// e^x for x in [-746, 710] as `(head + small) · scale1 · scale2`: `head + small` is e^r (|r| <= ln2/2) to
-/// ~1e-17 and the scales are the two normal halves of 2^k.
+/// e^x for x in [-746, 710] as `(head + small) · 2^k`: `head + small` is e^r (|r| <= ln2/2) to ~1e-17.
 @inline(__always)
 func expDoubleParts<M: PolynomialArithmetic>(_ x: SIMD8<Double>, _: M.Type)
-    -> (head: SIMD8<Double>, small: SIMD8<Double>, scale1: SIMD8<Double>, scale2: SIMD8<Double>) {
+    -> (head: SIMD8<Double>, small: SIMD8<Double>, k: SIMD8<Int64>) {
     let shifted = x * splat(log2e) + splat(magic)
     let k = shifted - splat(magic)
     let rHigh = x - k * splat(ln2High)
     let correction = k * splat(ln2Low)
     let r = rHigh - correction
-    // 2^k = 2^k1 · 2^k2 with both halves normal for k in [-1077, 1025].
     let kInt = integerBits(shifted) &- SIMD8(repeating: magicBits)
-    let k1 = kInt &>> SIMD8(repeating: 1)
-    let scale1 = double((k1 &+ SIMD8(repeating: 1023)) &<< SIMD8(repeating: 52))
-    let scale2 = double(((kInt &- k1) &+ SIMD8(repeating: 1023)) &<< SIMD8(repeating: 52))
     // e^r = 1 + r + r²·P(r), P the Taylor series 1/2 + r/6 + … + r^11/13!, in Estrin's scheme: coefficient pairs
     // in r, then r², r⁴, r⁸, four dependent steps where Horner's rule chained eleven (the chain's latency, not
     // the arithmetic, bounded exp, tanh and sigmoid at 1e5 elements).
@@ -79,15 +74,32 @@ func expDoubleParts<M: PolynomialArithmetic>(_ x: SIMD8<Double>, _: M.Type)
     // `1 + rHigh` split exactly into head + tail (Fast2Sum, |rHigh| < 1): the small terms join the tail.
     let head = splat(1) + rHigh
     let small = (rHigh - (head - splat(1)) - correction) + r2 * p
-    return (head, small, scale1, scale2)
+    return (head, small, kInt)
+}
+
+/// 2^k for k in [-1022, 1023] (a normal power of two).
+@inline(__always)
+private func powerOfTwo(_ k: SIMD8<Int64>) -> SIMD8<Double> {
+    double((k &+ SIMD8(repeating: 1023)) &<< SIMD8(repeating: 52))
 }
 
 extension VectorMath {
     /// e^x on 8 Double lanes: overflow → inf, gradual underflow, NaN → NaN.
+    ///
+    /// A vector whose lanes all lie in [-708, 709] (normal results) skips the clamp and applies 2^k as one
+    /// factor; any other vector clamps and applies 2^k in two normal halves, so subnormal results round once.
+    /// Same bits for the lanes both handle (e^r·2^k is exact either way when normal). 8 of ~41 vector
+    /// operations fewer on ordinary data.
     @inline(__always)
     static func expVector<M: PolynomialArithmetic>(_ x: SIMD8<Double>, _: M.Type) -> SIMD8<Double> {
+        guard anyLane(.!((x .>= splat(-708)) .& (x .<= splat(709)))) else {  // NaN fails both tests
+            let parts = expDoubleParts(x, M.self)
+            return (parts.head + parts.small) * powerOfTwo(parts.k)
+        }
         let parts = expDoubleParts(clamp(x, -746, 710), M.self)
-        return ((parts.head + parts.small) * parts.scale1) * parts.scale2
+        // 2^k = 2^k1 · 2^k2 with both halves normal for k in [-1077, 1025].
+        let k1 = parts.k &>> SIMD8(repeating: 1)
+        return ((parts.head + parts.small) * powerOfTwo(k1)) * powerOfTwo(parts.k &- k1)
     }
 
     /// ln x on 8 Double lanes: ln(±0) = -inf, ln(negative) = NaN, ln(inf) = inf, NaN → NaN.
@@ -140,7 +152,7 @@ extension VectorMath {
     static func tanhVector<M: PolynomialArithmetic>(_ x: SIMD8<Double>, _: M.Type) -> SIMD8<Double> {
         let a = magnitude(x).replacing(with: splat(20), where: magnitude(x) .> splat(20))  // tanh(20) rounds to 1
         let parts = expDoubleParts(a + a, M.self)
-        let scale = parts.scale1 * parts.scale2  // 2^k with k <= 58: one normal factor
+        let scale = powerOfTwo(parts.k)  // k <= 58: one normal factor
         // u from exp's head and tail: scale·head - 1 is exact for k <= 2 (small |x|, where u's relative accuracy
         // matters); for larger k its rounding is damped by 2/(u + 2) in the quotient.
         let u = (scale * parts.head - splat(1)) + scale * parts.small
