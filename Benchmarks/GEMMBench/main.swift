@@ -221,7 +221,8 @@ if arguments.contains("--threshold-sweep") {
     // Where do two threads start to win? Cubes and MLP-like shapes from 2^15 to 2^27 multiply-adds.
     GEMMThreading.minimumParallelMultiplyAdds = 0
     print("multiply-adds  shape            1 thread GFLOPS  \(allThreads) threads GFLOPS  speed-up")
-    let sweep: [(Int, Int, Int)] = [(32, 32, 32), (32, 10, 100), (64, 64, 64), (32, 100, 98), (32, 100, 196), (96, 96, 96),
+    let sweep: [(Int, Int, Int)] = [(32, 32, 32), (32, 10, 100), (64, 64, 32), (128, 10, 100), (64, 64, 48), (200, 10, 100),
+                                    (256, 10, 100), (64, 64, 64), (32, 100, 98), (32, 100, 196), (96, 96, 96),
                                     (32, 100, 392), (128, 128, 128), (32, 100, 784), (200, 200, 200), (256, 100, 784),
                                     (256, 256, 256), (512, 512, 512)]
     for (m, n, k) in sweep {
