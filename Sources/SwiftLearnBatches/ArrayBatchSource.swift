@@ -87,34 +87,73 @@ public final class ArrayBatchSource: BatchSource, Sendable {
         ArrayBatchIterator(source: self, order: shuffle ? order(epoch: epoch) : nil)
     }
 
-    /// Batch `index` of an epoch that visits `order` (`nil`: the rows in order).
-    func batch(_ index: Int, order: [Int]?) -> Batch {
+    /// Rows per chunk when a batch is gathered beside other work (25k values for 784-value Fashion-MNIST rows).
+    static let alongsideChunkRows = 8
+
+    /// Batch `index` of an epoch that visits `order` (`nil`: the rows in order, as ``order(epoch:)`` gives them
+    /// when `shuffle` is off): rows `index · batchSize ..< +batchSize` of the order, the last batch partial. This
+    /// is the batch ``makeEpoch(_:)``'s iterator returns at position `index`.
+    ///
+    /// `alongside` runs exactly once on the worker pool as one more share of the copy: the input rows
+    /// go in chunks of 8 that whichever thread is free claims. The training loop hands it the step's serial tail,
+    /// so the next batch's scattered rows (a copy bound by memory, not arithmetic) are fetched while the pool's
+    /// helper would otherwise idle. Each row is copied whole by one thread: the batch is the same for any thread
+    /// count and either way of calling.
+    ///
+    /// ```swift
+    /// let order = source.order(epoch: 0)
+    /// let next = source.batch(1, order: order) { runTail() }   // batch 1, gathered while runTail() runs
+    /// ```
+    public func batch(_ index: Int, order: [Int]?, alongside work: () -> Void) -> Batch {
+        withoutActuallyEscaping(work) { gathered(index, order: order, alongside: $0) }
+    }
+
+    /// Batch `index` of an epoch that visits `order`, gathered on its own (see ``batch(_:order:alongside:)``).
+    public func batch(_ index: Int, order: [Int]?) -> Batch {
+        gathered(index, order: order, alongside: nil)
+    }
+
+    private func gathered(_ index: Int, order: [Int]?, alongside work: (() -> Void)?) -> Batch {
         let start = index * batchSize
-        let end = Swift.min(start + batchSize, rows.count)
-        let count = end - start
-        func gather(_ tensor: Tensor<Float>, stride: Int) -> Tensor<Float> {
+        let count = Swift.min(start + batchSize, rows.count) - start
+        func gather(_ tensor: Tensor<Float>, stride: Int, alongside work: (() -> Void)?) -> Tensor<Float> {
             let shape = [count] + Array(tensor.shape.dropFirst())
             return tensor.withUnsafeBufferPointer { source in
                 Tensor(shape: shape) { destination in
-                    guard stride > 0, let from = source.baseAddress, let to = destination.baseAddress else { return }
-                    if let order {
+                    let from = source.baseAddress, to = destination.baseAddress
+                    func copy(_ batchRows: Range<Int>) {
+                        guard stride > 0, let from, let to, !batchRows.isEmpty else { return }
+                        if let order {
+                            for b in batchRows {
+                                (to + b * stride).initialize(from: from + order[start + b] * stride, count: stride)
+                            }
+                        } else {
+                            (to + batchRows.lowerBound * stride).initialize(
+                                from: from + (rows.lowerBound + start + batchRows.lowerBound) * stride,
+                                count: batchRows.count * stride)
+                        }
+                    }
+                    if let work {
+                        let chunkRows = ArrayBatchSource.alongsideChunkRows
+                        Parallelism.run(1 + (count + chunkRows - 1) / chunkRows) { part in
+                            if part == 0 { return work() }
+                            let lower = (part - 1) * chunkRows
+                            copy(lower..<Swift.min(lower + chunkRows, count))
+                        }
+                    } else if order != nil {
                         // Shuffled rows are scattered over the whole array, so each copy waits on memory:
                         // large batches take every thread (copies: the bits do not depend on the split).
                         let parts = count * stride >= ArrayBatchSource.parallelGatherValues ? Swift.min(Parallelism.threadCount, count) : 1
-                        Parallelism.run(parts) { part in
-                            for b in (count * part / parts)..<(count * (part + 1) / parts) {
-                                (to + b * stride).initialize(from: from + order[start + b] * stride, count: stride)
-                            }
-                        }
+                        Parallelism.run(parts) { part in copy((count * part / parts)..<(count * (part + 1) / parts)) }
                     } else {
-                        to.initialize(from: from + (rows.lowerBound + start) * stride, count: count * stride)
+                        copy(0..<count)
                     }
                 }
             }
         }
-        return Batch(inputs: gather(inputs, stride: inputStride),
-                     targets: targets.map { gather($0, stride: targetStride) },
-                     sampleWeights: sampleWeights.map { gather($0, stride: 1) })
+        return Batch(inputs: gather(inputs, stride: inputStride, alongside: work),
+                     targets: targets.map { gather($0, stride: targetStride, alongside: nil) },
+                     sampleWeights: sampleWeights.map { gather($0, stride: 1, alongside: nil) })
     }
 }
 

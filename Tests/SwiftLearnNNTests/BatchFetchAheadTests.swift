@@ -21,7 +21,7 @@ final class BatchFetchAheadTests: XCTestCase {
     /// Every batch of a shuffled and an unshuffled source (a partial last batch, sample weights, a row range),
     /// gathered in chunks beside other work on 1, 2 and 3 threads, equals the one the source's iterator serves;
     /// the work runs exactly once.
-    func testGatherBatchServesTheIteratorsBatches() throws {
+    func testBatchGatheredAlongsideWorkIsTheIteratorsBatch() throws {
         let x = try Tensor<Float>(shape: [45, 2, 3], scalars: (0..<270).map(Float.init))
         let y = Tensor<Float>((0..<45).map { Float($0 % 7) })
         let weights = Tensor<Float>((0..<45).map { Float($0) / 10 })
@@ -35,7 +35,7 @@ final class BatchFetchAheadTests: XCTestCase {
                 for index in 0..<source.batchesPerEpoch {
                     let expected = try XCTUnwrap(try iterator.next())
                     var runs = 0
-                    let batch = source.gatherBatch(index, order: order) { runs += 1 }
+                    let batch = source.batch(index, order: order) { runs += 1 }
                     XCTAssertEqual(runs, 1)
                     XCTAssertEqual(batch.inputs, expected.inputs, "shuffle \(shuffle), batch \(index), \(threads) threads")
                     XCTAssertEqual(batch.targets, expected.targets)

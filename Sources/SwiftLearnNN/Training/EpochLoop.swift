@@ -1,6 +1,4 @@
 import SwiftLearnBatches
-import SwiftLearnSystem
-import SwiftLearnTensor
 
 /// What one pass over a batch source did.
 struct EpochOutcome {
@@ -36,7 +34,7 @@ func forEachBatch(of source: any BatchSource, epoch: Int, steps: Int?,
     return outcome
 }
 
-/// An array source's epoch, each batch gathered by ``ArrayBatchSource/gatherBatch(_:order:alongside:)``:
+/// An array source's epoch, each batch gathered by ``ArrayBatchSource/batch(_:order:alongside:)``:
 /// the batches its own iterator returns, in the same order.
 private func forEachBatch(of arrays: ArrayBatchSource, epoch: Int, steps: Int?,
                           _ body: (_ step: Int, _ batch: Batch, _ fetchNext: FetchNext?) throws -> Bool) throws -> EpochOutcome {
@@ -50,13 +48,13 @@ private func forEachBatch(of arrays: ArrayBatchSource, epoch: Int, steps: Int?,
             fetched = nil
             return batch
         }
-        return arrays.gatherBatch(position, order: order) {}
+        return arrays.batch(position, order: order)
     }
     return try forEachBatch(steps: steps, next: next) { step, batch, anotherStep in
         guard anotherStep, position < arrays.batchesPerEpoch else { return try body(step, batch, nil) }
         return try body(step, batch) { work in
             guard fetched == nil else { return work() }
-            fetched = arrays.gatherBatch(position, order: order, alongside: work)
+            fetched = arrays.batch(position, order: order, alongside: work)
         }
     }
 }
@@ -77,47 +75,4 @@ private func forEachBatch(steps: Int?, next: () throws -> Batch?,
         if !keepGoing { break }
     }
     return outcome
-}
-
-extension ArrayBatchSource {
-    /// Rows per chunk of a gather on the pool (25k values for 784-value Fashion-MNIST rows).
-    static let gatherChunkRows = 8
-
-    /// Batch `index` of the epoch that visits `order` (`nil`: the rows in order), equal to the batch the
-    /// source's own iterator returns (rows `index · batchSize ..< +batchSize` of the order, the last batch
-    /// partial), its input rows copied in chunks on the worker pool while one share runs `work`.
-    ///
-    /// Whichever thread is free takes the next chunk or `work`; each row is copied whole by one thread, so the
-    /// batch is the same for any thread count.
-    func gatherBatch(_ index: Int, order: [Int]?, alongside work: () -> Void) -> Batch {
-        let start = index * batchSize
-        let count = Swift.min(batchSize, sampleCount - start)
-        let sourceRows = (start..<start + count).map { order?[$0] ?? rows.lowerBound + $0 }
-        let chunkRows = ArrayBatchSource.gatherChunkRows
-        let inputs = copyRows(sourceRows, of: self.inputs) { copyRange in
-            Parallelism.run(1 + (count + chunkRows - 1) / chunkRows) { part in
-                if part == 0 { return work() }
-                let lower = (part - 1) * chunkRows
-                copyRange(lower..<Swift.min(lower + chunkRows, count))
-            }
-        }
-        let allAtOnce = { (copyRange: (Range<Int>) -> Void) in copyRange(0..<count) }
-        return Batch(inputs: inputs, targets: targets.map { copyRows(sourceRows, of: $0, allAtOnce) },
-                     sampleWeights: sampleWeights.map { copyRows(sourceRows, of: $0, allAtOnce) })
-    }
-}
-
-/// The rows `sourceRows` (along axis 0) of `tensor`, in that order. `copy` receives the function that copies
-/// a range of the new tensor's rows and must call it once for every row.
-private func copyRows(_ sourceRows: [Int], of tensor: Tensor<Float>, _ copy: ((Range<Int>) -> Void) -> Void) -> Tensor<Float> {
-    let stride = tensor.shape[0] == 0 ? 0 : tensor.count / tensor.shape[0]
-    return tensor.withUnsafeBufferPointer { source in
-        Tensor(shape: [sourceRows.count] + tensor.shape.dropFirst()) { destination in
-            let from = source.baseAddress, to = destination.baseAddress
-            copy { rows in
-                guard stride > 0, let from, let to else { return }
-                for row in rows { (to + row * stride).initialize(from: from + sourceRows[row] * stride, count: stride) }
-            }
-        }
-    }
 }
