@@ -439,8 +439,7 @@ func simdExtremum<V: FloatingLanes>(_ values: UnsafeBufferPointer<V.Scalar>, max
     // Runs without NaN or infinity (nearly all) take four independent chains and a tree across lanes; one chain
     // of compare-and-blend is bound by its latency (Float max(axis 1) over 1000-wide rows: 0.76x numpy).
     if count >= 2 * width {
-        let extremum = maximum ? finiteExtremum(base, count: count, maximum: true, keep: { V.keepMaximum($0, $1) })
-                               : finiteExtremum(base, count: count, maximum: false, keep: { V.keepMinimum($0, $1) })
+        let extremum = finiteExtremum(base, count: count, maximum: maximum, as: V.self)
         if let extremum { return extremum }
     }
     var best = V(repeating: base[0])
@@ -488,11 +487,19 @@ func simdExtremum<V: FloatingLanes>(_ values: UnsafeBufferPointer<V.Scalar>, max
 @inline(__always)
 func simdFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool, as _: V.Type,
                                               block: Int = 1 << 24) -> Int {
-    let width = V.scalarCount
-    if count >= 2 * width, count <= block,
+    if count >= 2 * V.scalarCount, count <= block,
        let index = finiteFirstExtremumIndex(base, count: count, maximum: maximum, as: V.self) {
         return index
     }
+    return onePassFirstExtremumIndex(base, count: count, maximum: maximum, as: V.self, block: block)
+}
+
+/// ``simdFirstExtremumIndex(_:count:maximum:as:block:)``'s one-pass loop, which tracks positions and NaNs per
+/// lane: the answer for runs that hold a NaN or an infinity (`count >= 1`).
+@inline(__always)
+func onePassFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool, as _: V.Type,
+                                                 block: Int = 1 << 24) -> Int {
+    let width = V.scalarCount
     var bestIndex = 0, bestValue = base[0], sawNaN = false
     func consider(_ value: V.Scalar, at index: Int) {
         if value != value { sawNaN = true }
@@ -550,8 +557,7 @@ func simdFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, c
 @inline(__always)
 func finiteFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool,
                                                 as _: V.Type) -> Int? {
-    let extremum = maximum ? finiteExtremum(base, count: count, maximum: true, keep: { V.keepMaximum($0, $1) })
-                           : finiteExtremum(base, count: count, maximum: false, keep: { V.keepMinimum($0, $1) })
+    let extremum = finiteExtremum(base, count: count, maximum: maximum, as: V.self)
     guard let extremum else { return nil }
     return firstOccurrence(of: extremum, in: base, count: count, as: V.self)
 }
@@ -602,8 +608,7 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
                 let end = Swift.min(start + blockRows, rows.upperBound)
                 for row in start..<end {
                     let run = base + row * extent
-                    let extremum = maximum ? finiteExtremum(run, count: extent, maximum: true, keep: { V.keepMaximum($0, $1) })
-                                           : finiteExtremum(run, count: extent, maximum: false, keep: { V.keepMinimum($0, $1) })
+                    let extremum = finiteExtremum(run, count: extent, maximum: maximum, as: V.self)
                     finite[row - start] = extremum != nil
                     extrema[row - start] = extremum ?? 0
                 }
@@ -611,7 +616,7 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
                     let run = base + row * extent
                     let index = finite[row - start]
                         ? firstOccurrence(of: extrema[row - start], in: run, count: extent, as: V.self)
-                        : simdFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self)
+                        : onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self)
                     indices[row] = Int32(truncatingIfNeeded: index)
                 }
                 start = end
@@ -620,8 +625,15 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
     }
 }
 
-/// The largest (`maximum`, with `keep` the matching running update) or smallest value of a run of `count >= 2·width` elements, or `nil` when the run
-/// holds a NaN or an infinity (or its sum overflows).
+/// The largest (`maximum`) or smallest value of a run of `count >= 2·width` elements, or `nil` when the run holds
+/// a NaN or an infinity (or its sum overflows).
+@inline(__always)
+func finiteExtremum<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool, as _: V.Type) -> V.Scalar? {
+    maximum ? finiteExtremum(base, count: count, maximum: true, keep: { V.keepMaximum($0, $1) })
+            : finiteExtremum(base, count: count, maximum: false, keep: { V.keepMinimum($0, $1) })
+}
+
+/// ``finiteExtremum(_:count:maximum:as:)`` with `keep` the running update that matches `maximum`.
 @inline(__always)
 func finiteExtremum<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool,
                                       keep: (V, V) -> V) -> V.Scalar? {
