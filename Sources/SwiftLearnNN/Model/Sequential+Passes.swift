@@ -32,31 +32,71 @@ struct ForwardTrace {
     }
 }
 
-extension Sequential {
-    /// Runs every layer on `batchSize` samples at `input` and hands the trace to `body`.
+/// A forward pass in progress: the layers run so far and their outputs. The one way the model sets up a
+/// pass (the workspace, the outputs, the trace): ``Sequential/withForwardPass(_:batchSize:training:activationLeftToLoss:_:)``
+/// runs it whole; the training step runs it in two ranges, the second beside the next batch's gather.
+///
+/// ```swift
+/// var forward = ForwardPass(model, input: x, batchSize: 32, training: true, activationLeftToLoss: true)
+/// try forward.run(upTo: split)            // layers 0..<split
+/// try forward.run(upTo: model.layers.count)
+/// let trace = forward.trace
+/// ```
+/// Valid only while `input` is (the outputs lead into the model's workspace).
+struct ForwardPass {
+    let model: Sequential
+    let input: UnsafeBufferPointer<Float>
+    let pass: LayerPass
+    private var outputs: [UnsafeMutableBufferPointer<Float>] = []
+
+    /// Prepares the model's workspace for a pass over `batchSize` samples at `input`.
     ///
     /// `activationLeftToLoss` tells the last layer to leave its output activation to the loss (fused
     /// softmax or sigmoid with cross-entropy); it is passed explicitly in that layer's ``LayerPass``.
+    init(_ model: Sequential, input: UnsafeBufferPointer<Float>, batchSize: Int, training: Bool, activationLeftToLoss: Bool) {
+        self.model = model
+        self.input = input
+        pass = LayerPass(batchSize: batchSize, training: training, activationLeftToLoss: activationLeftToLoss)
+        model.workspace.prepare(layerCount: model.layers.count)
+        outputs.reserveCapacity(model.layers.count)
+    }
+
+    /// The number of layers run so far.
+    var layersRun: Int { outputs.count }
+
+    /// Runs the layers from ``layersRun`` up to (excluding) `end`, each reading the previous one's output.
+    mutating func run(upTo end: Int) throws {
+        precondition(layersRun <= end && end <= model.layers.count, "layers \(layersRun)..<\(end) of \(model.layers.count)")
+        try model.forwardLayers(layersRun..<end, input: input, pass: pass, outputs: &outputs)
+    }
+
+    /// The finished pass: every layer's output.
+    var trace: ForwardTrace {
+        precondition(layersRun == model.layers.count, "the pass ran \(layersRun) of \(model.layers.count) layers")
+        return ForwardTrace(input: input, outputs: outputs, pass: pass)
+    }
+}
+
+extension Sequential {
+    /// Runs every layer on `batchSize` samples at `input` (a ``ForwardPass``) and hands the trace to `body`.
     func withForwardPass<R>(_ input: UnsafeBufferPointer<Float>, batchSize: Int, training: Bool, activationLeftToLoss: Bool,
                             _ body: (ForwardTrace) throws -> R) throws -> R {
-        workspace.prepare(layerCount: layers.count)
-        var outputs: [UnsafeMutableBufferPointer<Float>] = []
-        outputs.reserveCapacity(layers.count)
-        try forwardLayers(layers.indices, input: input, batchSize: batchSize, training: training,
-                          activationLeftToLoss: activationLeftToLoss, outputs: &outputs)
-        return try body(ForwardTrace(input: input, outputs: outputs,
-                                     pass: LayerPass(batchSize: batchSize, training: training, activationLeftToLoss: activationLeftToLoss)))
+        var forward = ForwardPass(self, input: input, batchSize: batchSize, training: training, activationLeftToLoss: activationLeftToLoss)
+        try forward.run(upTo: layers.count)
+        return try body(forward.trace)
     }
 
     /// Runs layers `range` (the first of them reading `outputs.last`, or `input` when `outputs` is empty) and
-    /// appends their outputs to `outputs`. The workspace must be prepared.
-    func forwardLayers(_ range: Range<Int>, input: UnsafeBufferPointer<Float>, batchSize: Int, training: Bool,
-                       activationLeftToLoss: Bool, outputs: inout [UnsafeMutableBufferPointer<Float>]) throws {
+    /// appends their outputs to `outputs`; `pass.activationLeftToLoss` applies to the last layer only.
+    fileprivate func forwardLayers(_ range: Range<Int>, input: UnsafeBufferPointer<Float>, pass modelPass: LayerPass,
+                                   outputs: inout [UnsafeMutableBufferPointer<Float>]) throws {
         var current = outputs.last.map { UnsafeBufferPointer($0) } ?? input
         let last = layers.count - 1
+        let batchSize = modelPass.batchSize
         for index in range {
             let layer = layers[index]
-            let pass = LayerPass(batchSize: batchSize, training: training, activationLeftToLoss: activationLeftToLoss && index == last)
+            let pass = LayerPass(batchSize: batchSize, training: modelPass.training,
+                                 activationLeftToLoss: modelPass.activationLeftToLoss && index == last)
             // A shape-only layer shares its input's storage, except at the end, where the loss may write
             // activated values in place and must never write into the caller's tensor.
             if layer.sharesInputStorage && index != last {

@@ -36,21 +36,16 @@ extension Sequential {
             if checkLabels { try validateLabels(labels, plan: plan, offset: 0, role: "batch \(step)") }
             let weights = try sampleWeights(of: batch, step: step, targets: labels, plan: plan, classWeights: classWeights)
             try batch.inputs.withUnsafeBufferPointer { input in
-                let leftToLoss = plan.fusion == .activation
-                workspace.prepare(layerCount: layers.count)
-                var outputs: [UnsafeMutableBufferPointer<Float>] = []
-                outputs.reserveCapacity(layers.count)
-                try forwardLayers(0..<split, input: input, batchSize: samples, training: train, activationLeftToLoss: leftToLoss,
-                                  outputs: &outputs)
+                var forward = ForwardPass(self, input: input, batchSize: samples, training: train,
+                                          activationLeftToLoss: plan.fusion == .activation)
+                try forward.run(upTo: split)
                 var trace: ForwardTrace? = nil
                 var fusedStep: FusedStep? = nil
                 var gradient: UnsafeMutableBufferPointer<Float>? = nil
                 // From layer `split` on: the forward pass, loss, metrics and the backward pass down to `split`.
                 func runTail() throws {
-                    try forwardLayers(split..<layers.count, input: input, batchSize: samples, training: train,
-                                      activationLeftToLoss: leftToLoss, outputs: &outputs)
-                    let tailTrace = ForwardTrace(input: input, outputs: outputs,
-                                                 pass: LayerPass(batchSize: samples, training: train, activationLeftToLoss: leftToLoss))
+                    try forward.run(upTo: layers.count)
+                    let tailTrace = forward.trace
                     trace = tailTrace
                     let outputGradient = try accumulateLoss(tailTrace, labels: labels, weights: weights, plan: plan,
                                                             accumulator: &accumulator)
