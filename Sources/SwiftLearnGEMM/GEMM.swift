@@ -215,6 +215,12 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// outruns the direct path's row-strided reads (gemm-bench 2026-12-02 22:40, 1 thread: 32x100x10 Bᵀ
     /// 27-31 -> 37 GFLOPS with the copy, 256x100x10 Bᵀ 52 -> 47).
     static var transposedBCopyRows: Int { 128 }
+    /// Rows of C below which the copy pays when the direct path then runs each row of tiles in one call
+    /// (`rowOrderBLimit`, one KC slab, beta 0; see `runDirect`): A is read in place, B stays in L1, and the
+    /// packed path's per-block packing of A (k = 10: as many loads and stores as the arithmetic) is gone.
+    /// gemm-bench, 2026-12-03 13:32 UTC (load 1.7-2.2), 12 alternations each way: 256x100x10 Bᵀ one thread
+    /// median 45.3 -> 47.5 GFLOPS (best 60.2 -> 64.2), two threads 60.2 -> 63.9 (best 65.9 -> 70.5).
+    static var rowOrderTransposedBCopyRows: Int { 1024 }
 
     /// Elements of op(B) up to which a B whose rows alias in the caches is copied (see `runOnUnaliasedCopyOfB`).
     static var aliasedCopyLimit: Int { 16 * 1024 * 1024 / MemoryLayout<Scalar>.stride }
@@ -254,8 +260,10 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// from 128 columns: the copy's rows would lie 512 bytes or more apart and the direct path's 32-wide
     /// column of them falls into few L1 sets (the transposed problem of a 256x10x100 head: m = 10, n = 256).
     var copiesTransposedB: Bool {
-        transB && k * n <= GEMMProblem.transposedBCopyLimit && m < GEMMProblem.transposedBCopyRows
-            && n < GEMMProblem.transposedBCopyRows
+        guard transB && k * n <= GEMMProblem.transposedBCopyLimit && n < GEMMProblem.transposedBCopyRows else { return false }
+        let runsRowsOfTiles = beta == 0 && k <= GEMMBlocking.kc
+            && k * n * MemoryLayout<Scalar>.stride <= GEMMProblem.rowOrderBLimit
+        return m < (runsRowsOfTiles ? GEMMProblem.rowOrderTransposedBCopyRows : GEMMProblem.transposedBCopyRows)
     }
 
     /// A small op(B) stored transposed (an MLP head's input gradient dZ W2ᵀ, 32x100x10) is copied to a
