@@ -146,77 +146,98 @@ extension GEMMProblem {
             scratches.forEach { $0.deallocate() }
         }
 
-        var jc = 0
-        while jc < n {
-            // JC: an NC-wide panel of C and B.
-            let nc = Swift.min(ncMax, n - jc)
-            let slivers = (nc + nr - 1) / nr
-            var pc = 0
-            while pc < k {
-                // PC: a KC-deep slab; pack op(B)[pc..<pc+kc, jc..<jc+nc] once, shared by all threads.
-                let kc = Swift.min(kcMax, k - pc)
-                let packWorkers = Swift.min(threads, slivers)
-                Parallelism.run(packWorkers) { worker in
-                    packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc, cols: nc,
-                          nr: nr, edgeNR: edgeKernel.nr,
-                          slivers: (slivers * worker / packWorkers)..<(slivers * (worker + 1) / packWorkers),
-                          into: bPanel.pointer)
-                }
-                let slabBeta: Scalar = pc == 0 ? beta : 1
-                Parallelism.run(workers) { worker in
-                    let aPanel = aPanels[worker].pointer
-                    let scratch = scratches[worker].pointer
-                    var touched: UInt32 = 0
-                    defer { keepTouchedLoads(touched) }
-                    for task in stride(from: worker, to: tasks, by: workers) {
-                        // IC: an MC-tall block of A, packed by the thread that uses it.
-                        let block = task / panelParts, part = task % panelParts
-                        let ic = block * mc
-                        let rowsInBlock = Swift.min(mc, m - ic)
-                        packA(a, lda: lda, transposed: transA, rowStart: ic, rows: rowsInBlock,
-                              depthStart: pc, depth: kc, mr: mr, into: aPanel)
-                        for jr in (slivers * part / panelParts)..<(slivers * (part + 1) / panelParts) {
-                            // JR: one KC x NR micro-panel of B, kept in L1 across the IR loop.
-                            let bMicro = UnsafePointer(bPanel.pointer + jr * kc * nr)
-                            let cols = Swift.min(nr, nc - jr * nr)
-                            let tileKernel = cols < nr ? edgeKernel : kernel
-                            var ir = 0
-                            if slabBeta == 0 && cols == tileKernel.nr {
-                                // Nothing to prefetch (C is only written): the full tiles in one call.
-                                let fullTiles = rowsInBlock / mr
-                                tileKernel.runPackedColumn(fullTiles, k: kc, a: UnsafePointer(aPanel), b: bMicro, alpha: alpha, beta: 0,
-                                                           c: c + ic * ldc + jc + jr * nr, ldc: ldc)
-                                ir = fullTiles * mr
-                            }
-                            while ir < rowsInBlock {
-                                // IR: one MR x NR tile of C in registers.
-                                let rows = Swift.min(mr, rowsInBlock - ir)
-                                let aMicro = UnsafePointer(aPanel + ir * kc)
-                                let target = c + (ic + ir) * ldc + jc + jr * nr
-                                if slabBeta != 0 {
-                                    // The kernel's epilogue reads C: bring the next tile's lines in meanwhile.
-                                    if ir + mr < rowsInBlock {
-                                        touched ^= touchTile(target + mr * ldc, ldc: ldc, rows: Swift.min(mr, rowsInBlock - ir - mr), cols: cols)
-                                    } else if (jr + 1) * nr < nc {
-                                        touched ^= touchTile(c + ic * ldc + jc + (jr + 1) * nr, ldc: ldc,
-                                                             rows: Swift.min(mr, rowsInBlock), cols: Swift.min(nr, nc - (jr + 1) * nr))
-                                    }
-                                }
-                                if rows == mr && cols == tileKernel.nr {
-                                    tileKernel.run(kc, aMicro, 1, mr, bMicro, tileKernel.nr, alpha, slabBeta, target, ldc)
-                                } else {
-                                    runEdgeTile(tileKernel, k: kc, a: aMicro, aRowStride: 1, aDepthStride: mr,
-                                                b: bMicro, bDepthStride: tileKernel.nr, alpha: alpha, beta: slabBeta,
-                                                c: target, ldc: ldc, rows: rows, cols: cols, scratch: scratch)
-                                }
-                                ir += mr
+        /// One worker's share of one KC slab of one NC panel: its row blocks (or its column part of them).
+        func runSlab(worker: Int, jc: Int, nc: Int, slivers: Int, pc: Int, kc: Int) {
+            let slabBeta: Scalar = pc == 0 ? beta : 1
+            let aPanel = aPanels[worker].pointer
+            let scratch = scratches[worker].pointer
+            var touched: UInt32 = 0
+            defer { keepTouchedLoads(touched) }
+            for task in stride(from: worker, to: tasks, by: workers) {
+                // IC: an MC-tall block of A, packed by the thread that uses it.
+                let block = task / panelParts, part = task % panelParts
+                let ic = block * mc
+                let rowsInBlock = Swift.min(mc, m - ic)
+                packA(a, lda: lda, transposed: transA, rowStart: ic, rows: rowsInBlock,
+                      depthStart: pc, depth: kc, mr: mr, into: aPanel)
+                for jr in (slivers * part / panelParts)..<(slivers * (part + 1) / panelParts) {
+                    // JR: one KC x NR micro-panel of B, kept in L1 across the IR loop.
+                    let bMicro = UnsafePointer(bPanel.pointer + jr * kc * nr)
+                    let cols = Swift.min(nr, nc - jr * nr)
+                    let tileKernel = cols < nr ? edgeKernel : kernel
+                    var ir = 0
+                    if slabBeta == 0 && cols == tileKernel.nr {
+                        // Nothing to prefetch (C is only written): the full tiles in one call.
+                        let fullTiles = rowsInBlock / mr
+                        tileKernel.runPackedColumn(fullTiles, k: kc, a: UnsafePointer(aPanel), b: bMicro, alpha: alpha, beta: 0,
+                                                   c: c + ic * ldc + jc + jr * nr, ldc: ldc)
+                        ir = fullTiles * mr
+                    }
+                    while ir < rowsInBlock {
+                        // IR: one MR x NR tile of C in registers.
+                        let rows = Swift.min(mr, rowsInBlock - ir)
+                        let aMicro = UnsafePointer(aPanel + ir * kc)
+                        let target = c + (ic + ir) * ldc + jc + jr * nr
+                        if slabBeta != 0 {
+                            // The kernel's epilogue reads C: bring the next tile's lines in meanwhile.
+                            if ir + mr < rowsInBlock {
+                                touched ^= touchTile(target + mr * ldc, ldc: ldc, rows: Swift.min(mr, rowsInBlock - ir - mr), cols: cols)
+                            } else if (jr + 1) * nr < nc {
+                                touched ^= touchTile(c + ic * ldc + jc + (jr + 1) * nr, ldc: ldc,
+                                                     rows: Swift.min(mr, rowsInBlock), cols: Swift.min(nr, nc - (jr + 1) * nr))
                             }
                         }
+                        if rows == mr && cols == tileKernel.nr {
+                            tileKernel.run(kc, aMicro, 1, mr, bMicro, tileKernel.nr, alpha, slabBeta, target, ldc)
+                        } else {
+                            runEdgeTile(tileKernel, k: kc, a: aMicro, aRowStride: 1, aDepthStride: mr,
+                                        b: bMicro, bDepthStride: tileKernel.nr, alpha: alpha, beta: slabBeta,
+                                        c: target, ldc: ldc, rows: rows, cols: cols, scratch: scratch)
+                        }
+                        ir += mr
                     }
                 }
-                pc += kc
             }
-            jc += nc
+        }
+        /// Visits the NC panels and KC slabs in order.
+        func forEachSlab(_ body: (_ jc: Int, _ nc: Int, _ slivers: Int, _ pc: Int, _ kc: Int) -> Void) {
+            var jc = 0
+            while jc < n {
+                // JC: an NC-wide panel of C and B.
+                let nc = Swift.min(ncMax, n - jc)
+                var pc = 0
+                while pc < k {
+                    // PC: a KC-deep slab.
+                    let kc = Swift.min(kcMax, k - pc)
+                    body(jc, nc, (nc + nr - 1) / nr, pc, kc)
+                    pc += kc
+                }
+                jc += nc
+            }
+        }
+        func packSlivers(_ range: Range<Int>, jc: Int, nc: Int, pc: Int, kc: Int) {
+            packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc, cols: nc,
+                  nr: nr, edgeNR: edgeKernel.nr, slivers: range, into: bPanel.pointer)
+        }
+        if panelParts > 1 {
+            // Fewer row blocks than threads: worker w always runs column part w of every block, so it packs
+            // exactly the B micro-panels it reads, and one fan-out covers every slab (no wait between the
+            // packing and the products).
+            Parallelism.run(workers) { worker in
+                forEachSlab { jc, nc, slivers, pc, kc in
+                    packSlivers((slivers * worker / panelParts)..<(slivers * (worker + 1) / panelParts), jc: jc, nc: nc, pc: pc, kc: kc)
+                    runSlab(worker: worker, jc: jc, nc: nc, slivers: slivers, pc: pc, kc: kc)
+                }
+            }
+            return
+        }
+        forEachSlab { jc, nc, slivers, pc, kc in
+            // Pack op(B)[pc..<pc+kc, jc..<jc+nc] once, shared by all threads.
+            let packWorkers = Swift.min(threads, slivers)
+            Parallelism.run(packWorkers) { worker in
+                packSlivers((slivers * worker / packWorkers)..<(slivers * (worker + 1) / packWorkers), jc: jc, nc: nc, pc: pc, kc: kc)
+            }
+            Parallelism.run(workers) { worker in runSlab(worker: worker, jc: jc, nc: nc, slivers: slivers, pc: pc, kc: kc) }
         }
     }
 }

@@ -92,6 +92,31 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
+    /// Fewer row blocks of C than threads (a head run as Cᵀ has m = 10): each worker packs the B micro-panels of its
+    /// own column part and runs all slabs in one fan-out. Several KC slabs and two NC panels, plain and transposed
+    /// B, beta 0 and not: the naive loop's values, and the bits of one thread (which packs B on its own) on 2 and
+    /// 3 threads, for the scalar reference kernel and the selected one.
+    func testPackedPathWithFewRowsPacksEachWorkersOwnB() {
+        var seed: UInt64 = 120
+        for (m, n, k) in [(10, 300, 2 * GEMMBlocking.kc + 5), (3, GEMMBlocking.ncMax + 40, 20), (7, 45, 9)] {
+            for transB in [false, true] {
+                for beta: Float in [0, 0.5] {
+                    seed += 1
+                    let test = GEMMCase(m: m, n: n, k: k, transB: transB, alpha: 1.5, beta: beta, padding: 1, seed: seed)
+                    for kernel in [GEMMKernel<Float>.reference(Float.selectedGEMMKernel.arithmetic, mr: 12, nr: 16),
+                                   Float.selectedGEMMKernel] {
+                        let single = test.run(kernel: kernel, threads: 1, path: .packed)
+                        assertMatchesReference(test, single, "\(kernel.name) 1 thread \(label(test))")
+                        for threads in [2, 3] {
+                            XCTAssertEqual(bitPatterns(test.run(kernel: kernel, threads: threads, path: .packed)), bitPatterns(single),
+                                           "\(kernel.name) \(threads) threads \(label(test))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `transpose` (8x8 and 4x4 register blocks, scalar moves for the ragged rest; packing a transposed B and
     /// writing back a C run as Cᵀ) against a naive loop for every height and width from 1 to 21 (every
     /// remainder of 8 and 4), with padded strides: each element lands once, nothing past the target rows is written.
