@@ -104,6 +104,35 @@ final class TensorFastPathTests: XCTestCase {
         }
     }
 
+    /// The square root split over two threads (each part an out-of-line `vsqrtps`/`vsqrtpd` loop) gives numpy's
+    /// bits on special values (NaN, ±inf, ±0, negatives, subnormals) spread over both parts and at the part
+    /// boundary, the same bits as one thread, for contiguous, transposed (non-contiguous source) and empty input.
+    func testSquareRootOnTwoThreadsIsNumpysBitForBit() throws {
+        func check<S: TensorFloatingPoint>(_: S.Type) throws {
+            let special = specialValues(S.self)
+            let rows = 64, columns = 100  // 6,400 elements: split in two above 2^18 / 64
+            let values = (0..<rows * columns).map { special[($0 &* 7) % special.count] }
+            let x = try Tensor<S>(shape: [rows, columns], scalars: values)
+            let expected = try Self.numpy(["np.sqrt(x)", "np.sqrt(x.T)", "x ** 0.5"], values, shape: [rows, columns])
+            let saved = Parallelism.threadCount
+            ParallelChunks.thresholdDivisor = 64
+            defer { Parallelism.threadCount = saved; ParallelChunks.thresholdDivisor = 1 }
+            var byThreads: [[S]] = []
+            for threads in [1, 2] {
+                Parallelism.threadCount = threads
+                let root = x.sqrt().scalars
+                Self.assertBitIdentical(root, expected[0], "\(S.self) sqrt, \(threads) threads")
+                Self.assertBitIdentical(x.transposed().sqrt().scalars, expected[1], "\(S.self) sqrt of x.T, \(threads) threads")
+                Self.assertBitIdentical(x.pow(0.5).scalars, expected[2], "\(S.self) pow 0.5, \(threads) threads")
+                XCTAssertEqual(Tensor<S>(shape: [0, 3]) { _ in }.sqrt().shape, [0, 3])
+                byThreads.append(root)
+            }
+            XCTAssertEqual(byThreads[0].map(\.doubleValue.bitPattern), byThreads[1].map(\.doubleValue.bitPattern))
+        }
+        try check(Float.self)
+        try check(Double.self)
+    }
+
     /// Every threaded elementwise path (same shape, scalar, row and column broadcasts, in place, unary maps,
     /// Float and Double) gives the same bits with one and with two threads.
     func testThreadedElementwisePathsAreBitIdenticalForOneAndTwoThreads() throws {

@@ -54,10 +54,7 @@ public enum VectorMath {
 
     /// `y[i] = sqrt(x[i])` (correctly rounded, hardware square root).
     public static func sqrt(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        // One thread at every size: split over this machine's two vCPUs, a 1e7 square root took 12.5-13.6 ms
-        // against 6.9-8.3 on one (2 December; relu, the same map, gains 1.4x), as if both shared one square-root
-        // unit.
-        mapSerial(x, into: y, Lanes.SquareRoot())
+        squareRootMap(x, into: y, serial: squareRootSerial)
     }
 
     /// `y[i] = |x[i]|`.
