@@ -23,6 +23,27 @@ public enum HugePages {
     public static let pageSize = 2 << 20
     /// `MADV_POPULATE_WRITE` (Linux 5.14), spelled out for C headers that predate it.
     private static let populateWrite: Int32 = 23
+    /// `MADV_COLLAPSE` (Linux 6.1): back a range with huge pages now, copying the 4 KB pages already present.
+    private static let collapse: Int32 = 25
+
+    /// Buffers from this size keep their whole mapping on huge pages (see `arrayCapacity(count:stride:)`); below
+    /// it the extra capacity (up to 2 MB, touched as one huge page at the end) would be a large share.
+    public static let wholeMappingMinimumByteCount = 16 << 20
+    /// Bytes in front of a Swift array's first element in a fresh `malloc` block, rounded up: glibc's chunk
+    /// header (16) and the array's object header (32), with room to spare.
+    public static let arrayHeaderAllowance = 64
+
+    /// The capacity to ask of `[T](unsafeUninitializedCapacity:)` for `count` elements of `stride` bytes so that
+    /// the whole block, headers included, spans a multiple of 2 MB: from `wholeMappingMinimumByteCount` up,
+    /// glibc serves such a request with a mapping of its own, which Linux (6.7 and later) places on a huge-page
+    /// boundary when its length is a multiple of one, and `adviseArrayStorage(_:byteCount:)` can then put all of
+    /// it, head and tail included, on huge pages. Smaller buffers get `count`.
+    public static func arrayCapacity(count: Int, stride: Int) -> Int {
+        let bytes = count * stride
+        guard bytes >= wholeMappingMinimumByteCount, stride > 0 else { return count }
+        let total = (bytes + arrayHeaderAllowance + pageSize - 1) / pageSize * pageSize
+        return (total - arrayHeaderAllowance) / stride
+    }
 
     /// Uninitialized memory of `byteCount` bytes; from `minimumByteCount` up it starts on a huge-page boundary
     /// and is advised, below that it is 64-byte aligned. Release it with `deallocate()`.
@@ -31,6 +52,29 @@ public enum HugePages {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, byteCount), alignment: large ? pageSize : 64)
         advise(raw, byteCount: byteCount)
         return raw
+    }
+
+    /// Advice for a fresh Swift array's storage of `byteCount` bytes (its whole capacity) at `start`, sized by
+    /// `arrayCapacity(count:stride:)`: when the block is a mapping of its own on a 2 MB boundary (the elements
+    /// lie within `arrayHeaderAllowance` bytes past one, and the storage ends less than 4 KB before another), the
+    /// whole mapping is advised, headers included (advice never changes contents), and its first huge page, where
+    /// glibc and the array have already written their headers (a page touched before the advice stays 4 KB), is
+    /// collapsed into a huge page. A fresh 40 MB Float add measured 7.46-7.70 ms with the head and tail in 4 KB
+    /// pages (`advise(_:byteCount:)`) and 6.75-6.94 ms this way (standalone loop, 3 Dec 13:59 UTC). Returns false,
+    /// having done nothing, for any other block or a kernel without `MADV_COLLAPSE`: then call
+    /// `advise(_:byteCount:)` with the bytes in use.
+    public static func adviseArrayStorage(_ start: UnsafeMutableRawPointer?, byteCount: Int) -> Bool {
+        #if canImport(Glibc)
+        guard byteCount >= wholeMappingMinimumByteCount, let start else { return false }
+        let address = Int(bitPattern: start)
+        let mappingStart = address & ~(pageSize - 1)
+        let mappingEnd = (address + byteCount + pageSize - 1) & ~(pageSize - 1)
+        guard address - mappingStart <= arrayHeaderAllowance, mappingEnd - (address + byteCount) < 4096 else { return false }
+        let mapping = UnsafeMutableRawPointer(bitPattern: mappingStart)
+        return madvise(mapping, mappingEnd - mappingStart, MADV_HUGEPAGE) == 0 && madvise(mapping, pageSize, collapse) == 0
+        #else
+        return false
+        #endif
     }
 
     /// Advises the huge-page-aligned interior of `byteCount` bytes at `start` (buffers below `minimumByteCount`

@@ -133,6 +133,32 @@ final class TensorFastPathTests: XCTestCase {
         try check(Double.self)
     }
 
+    /// Storage from 16 MB up is sized so its block spans whole 2 MB pages (the capacity past `count` is never part
+    /// of the tensor); smaller storage is exactly `count`. A 17 MB result and its input keep every value.
+    func testLargeStorageSpansWholeHugePagesAndKeepsItsValues() throws {
+        for stride in [1, 4, 8] {
+            for count in [0, 1000, (16 << 20) / stride - 1] {
+                XCTAssertEqual(HugePages.arrayCapacity(count: count, stride: stride), count, "\(count) x \(stride) bytes")
+            }
+            for count in [(16 << 20) / stride, (40_000_000 + stride - 1) / stride, (80 << 20) / stride + 5] {
+                let capacity = HugePages.arrayCapacity(count: count, stride: stride)
+                XCTAssertGreaterThanOrEqual(capacity, count)
+                XCTAssertEqual((capacity * stride + HugePages.arrayHeaderAllowance) % HugePages.pageSize, 0, "\(count) x \(stride)")
+                XCTAssertLessThan(capacity * stride - count * stride, HugePages.pageSize)
+            }
+        }
+        let count = (17 << 20) / 4
+        let x = Tensor<Float>(shape: [count]) { buffer in for i in buffer.indices { buffer[i] = Float(i % 1000) - 500 } }
+        XCTAssertEqual(x.scalars.count, count)
+        let y = x + x
+        XCTAssertEqual(y.shape, [count])
+        XCTAssertEqual(y.scalars.count, count)
+        for i in [0, 1, 4095, 4096, 524_287, 524_288, count / 2, count - 2, count - 1] {
+            XCTAssertEqual(x.scalars[i], Float(i % 1000) - 500, "x[\(i)]")
+            XCTAssertEqual(y.scalars[i], 2 * (Float(i % 1000) - 500), "y[\(i)]")
+        }
+    }
+
     /// Every threaded elementwise path (same shape, scalar, row and column broadcasts, in place, unary maps,
     /// Float and Double) gives the same bits with one and with two threads.
     func testThreadedElementwisePathsAreBitIdenticalForOneAndTwoThreads() throws {
