@@ -137,6 +137,7 @@ extension GEMMProblem {
         let workers = Swift.min(threads, tasks)
 
         let bPanel = AlignedBuffer<Scalar>(count: Swift.min(kcMax, k) * panelColumns)
+        let sliverStride = Swift.min(kcMax, k) * nr
         let aPanels = (0..<workers).map { _ in AlignedBuffer<Scalar>(count: mc * Swift.min(kcMax, k)) }
         let scratches = (0..<workers).map { _ in AlignedBuffer<Scalar>(count: mr * nr) }
         scratches.forEach { $0.pointer.update(repeating: 0, count: mr * nr) }
@@ -162,7 +163,7 @@ extension GEMMProblem {
                       depthStart: pc, depth: kc, mr: mr, into: aPanel)
                 for jr in (slivers * part / panelParts)..<(slivers * (part + 1) / panelParts) {
                     // JR: one KC x NR micro-panel of B, kept in L1 across the IR loop.
-                    let bMicro = UnsafePointer(bPanel.pointer + jr * kc * nr)
+                    let bMicro = UnsafePointer(bPanel.pointer + jr * sliverStride)
                     let cols = Swift.min(nr, nc - jr * nr)
                     let tileKernel = cols < nr ? edgeKernel : kernel
                     var ir = 0
@@ -216,13 +217,17 @@ extension GEMMProblem {
             }
         }
         func packSlivers(_ range: Range<Int>, jc: Int, nc: Int, pc: Int, kc: Int) {
-            packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc, cols: nc,
-                  nr: nr, edgeNR: edgeKernel.nr, slivers: range, into: bPanel.pointer)
+            for sliver in range {
+                packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc + sliver * nr,
+                      cols: nc - sliver * nr, nr: nr, edgeNR: edgeKernel.nr, slivers: 0..<1,
+                      into: bPanel.pointer + sliver * sliverStride)
+            }
         }
-        if panelParts > 1 {
-            // Fewer row blocks than threads: worker w always runs column part w of every block, so it packs
-            // exactly the B micro-panels it reads, and one fan-out covers every slab (no wait between the
-            // packing and the products).
+        if panelParts > 1 && n <= ncMax {
+            // Fewer row blocks than threads, one NC panel: worker w always runs column part w of every block, so
+            // it packs exactly the B micro-panels it reads, and one fan-out covers every slab (no wait between
+            // the packing and the products). A micro-panel keeps its place from slab to slab (`sliverStride`),
+            // so a worker packing the last, shallower slab never writes where a slower one still reads.
             Parallelism.run(workers) { worker in
                 forEachSlab { jc, nc, slivers, pc, kc in
                     packSlivers((slivers * worker / panelParts)..<(slivers * (worker + 1) / panelParts), jc: jc, nc: nc, pc: pc, kc: kc)
