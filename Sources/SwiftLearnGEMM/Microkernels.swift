@@ -145,7 +145,12 @@ func microkernel<Tile: RegisterTile, Rule: MultiplyAddRule>(
         ap += aDepthStride
         bp += bStep
     }
-    tile.store(alpha: alpha, beta: beta, c: c, ldc: ldc)
+    if alpha == 1 {
+        // Every call from the layers: 1 * acc is acc, so the epilogue's multiplies fold away with no bit changed.
+        tile.store(alpha: 1, beta: beta, c: c, ldc: ldc)
+    } else {
+        tile.store(alpha: alpha, beta: beta, c: c, ldc: ldc)
+    }
 }
 
 /// The row kernel: one row of C, any width, B read in place (row-major op(B), row stride `ldb`).
