@@ -172,6 +172,79 @@ final class ReductionFastPathTests: XCTestCase {
         XCTAssertEqual(Tensor<Double>.zeros([3, 40]).argmin(axis: 1).scalars, [0, 0, 0])
     }
 
+    /// The grouped search of argmax/argmin along rows (the extremum pass keeps each group of four vectors'
+    /// extremum; the search looks for the first group holding the row's extremum, then inside it): the extremum
+    /// in every group, in the tail past the last whole group and in the overlapping last vector, ties in two
+    /// groups (the earlier wins), -0 and +0 in different groups, a NaN or ±inf in some rows, rows at and past
+    /// the grouped limit (1024 vectors), argmax down a middle axis and of a transposed copy, and empty rows; against
+    /// a naive loop on one and two threads.
+    func testArgmaxArgminGroupedSearchMatchesANaiveLoop() throws {
+        func naive<S: TensorFloatingPoint>(_ row: ArraySlice<S>, maximum: Bool) -> Int32 {
+            var best = row.startIndex
+            for i in row.indices {
+                if row[i].isNaN { return Int32(i - row.startIndex) }
+                if maximum ? row[i] > row[best] : row[i] < row[best] { best = i }
+            }
+            return Int32(best - row.startIndex)
+        }
+        func rowsOfCase<S: TensorFloatingPoint>(_: S.Type, columns: Int, generator: inout SplitMix64) -> [[S]] {
+            let group = 4 * (64 / MemoryLayout<S>.stride)
+            var rows: [[S]] = []
+            let plain = (0..<columns).map { _ in S(Int.random(in: -20...20, using: &generator)) / 4 }
+            // The row's largest and smallest value at each group start, mid-group and in the tail.
+            for position in Array(Swift.stride(from: 0, to: columns, by: Swift.max(1, group / 3, columns / 24))) + [columns - 1, columns - group / 8] {
+                var row = plain
+                row[position] = 100; row[(position + columns / 2) % columns] = -100
+                rows.append(row)
+            }
+            var ties = plain                                       // the same maximum in two groups
+            ties[columns - 1] = 50; ties[columns / 3] = 50; ties[(columns / 3 + group) % columns] = -50; ties[2] = -50
+            rows.append(ties)
+            var zeros = [S](repeating: -1, count: columns)          // -0 before +0, in different groups
+            zeros[Swift.min(columns - 1, group + 1)] = -0.0; zeros[columns - 1] = 0
+            rows.append(zeros)
+            rows.append(zeros.map { -$0 })                          // +0 before -0 for the minimum
+            var nan = plain; nan[columns - 2] = .nan; nan[columns / 2] = 100; rows.append(nan)
+            var infinity = plain; infinity[columns / 2] = .infinity; infinity[columns - 1] = -.infinity
+            rows.append(infinity)
+            rows.append([S](repeating: 3, count: columns))          // all equal
+            return rows
+        }
+        func check<S: TensorFloatingPoint>(_: S.Type, columns: Int, seed: UInt64) throws {
+            var generator = SplitMix64(seed: seed)
+            let rows = rowsOfCase(S.self, columns: columns, generator: &generator)
+            let scalars = rows.flatMap { $0 }
+            let x = try Tensor<S>(shape: [rows.count, columns], scalars: scalars)
+            // The same rows down axis 0 (strided) and down the middle axis of [2, columns, rows / 2].
+            let transposed = x.transposed()
+            let half = rows.count / 2
+            let middle = try Tensor<S>(shape: [2, half, columns], scalars: Array(scalars[0..<2 * half * columns]))
+                .permuted([0, 2, 1])
+            for maximum in [true, false] {
+                let expected = rows.map { naive($0[...], maximum: maximum) }
+                for threads in [1, 2] {
+                    let saved = Parallelism.threadCount
+                    Parallelism.threadCount = threads
+                    defer { Parallelism.threadCount = saved }
+                    let what = "\(S.self) \(columns) columns maximum \(maximum) threads \(threads)"
+                    XCTAssertEqual((maximum ? x.argmax(axis: 1) : x.argmin(axis: 1)).scalars, expected, what)
+                    XCTAssertEqual((maximum ? transposed.argmax(axis: 0) : transposed.argmin(axis: 0)).scalars, expected,
+                                   "transposed " + what)
+                    XCTAssertEqual((maximum ? middle.argmax(axis: 1) : middle.argmin(axis: 1)).scalars,
+                                   Array(expected[0..<2 * half]), "middle axis " + what)
+                }
+            }
+        }
+        for columns in [32, 64, 65, 100, 255, 256, 1000, 4097, 16384, 16385] {
+            try check(Float.self, columns: columns, seed: UInt64(columns))
+        }
+        for columns in [16, 32, 33, 100, 1000, 8192, 8193] {
+            try check(Double.self, columns: columns, seed: UInt64(columns) + 1)
+        }
+        XCTAssertEqual(Tensor<Float>.zeros([0, 1000]).argmax(axis: 1).shape, [0])
+        XCTAssertEqual(Tensor<Double>.zeros([0, 64]).argmin(axis: 1).shape, [0])
+    }
+
     /// Large enough that the axis reductions split over two threads (columns for axis 0, rows for axis 1).
     func testSplitAxisReductionsMatchNumpy() throws {
         let shape = [300, 1000]

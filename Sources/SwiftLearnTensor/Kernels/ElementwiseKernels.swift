@@ -583,17 +583,20 @@ func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePoi
 }
 
 /// ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` of each of the contiguous rows `rows` of `extent`
-/// elements (`base` is row 0), into `indices[row]`. Rows of `2·width` to 2^24 elements go in blocks of about
-/// 16 KB: first the extremum pass (``finiteExtremum``) over every row of the block, back to back, then each row's
-/// search for its first occurrence while the block is still in L1. Row by row, each search ended on a
-/// mispredicted branch at a random place in the row, which halted the stream of loads from memory once per row
-/// (argmax along 1000 Float columns at 1e7 ran at ~14 GB/s, numpy's one pass at ~18).
+/// elements (`base` is row 0), into `indices[row]`. Rows of `2·width` to `groupedRowLimit` elements go in blocks
+/// of about 16 KB: first the extremum pass over every row of the block, back to back, which also keeps the
+/// extremum of each group of four vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each row's
+/// search while the block is still in L1: the first group whose extremum equals the row's, then the first
+/// element inside that group. Row by row, each search ended on a mispredicted branch at a random place in the
+/// row, which halted the stream of loads from memory once per row (argmax along 1000 Float columns at 1e7 ran at
+/// ~14 GB/s, numpy's one pass at ~18); searching the whole row from the start for the extremum (half the row on
+/// average) instead of the group extrema was ~15% of the time (perf, 3 Dec).
 @inline(__always)
 func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, rows: Range<Int>, extent: Int,
                                                   maximum: Bool, into indices: UnsafeMutablePointer<Int32>,
                                                   as _: V.Type) {
-    let width = V.scalarCount
-    guard extent >= 2 * width, extent <= 1 << 24 else {
+    let width = V.scalarCount, groupLength = 4 * width
+    guard extent >= 2 * width, extent <= groupedRowLimit * width else {
         for row in rows {
             indices[row] = Int32(truncatingIfNeeded: simdFirstExtremumIndex(base + row * extent, count: extent,
                                                                            maximum: maximum, as: V.self))
@@ -601,21 +604,25 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
         return
     }
     let blockRows = Swift.min(16, Swift.max(1, (16 << 10) / (extent * MemoryLayout<V.Scalar>.stride)))
+    let groupsPerRow = extent / groupLength
     withUnsafeTemporaryAllocation(of: V.Scalar.self, capacity: 16) { extrema in
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: 16) { finite in
+        withUnsafeTemporaryAllocation(of: V.self, capacity: Swift.max(1, blockRows * groupsPerRow)) { groupExtrema in
+            let groups = groupExtrema.baseAddress!
             var start = rows.lowerBound
             while start < rows.upperBound {
                 let end = Swift.min(start + blockRows, rows.upperBound)
                 for row in start..<end {
-                    let run = base + row * extent
-                    let extremum = finiteExtremum(run, count: extent, maximum: maximum, as: V.self)
-                    finite[row - start] = extremum != nil
-                    extrema[row - start] = extremum ?? 0
+                    let run = base + row * extent, slot = row - start
+                    let extremum = maximum
+                        ? finiteExtremum(run, count: extent, maximum: true, keep: { V.keepMaximum($0, $1) }, groupExtrema: groups + slot * groupsPerRow)
+                        : finiteExtremum(run, count: extent, maximum: false, keep: { V.keepMinimum($0, $1) }, groupExtrema: groups + slot * groupsPerRow)
+                    extrema[slot] = extremum ?? .nan
                 }
                 for row in start..<end {
-                    let run = base + row * extent
-                    let index = finite[row - start]
-                        ? firstOccurrence(of: extrema[row - start], in: run, count: extent, as: V.self)
+                    let run = base + row * extent, slot = row - start
+                    let extremum = extrema[slot]
+                    let index = extremum == extremum
+                        ? firstOccurrence(of: extremum, in: run, count: extent, groupExtrema: groups + slot * groupsPerRow, as: V.self)
                         : onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self)
                     indices[row] = Int32(truncatingIfNeeded: index)
                 }
@@ -623,6 +630,51 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
             }
         }
     }
+}
+
+/// Rows up to this many vectors take the grouped search (at most 256 group extrema, 16 KB of Float or Double
+/// vectors, per row); longer rows go through ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` one by one.
+let groupedRowLimit = 1024
+
+/// The extremum of a run of `count >= 2·width` elements (as ``finiteExtremum(_:count:maximum:as:)``, `nil` when it
+/// holds a NaN or an infinity or its sum overflows) that also stores, for each whole group of four vectors from
+/// the start (`count / (4·width)` of them), the lane-wise extremum of the group in `groupExtrema`. Only the value
+/// is used (by ``firstOccurrence(of:in:count:groupExtrema:as:)``, with `==`), so the order of the updates, which
+/// may pick -0 or +0 between equal zeros, does not matter.
+@inline(__always)
+func finiteExtremum<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool, keep: (V, V) -> V,
+                                      groupExtrema: UnsafeMutablePointer<V>) -> V.Scalar? {
+    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
+    let raw = UnsafeRawPointer(base)
+    func load(_ i: Int) -> V { raw.loadUnaligned(fromByteOffset: i * stride, as: V.self) }
+    var best = (load(0), load(0)), sum = (V.zero, V.zero, V.zero, V.zero)
+    var i = 0, group = 0
+    while i + 4 * width <= count {
+        let c0 = load(i), c1 = load(i + width), c2 = load(i + 2 * width), c3 = load(i + 3 * width)
+        let extremum = keep(keep(c0, c1), keep(c2, c3))
+        groupExtrema[group] = extremum
+        best.0 = keep(best.0, extremum)
+        sum = (sum.0 + c0, sum.1 + c1, sum.2 + c2, sum.3 + c3)
+        group += 1
+        i += 4 * width
+    }
+    // The rest as whole vectors (see ``keepRemainingVectors``), then the finite check and the lanes' extremum.
+    guard keepRemainingVectors(raw, from: i, count: count, keep: keep, best: &best.1, sums: sum) else { return nil }
+    return laneExtremum(keep(best.0, best.1), maximum: maximum)
+}
+
+/// The index of the first element equal to `extremum` in a run of `count >= 2·width` elements that holds it,
+/// given the group extrema ``finiteExtremum(_:count:maximum:keep:groupExtrema:)`` stored: the first group holding it, then
+/// the element inside; past the whole groups, the rest of the run.
+@inline(__always)
+func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePointer<V.Scalar>, count: Int,
+                                       groupExtrema: UnsafePointer<V>, as _: V.Type) -> Int {
+    let width = V.scalarCount, groupLength = 4 * width, groups = count / groupLength
+    let target = V(repeating: extremum)
+    var group = 0
+    while group < groups && !V.anyEqual(groupExtrema[group], target) { group += 1 }
+    let start = Swift.min(group * groupLength, count - width)
+    return start + firstOccurrence(of: extremum, in: base + start, count: count - start, as: V.self)
 }
 
 /// The largest (`maximum`) or smallest value of a run of `count >= 2·width` elements, or `nil` when the run holds
@@ -649,19 +701,34 @@ func finiteExtremum<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: In
         sum = (sum.0 + c0, sum.1 + c1, sum.2 + c2, sum.3 + c3)
         i += 4 * width
     }
-    // The rest as whole vectors, the last one ending at `count` (lanes seen twice change no extremum).
+    guard keepRemainingVectors(raw, from: i, count: count, keep: keep, best: &best.0, sums: sum) else { return nil }
+    return laneExtremum(keep(keep(best.0, best.1), keep(best.2, best.3)), maximum: maximum)
+}
+
+/// The rest of a run from `i` as whole vectors, the last one ending at `count` (lanes seen twice change no
+/// extremum), kept into `best` and added to `sums.0`; then whether the run's total (all four sums) is finite,
+/// false for a NaN, an infinity or an overflowing sum.
+@inline(__always)
+func keepRemainingVectors<V: FloatingLanes>(_ raw: UnsafeRawPointer, from start: Int, count: Int, keep: (V, V) -> V,
+                                           best: inout V, sums: (V, V, V, V)) -> Bool {
+    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
+    var i = start, first = sums.0
     while i < count {
-        let c = load(Swift.min(i, count - width))
-        best.0 = keep(best.0, c)
-        sum.0 += c
+        let c = raw.loadUnaligned(fromByteOffset: Swift.min(i, count - width) * stride, as: V.self)
+        best = keep(best, c)
+        first += c
         i += width
     }
-    let total = (sum.0 + sum.1) + (sum.2 + sum.3), difference = total - total  // NaN where total is not finite
-    guard !V.anyUnequal(difference, difference) else { return nil }
-    // The largest lane as minus the smallest negated lane. Negation by multiplying with -1 is exact and flips
-    // zeros too (0 - x would turn -0 into +0 and make the maximum of all-(+0) lanes -0).
-    let lanes = keep(keep(best.0, best.1), keep(best.2, best.3))
-    return maximum ? -V.laneMinimum(lanes * V(repeating: -1)) : V.laneMinimum(lanes)
+    let total = (first + sums.1) + (sums.2 + sums.3), difference = total - total  // NaN where total is not finite
+    return !V.anyUnequal(difference, difference)
+}
+
+/// The largest (`maximum`) or smallest lane, the largest as minus the smallest negated lane. Negation by
+/// multiplying with -1 is exact and flips zeros too (0 - x would turn -0 into +0 and make the maximum of
+/// all-(+0) lanes -0).
+@inline(__always)
+func laneExtremum<V: FloatingLanes>(_ lanes: V, maximum: Bool) -> V.Scalar {
+    maximum ? -V.laneMinimum(lanes * V(repeating: -1)) : V.laneMinimum(lanes)
 }
 
 /// The vector loop of ``simdFirstExtremumIndex(_:count:maximum:as:)`` over all `count >= 2·width` elements (the
