@@ -584,10 +584,10 @@ func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePoi
 
 /// ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` of each of the contiguous rows `rows` of `extent`
 /// elements (`base` is row 0), into `indices[row]`. Rows of `2·width` to `groupedRowLimit` elements go in blocks
-/// of about 16 KB: first the extremum pass over every row of the block, back to back, which also keeps the
-/// extremum of each group of four vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each row's
+/// of about 16 KB: first the extremum pass over every row of the block, back to back, which for Float also keeps
+/// the extremum of each group of four vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each row's
 /// search while the block is still in L1: the first group whose extremum equals the row's, then the first
-/// element inside that group. Row by row, each search ended on a mispredicted branch at a random place in the
+/// element inside that group (Double: the first element equal to it from the row's start). Row by row, each search ended on a mispredicted branch at a random place in the
 /// row, which halted the stream of loads from memory once per row (argmax along 1000 Float columns at 1e7 ran at
 /// ~14 GB/s, numpy's one pass at ~18); searching the whole row from the start for the extremum (half the row on
 /// average) instead of the group extrema was ~15% of the time (perf, 3 Dec).
@@ -605,6 +605,9 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
     }
     let blockRows = Swift.min(16, Swift.max(1, (16 << 10) / (extent * MemoryLayout<V.Scalar>.stride)))
     let groupsPerRow = extent / groupLength
+    // Double kept the whole-row search: with the groups it measured slower in three alternations (3 Dec 14:53-15:15
+    // UTC, 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms), Float faster (2.00 -> 1.91, 1.73 -> 1.64).
+    let grouped = V.Scalar.self == Float.self
     withUnsafeTemporaryAllocation(of: V.Scalar.self, capacity: 16) { extrema in
         withUnsafeTemporaryAllocation(of: V.self, capacity: Swift.max(1, blockRows * groupsPerRow)) { groupExtrema in
             let groups = groupExtrema.baseAddress!
@@ -613,7 +616,8 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
                 let end = Swift.min(start + blockRows, rows.upperBound)
                 for row in start..<end {
                     let run = base + row * extent, slot = row - start
-                    let extremum = maximum
+                    let extremum = !grouped ? finiteExtremum(run, count: extent, maximum: maximum, as: V.self)
+                        : maximum
                         ? finiteExtremum(run, count: extent, maximum: true, keep: { V.keepMaximum($0, $1) }, groupExtrema: groups + slot * groupsPerRow)
                         : finiteExtremum(run, count: extent, maximum: false, keep: { V.keepMinimum($0, $1) }, groupExtrema: groups + slot * groupsPerRow)
                     extrema[slot] = extremum ?? .nan
@@ -621,9 +625,9 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
                 for row in start..<end {
                     let run = base + row * extent, slot = row - start
                     let extremum = extrema[slot]
-                    let index = extremum == extremum
-                        ? firstOccurrence(of: extremum, in: run, count: extent, groupExtrema: groups + slot * groupsPerRow, as: V.self)
-                        : onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self)
+                    let index = extremum != extremum ? onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self)
+                        : !grouped ? firstOccurrence(of: extremum, in: run, count: extent, as: V.self)
+                        : firstOccurrence(of: extremum, in: run, count: extent, groupExtrema: groups + slot * groupsPerRow, as: V.self)
                     indices[row] = Int32(truncatingIfNeeded: index)
                 }
                 start = end
