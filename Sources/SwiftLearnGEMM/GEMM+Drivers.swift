@@ -217,11 +217,8 @@ extension GEMMProblem {
             }
         }
         func packSlivers(_ range: Range<Int>, jc: Int, nc: Int, pc: Int, kc: Int) {
-            for sliver in range {
-                packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc + sliver * nr,
-                      cols: nc - sliver * nr, nr: nr, edgeNR: edgeKernel.nr, slivers: 0..<1,
-                      into: bPanel.pointer + sliver * sliverStride)
-            }
+            packB(b, ldb: ldb, transposed: transB, depthStart: pc, depth: kc, colStart: jc, cols: nc,
+                  nr: nr, edgeNR: edgeKernel.nr, slivers: range, sliverStride: sliverStride, into: bPanel.pointer)
         }
         if panelParts > 1 && n <= ncMax {
             // Fewer row blocks than threads, one NC panel: worker w always runs column part w of every block, so

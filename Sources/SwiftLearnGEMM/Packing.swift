@@ -45,13 +45,17 @@ func packA<Scalar: GEMMScalar>(_ a: UnsafePointer<Scalar>, lda: Int, transposed:
 
 /// Copies micro-panels `sliverRange` of op(B)'s block at depth `depthStart..<depthStart+depth`,
 /// columns from `colStart` (at most `cols`), into NR-wide micro-panels: element (p, j) of
-/// micro-panel s lands at `panel[s*depth*NR + p*NR + j]`. A last micro-panel narrower than NR is
-/// `edgeNR` wide instead (`panel[s*depth*NR + p*edgeNR + j]`), for the edge kernel.
+/// micro-panel s lands at `panel[s*stride + p*NR + j]`, `stride` being `sliverStride` (by default
+/// `depth*NR`, the micro-panels back to back). A last micro-panel narrower than NR is `edgeNR` wide
+/// instead (`panel[s*stride + p*edgeNR + j]`), for the edge kernel. The packed path passes a stride of
+/// `min(KC, k)*NR` so a micro-panel keeps its place in every slab, the last shallower one included.
 func packB<Scalar: GEMMScalar>(_ b: UnsafePointer<Scalar>, ldb: Int, transposed: Bool,
            depthStart: Int, depth: Int, colStart: Int, cols: Int, nr panelNR: Int, edgeNR: Int,
-           slivers sliverRange: Range<Int>, into panel: UnsafeMutablePointer<Scalar>) {
+           slivers sliverRange: Range<Int>, sliverStride: Int? = nil, into panel: UnsafeMutablePointer<Scalar>) {
+    let stride = sliverStride ?? depth * panelNR
+    precondition(stride >= depth * panelNR, "packB: micro-panels would overlap")
     for sliver in sliverRange {
-        let base = panel + sliver * depth * panelNR
+        let base = panel + sliver * stride
         let col0 = sliver * panelNR
         let width = Swift.min(panelNR, cols - col0)
         let nr = width < panelNR ? edgeNR : panelNR
