@@ -2,7 +2,8 @@
 // (dtype, op, size) with the median seconds per call. Every call allocates its result, as numpy does.
 // Benchmarks/scripts/compare_tensor.py runs this and the matching numpy script alternately and prints ratios.
 //
-//     tensor-bench --vs-numpy [--threads N] [--quick] [--dtype float32|float64] [--sizes 1000,100000]
+//     tensor-bench --vs-numpy [--threads N] [--quick] [--min-seconds S] [--dtype float32|float64] [--sizes 1000,100000]
+//     tensor-bench --vs-numpy --serve [--quick] [--min-seconds S]   (requests on stdin, see serveVersusNumpy)
 import BenchmarkSupport
 import Foundation
 import SwiftLearnSystem
@@ -29,19 +30,35 @@ func minorPageFaults() -> Int {
     return usage.ru_minflt
 }
 
-/// Median seconds per call and page faults per call: calls per sample chosen so a sample lasts ~2 ms, after a
-/// warm-up sample.
-func secondsPerCall(samples: Int, size: Int, _ body: () -> Void) -> (seconds: Double, faults: Double) {
+/// How long one cell is timed: samples are taken until both bounds are met (numpy_tensor.py uses the same rule).
+struct TimingRule {
+    /// At least this many timed samples...
+    var minimumSamples = 9
+    /// ...and at least this much timed wall clock (a 1e7 op of ~5 ms gets ~20 samples from 0.1 s).
+    var minimumSeconds = 0.1
+
+    init(_ arguments: [String]) {
+        if arguments.contains("--quick") { minimumSamples = 5; minimumSeconds = 0.03 }
+        if let text = arguments.firstIndex(of: "--min-seconds").flatMap({ $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }),
+           let seconds = Double(text) { minimumSeconds = seconds }
+    }
+}
+
+/// Median seconds per call and page faults per call: `max(1, 2e6 / size)` calls per sample (~2 ms at 1e3 and 1e5,
+/// one call at 1e7), a warm-up sample, then samples until `rule` is met.
+func secondsPerCall(_ rule: TimingRule, size: Int, _ body: () -> Void) -> (seconds: Double, faults: Double, samples: Int) {
     let calls = Swift.max(1, 2_000_000 / Swift.max(1, size))
     for _ in 0..<calls { body() }
     var results: [Double] = []
     let faultsBefore = minorPageFaults()
-    for _ in 0..<samples {
+    let begin = monotonicSeconds()
+    while results.count < rule.minimumSamples || monotonicSeconds() - begin < rule.minimumSeconds {
         let start = monotonicSeconds()
         for _ in 0..<calls { body() }
         results.append((monotonicSeconds() - start) / Double(calls))
+        if results.count >= 100_000 { break }
     }
-    return (median(results), Double(minorPageFaults() - faultsBefore) / Double(samples * calls))
+    return (median(results), Double(minorPageFaults() - faultsBefore) / Double(results.count * calls), results.count)
 }
 
 @inline(never) func keep<S>(_ tensor: Tensor<S>) { benchmarkSink &+= tensor.count }
@@ -101,27 +118,63 @@ func versusNumpyOps<S: TensorFloatingPoint>(_: S.Type, size: Int) -> [(String, (
     return ops
 }
 
+/// One JSON line for a timed cell.
+func versusNumpyLine(dtype: String, op: String, size: Int, _ timing: (seconds: Double, faults: Double, samples: Int)) -> String {
+    var line = JSONLine(style: .compact)
+    line.add("impl", "swiftlearn"); line.add("dtype", dtype); line.add("op", op); line.add("size", size)
+    line.add("threads", Parallelism.threadCount); line.add("seconds", timing.seconds)
+    line.add("samples", timing.samples); line.add("faults_per_call", timing.faults)
+    return line.text
+}
+
+func versusNumpyOps(dtype: String, size: Int) -> [(String, () -> Void)] {
+    dtype == "float32" ? versusNumpyOps(Float.self, size: size) : versusNumpyOps(Double.self, size: size)
+}
+
 func runVersusNumpy(_ arguments: [String]) {
     func value(_ flag: String) -> String? {
         arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
     }
     if let threads = value("--threads").flatMap(Int.init) { Parallelism.threadCount = threads }
-    let samples = arguments.contains("--quick") ? 5 : 9
+    let rule = TimingRule(arguments)
+    if arguments.contains("--serve") { serveVersusNumpy(rule); return }
     let sizes = value("--sizes").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1000, 100_000, 10_000_000]
     let dtypes = value("--dtype").map { [$0] } ?? ["float32", "float64"]
     let only = value("--op")
     for dtype in dtypes {
         for size in sizes {
-            let ops = dtype == "float32" ? versusNumpyOps(Float.self, size: size) : versusNumpyOps(Double.self, size: size)
-            for (name, body) in ops where only == nil || only == name {
-                let (seconds, faults) = secondsPerCall(samples: samples, size: size, body)
-                var line = JSONLine(style: .compact)
-                line.add("impl", "swiftlearn"); line.add("dtype", dtype); line.add("op", name); line.add("size", size)
-                line.add("threads", Parallelism.threadCount); line.add("seconds", seconds)
-                line.add("faults_per_call", faults)
-                print(line.text)
+            for (name, body) in versusNumpyOps(dtype: dtype, size: size) where only == nil || only == name {
+                print(versusNumpyLine(dtype: dtype, op: name, size: size, secondsPerCall(rule, size: size, body)))
                 fflush(nil)
             }
         }
+    }
+}
+
+/// `--serve`: one cell per request line on stdin, so compare_tensor.py can alternate the two sides cell by cell
+/// in long-lived processes. `ops DTYPE SIZE` answers with the op names as a JSON array; `time DTYPE SIZE THREADS
+/// OP` times one op (OP may contain spaces) and answers with its JSON line. The inputs of the last (dtype, size)
+/// are kept between requests.
+func serveVersusNumpy(_ rule: TimingRule) {
+    var cachedKey = ""
+    var cached: [(String, () -> Void)] = []
+    func ops(_ dtype: String, _ size: Int) -> [(String, () -> Void)] {
+        let key = "\(dtype) \(size)"
+        if key != cachedKey { cached = []; cached = versusNumpyOps(dtype: dtype, size: size); cachedKey = key }
+        return cached
+    }
+    while let request = readLine() {
+        let words = request.split(separator: " ", maxSplits: 4).map(String.init)
+        if words.count == 3, words[0] == "ops", let size = Int(words[2]) {
+            let names = ops(words[1], size).map { "\"\($0.0)\"" }
+            print("[" + names.joined(separator: ", ") + "]")
+        } else if words.count == 5, words[0] == "time", let size = Int(words[2]), let threads = Int(words[3]),
+                  let body = ops(words[1], size).first(where: { $0.0 == words[4] })?.1 {
+            Parallelism.threadCount = threads
+            print(versusNumpyLine(dtype: words[1], op: words[4], size: size, secondsPerCall(rule, size: size, body)))
+        } else {
+            print("{\"error\": \"bad request\"}")
+        }
+        fflush(nil)
     }
 }

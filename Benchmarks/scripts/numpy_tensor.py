@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """numpy side of compare_tensor.py: the ops of issue 16's table, one JSON line per (dtype, op, size).
 
-    python3 Benchmarks/scripts/numpy_tensor.py [--quick] [--dtype float32|float64] [--sizes 1000,100000] [--op NAME]
+    python3 Benchmarks/scripts/numpy_tensor.py [--quick] [--min-seconds S] [--dtype float32|float64] [--sizes 1000,100000] [--op NAME]
+    python3 Benchmarks/scripts/numpy_tensor.py --serve [--quick] [--min-seconds S]   (requests on stdin, as tensor-bench)
 
-Same shapes, value ranges and timing rule as `tensor-bench --vs-numpy`: ~2 ms per sample after a warm-up
-sample, median seconds per call, every call allocating its result.
+Same shapes, value ranges and timing rule as `tensor-bench --vs-numpy`: max(1, 2e6 / size) calls per sample (~2 ms
+at 1e3 and 1e5, one call at 1e7) after a warm-up sample, samples until at least 9 (5 with --quick) and at least
+0.1 s (0.03 s with --quick, or --min-seconds) of timed calls, median seconds per call, every call allocating its
+result. `--serve` answers `ops DTYPE SIZE` (the op names, a JSON array) and `time DTYPE SIZE THREADS OP` (one
+JSON line) per stdin line, keeping the last (dtype, size)'s inputs, so compare_tensor.py can alternate per cell.
 """
 import json, sys, time
 import numpy as np
@@ -64,24 +68,59 @@ def ops(dtype, size):
     return table
 
 
-def seconds_per_call(samples, size, body):
+def seconds_per_call(rule, size, body):
+    minimum_samples, minimum_seconds = rule
     calls = max(1, 2_000_000 // size)
     for _ in range(calls):
         body()
     results = []
-    for _ in range(samples):
+    begin = time.perf_counter()
+    while len(results) < minimum_samples or time.perf_counter() - begin < minimum_seconds:
         start = time.perf_counter()
         for _ in range(calls):
             body()
         results.append((time.perf_counter() - start) / calls)
+        if len(results) >= 100_000:
+            break
     results.sort()
-    return results[len(results) // 2]
+    return results[len(results) // 2], len(results)
+
+
+def line(dtype, op, size, timing):
+    seconds, samples = timing
+    return json.dumps({"impl": "numpy", "dtype": dtype, "op": op, "size": size, "threads": 1,
+                       "seconds": seconds, "samples": samples})
+
+
+def serve(rule):
+    cached_key, cached = None, None
+    for request in sys.stdin:
+        words = request.rstrip("\n").split(" ", 4)
+        try:
+            if words[0] in ("ops", "time") and (words[1], int(words[2])) != cached_key:
+                cached_key, cached = None, None
+                cached_key = (words[1], int(words[2]))
+                cached = dict(ops(np.float32 if words[1] == "float32" else np.float64, int(words[2])))
+            if words[0] == "ops" and len(words) == 3:
+                print(json.dumps(list(cached)), flush=True)
+            elif words[0] == "time" and len(words) == 5:
+                print(line(words[1], words[4], int(words[2]), seconds_per_call(rule, int(words[2]), cached[words[4]])),
+                      flush=True)
+            else:
+                raise ValueError(request)
+        except (ValueError, KeyError, IndexError):
+            print(json.dumps({"error": "bad request"}), flush=True)
 
 
 def main():
     args = sys.argv[1:]
     value = lambda flag: args[args.index(flag) + 1] if flag in args and args.index(flag) + 1 < len(args) else None
-    samples = 5 if "--quick" in args else 9
+    rule = (5, 0.03) if "--quick" in args else (9, 0.1)
+    if value("--min-seconds"):
+        rule = (rule[0], float(value("--min-seconds")))
+    if "--serve" in args:
+        serve(rule)
+        return
     sizes = [int(s) for s in value("--sizes").split(",")] if value("--sizes") else [1000, 100_000, 10_000_000]
     dtypes = [value("--dtype")] if value("--dtype") else ["float32", "float64"]
     only = value("--op")
@@ -91,9 +130,7 @@ def main():
             for op, body in ops(dtype, size):
                 if only is not None and op != only:
                     continue
-                seconds = seconds_per_call(samples, size, body)
-                print(json.dumps({"impl": "numpy", "dtype": name, "op": op, "size": size, "threads": 1,
-                                  "seconds": seconds}), flush=True)
+                print(line(name, op, size, seconds_per_call(rule, size, body)), flush=True)
 
 
 if __name__ == "__main__":

@@ -141,17 +141,7 @@ extension Tensor {
     /// before it (see `HugePages`). `body` must initialize every element.
     public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
         precondition(shape.allSatisfy { $0 >= 0 }, "shape \(shape) has a negative extent")
-        let count = shape.reduce(1, *)
-        let stride = MemoryLayout<Scalar>.stride
-        let capacity = HugePages.arrayCapacity(count: count, stride: stride)
-        let scalars = try [Scalar](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress)
-            if !HugePages.adviseArrayStorage(base, byteCount: buffer.count * stride) {
-                HugePages.advise(base, byteCount: count * stride)
-            }
-            try body(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
-            initialized = count
-        }
+        let scalars = try HugePages.array(of: Scalar.self, count: shape.reduce(1, *), initializingWith: body)
         self.init(uncheckedShape: shape, scalars: scalars)
     }
 }

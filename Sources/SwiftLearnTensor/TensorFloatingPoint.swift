@@ -88,7 +88,7 @@ extension Double: TensorFloatingPoint {
         switch function {
         case .exp: mapTranscendental(.exp, x, into: y, as: SIMD8<Double>.self)
         case .log: mapTranscendental(.log, x, into: y, as: SIMD8<Double>.self)
-        case .sqrt: squareRootMap(x, into: y, serial: squareRootSerial)
+        case .sqrt: mapLanes(x, into: y, DoubleLanes.SquareRoot(), cost: .memoryBound)
         case .tanh: mapTranscendental(.tanh, x, into: y, as: SIMD8<Double>.self)
         // Direct, as Float log: through `mapTranscendental` this map ran 2-3x slower.
         case .sigmoid: mapLanes(x, into: y, TranscendentalMaps.Sigmoid<SIMD8<Double>, SeparatePolynomial>(), cost: .computeBound)
@@ -103,7 +103,7 @@ extension Double: TensorFloatingPoint {
         precondition(x.count == y.count, "pow: input length \(x.count) differs from output length \(y.count)")
         switch exponent {
         case 2: mapLanes(x, into: y, DoubleLanes.Square(), cost: .memoryBound)
-        case 0.5: squareRootMap(x, into: y, serial: squareRootSerial)
+        case 0.5: mapLanes(x, into: y, DoubleLanes.SquareRoot(), cost: .memoryBound)
         default: for i in 0..<x.count { y[i] = Glibc.pow(x[i], exponent) }
         }
     }

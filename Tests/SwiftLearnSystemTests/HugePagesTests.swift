@@ -31,4 +31,27 @@ final class HugePagesTests: XCTestCase {
         for index in 0..<(total / 4) where words[index] != UInt32(truncatingIfNeeded: index &* 2_654_435_761) { mismatches += 1 }
         XCTAssertEqual(mismatches, 0)
     }
+
+    /// `array(of:count:initializingWith:)` gives exactly `count` elements holding what `body` wrote, below the
+    /// advice threshold, between it and the whole-mapping size, and above (capacity rounded to whole huge pages),
+    /// for 1-, 4- and 8-byte elements; an empty array and a throwing body leave nothing behind.
+    func testFreshArrayKeepsCountAndValuesAtEverySize() throws {
+        func check<T: FixedWidthInteger>(_: T.Type, count: Int) {
+            let array = HugePages.array(of: T.self, count: count) { buffer in
+                for i in buffer.indices { buffer[i] = T(truncatingIfNeeded: i &* 2_654_435_761) }
+            }
+            XCTAssertEqual(array.count, count, "\(T.self) x \(count)")
+            XCTAssertGreaterThanOrEqual(array.capacity, HugePages.arrayCapacity(count: count, stride: MemoryLayout<T>.stride))
+            var mismatches = 0
+            for i in array.indices where array[i] != T(truncatingIfNeeded: i &* 2_654_435_761) { mismatches += 1 }
+            XCTAssertEqual(mismatches, 0, "\(T.self) x \(count)")
+        }
+        for count in [0, 1, 1000, (5 << 20) / 4, (17 << 20) / 4 + 3] {
+            check(UInt32.self, count: count)
+        }
+        check(UInt8.self, count: (16 << 20) + 1)
+        check(UInt64.self, count: (16 << 20) / 8 + 7)
+        struct Failure: Error {}
+        XCTAssertThrowsError(try HugePages.array(of: Float.self, count: 10) { _ in throw Failure() })
+    }
 }
