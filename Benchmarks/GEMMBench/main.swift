@@ -22,6 +22,10 @@ import Glibc
 
 struct Shape {
     let label: String, m: Int, n: Int, k: Int, transA: Bool, transB: Bool
+    /// C's rows in two halves, each its own GEMM call, the two calls fanned out with `Parallelism.run(2)` (one per
+    /// thread on two threads, one after the other on one): how a Dense layer in two column panels runs its panel
+    /// products in training, each core on its half (see `Dense.forEachPanel`).
+    var rowHalves = false
     var name: String { "\(label) \(m)x\(n)x\(k)\(transA ? " Aᵀ" : "")\(transB ? " Bᵀ" : "")" }
 }
 
@@ -39,7 +43,15 @@ extension BenchScalar {
     /// C = op(A) op(B) for `shape`, beta 0, C packed (ldc = n).
     static func gemm(_ shape: Shape, a: UnsafeBufferPointer<Self>, lda: Int, b: UnsafeBufferPointer<Self>, ldb: Int,
                      c: UnsafeMutableBufferPointer<Self>) {
-        entryPoint(shape.transA, shape.transB, shape.m, shape.n, shape.k, 1, a, lda, b, ldb, 0, c, shape.n)
+        guard shape.rowHalves else {
+            return entryPoint(shape.transA, shape.transB, shape.m, shape.n, shape.k, 1, a, lda, b, ldb, 0, c, shape.n)
+        }
+        Parallelism.run(2) { half in
+            let row = shape.m * half / 2, rows = shape.m * (half + 1) / 2 - row
+            entryPoint(shape.transA, shape.transB, rows, shape.n, shape.k, 1,
+                       UnsafeBufferPointer(rebasing: a[(shape.transA ? row : row * lda)...]), lda, b, ldb, 0,
+                       UnsafeMutableBufferPointer(rebasing: c[(row * shape.n)...]), shape.n)
+        }
     }
 }
 extension Float: BenchScalar {
@@ -211,6 +223,13 @@ for batch in [32, 256] {
     shapes.append(Shape(label: "mlp head weight grad", m: 100, n: 10, k: batch, transA: true, transB: false))
     shapes.append(Shape(label: "mlp head input grad", m: batch, n: 100, k: 10, transA: false, transB: true))
 }
+// The training step's per-core products for a 784-100 layer in two 50-column panels (Dense.kernelPanels), batch 32:
+// the forward yₚᵀ = Wₚᵀ xᵀ and the weight gradient dWₚᵀ = dzₚᵀ x; one panel alone, then both panels as training
+// runs them (two calls fanned out over the pool, each core on its panel; numpy computes the whole product).
+shapes.append(Shape(label: "panel forward", m: 50, n: 32, k: 784, transA: false, transB: true))
+shapes.append(Shape(label: "panel weight grad", m: 50, n: 784, k: 32, transA: true, transB: false))
+shapes.append(Shape(label: "panel pair forward", m: 100, n: 32, k: 784, transA: false, transB: true, rowHalves: true))
+shapes.append(Shape(label: "panel pair weight grad", m: 100, n: 784, k: 32, transA: true, transB: false, rowHalves: true))
 if let filter = arguments.firstIndex(of: "--only").map({ arguments[$0 + 1] }) {
     let filters = filter.split(separator: ",").map(String.init)
     shapes = shapes.filter { shape in filters.contains { "\(shape.m)x\(shape.n)x\(shape.k)" == $0 || shape.label.contains($0) } }

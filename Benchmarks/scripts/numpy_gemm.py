@@ -21,6 +21,12 @@ def shapes():
         yield "mlp head", batch, 10, 100, False, False           # H (B x 100) @ W2 (100 x 10)
         yield "mlp head weight grad", 100, 10, batch, True, False  # H^T (100 x B) @ dZ (B x 10)
         yield "mlp head input grad", batch, 100, 10, False, True   # dZ (B x 10) @ W2^T (10 x 100)
+    # The training step's per-core products for a 784-100 layer in two 50-column panels, batch 32.
+    yield "panel forward", 50, 32, 784, False, True          # W_p^T (50 x 784) @ x^T (784 x 32)
+    yield "panel weight grad", 50, 784, 32, True, False      # dz_p^T (50 x 32) @ x (32 x 784)
+    # Both panels: gemm-bench runs them as two calls on the pool; numpy as one product.
+    yield "panel pair forward", 100, 32, 784, False, True
+    yield "panel pair weight grad", 100, 784, 32, True, False
 
 def blas_kernel():
     try:

@@ -157,19 +157,37 @@ struct AlignedBuffer<Scalar: GEMMScalar> {
 /// at most `keep` of them. The lock is `Locked` (a pthread mutex), not `Synchronization.Mutex`, whose
 /// futex ThreadSanitizer cannot see: a buffer written by one thread and reused by another must carry a
 /// happens-before edge the CI's TSan run recognizes.
+///
+/// Of the buffers of the smallest fitting size, the one the calling thread gave back last is preferred: when
+/// two cores run products side by side (a layer's two column panels in training), each then gets the buffer
+/// whose lines are still in its own cache, instead of writing lines the other core holds modified.
 enum PackingBufferPool {
-    private static let free = Locked<[(address: Int, bytes: Int)]>([])
+    private static let free = Locked<[(address: Int, bytes: Int, owner: UInt)]>([])
     private static let keep = 16
     /// Allocations are rounded up to this, so buffers of nearby sizes serve each other.
     private static let granule = 64 * 1024
 
+    /// The calling thread, as the owner recorded with a buffer given back.
+    private static var currentThread: UInt {
+        #if canImport(Glibc)
+        UInt(pthread_self())
+        #else
+        UInt(bitPattern: pthread_self())
+        #endif
+    }
+
     /// A buffer of at least `bytes`, bound to `Scalar`; returns its real size for `give`.
     static func take<Scalar>(bytes: Int, as _: Scalar.Type) -> (Int, UnsafeMutablePointer<Scalar>) {
-        let reused = free.withLock { buffers -> (address: Int, bytes: Int)? in
-            // The smallest that fits, found without building an array (this runs on every call).
+        let me = currentThread
+        let reused = free.withLock { buffers -> (address: Int, bytes: Int, owner: UInt)? in
+            // The smallest that fits, this thread's own among equals, found without building an array (this
+            // runs on every call).
             var best = -1
-            for index in buffers.indices where buffers[index].bytes >= bytes && (best < 0 || buffers[index].bytes < buffers[best].bytes) {
-                best = index
+            for index in buffers.indices where buffers[index].bytes >= bytes {
+                if best < 0 || buffers[index].bytes < buffers[best].bytes
+                    || (buffers[index].bytes == buffers[best].bytes && buffers[index].owner == me && buffers[best].owner != me) {
+                    best = index
+                }
             }
             return best < 0 ? nil : buffers.remove(at: best)
         }
@@ -191,8 +209,9 @@ enum PackingBufferPool {
     }
 
     static func give(_ raw: UnsafeMutableRawPointer, bytes: Int) {
-        let evicted = free.withLock { buffers -> (address: Int, bytes: Int)? in
-            buffers.append((Int(bitPattern: raw), bytes))
+        let me = currentThread
+        let evicted = free.withLock { buffers -> (address: Int, bytes: Int, owner: UInt)? in
+            buffers.append((Int(bitPattern: raw), bytes, me))
             guard buffers.count > keep, let smallest = buffers.indices.min(by: { buffers[$0].bytes < buffers[$1].bytes })
             else { return nil }
             return buffers.remove(at: smallest)

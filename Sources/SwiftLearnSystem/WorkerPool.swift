@@ -9,7 +9,10 @@ import Glibc
 /// then park on a condition variable (so an idle program does not burn the machine).
 ///
 /// One job at a time. The calling thread always takes a share of the iterations, so a job finishes even
-/// if no worker shows up in time. A call that finds the pool taken (a nested call from inside a job, or
+/// if no worker shows up in time; its share starts with iteration 0, which it runs before claiming others,
+/// so a caller that splits work by index (a layer's column panels) keeps part 0 on its own core from call to
+/// call, and on two threads the helper keeps part 1 (before, a helper that joined fast could claim 0 first and
+/// the parts, with their kernel panel and optimizer state, changed cores). A call that finds the pool taken (a nested call from inside a job, or
 /// another thread's job in flight) runs its iterations inline on its own thread: callers split work over
 /// disjoint outputs, so which thread runs an iteration never changes a result.
 ///
@@ -63,7 +66,10 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs `body(i)` for every `i` in `0..<count` on the calling thread and at most `helpers` workers.
     /// Returns `false` without running anything when the pool is taken (the caller then runs inline).
     func run(_ count: Int, helpers requestedHelpers: Int, _ body: (Int) -> Void) -> Bool {
-        guard taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+        // A plain load first: a nested call (the common refusal) then reads the line instead of taking it
+        // exclusively from the core running the outer job.
+        guard !taken.load(ordering: .relaxed),
+              taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
         defer { taken.store(false, ordering: .releasing) }
@@ -72,7 +78,7 @@ final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { escapable in
             self.body = escapable
             iterationCount = count
-            nextIndex.store(0, ordering: .relaxed)
+            nextIndex.store(1, ordering: .relaxed)
             finishedHelpers.store(0, ordering: .relaxed)
             let generation = (state.load(ordering: .relaxed) >> (2 * WorkerPool.fieldBits)) + 1
             // Sequentially consistent with the parked-worker count below: either a worker about to park
@@ -84,6 +90,7 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_cond_broadcast(wakeUp)
                 pthread_mutex_unlock(mutex)
             }
+            escapable(0)
             runIterations(escapable)
             let joined = close()
             var spins = 0
