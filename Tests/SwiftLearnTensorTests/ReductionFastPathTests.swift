@@ -176,8 +176,8 @@ final class ReductionFastPathTests: XCTestCase {
     /// extremum; the search looks for the first group holding the row's extremum, then inside it): the extremum
     /// in every group, in the tail past the last whole group and in the overlapping last vector, ties in two
     /// groups (the earlier wins), -0 and +0 in different groups, a NaN or ±inf in some rows, rows at and past
-    /// the grouped limit (1024 vectors), argmax down a middle axis and of a transposed copy, and empty rows; against
-    /// a naive loop on one and two threads.
+    /// the grouped limit (1024 vectors), Double rows either side of the one-pass minimum (64 vectors), argmax down a
+    /// middle axis and of a transposed copy, and empty rows; against a naive loop on one and two threads.
     func testArgmaxArgminGroupedSearchMatchesANaiveLoop() throws {
         func naive<S: TensorFloatingPoint>(_ row: ArraySlice<S>, maximum: Bool) -> Int32 {
             var best = row.startIndex
@@ -238,7 +238,8 @@ final class ReductionFastPathTests: XCTestCase {
         for columns in [32, 64, 65, 100, 255, 256, 1000, 4097, 16384, 16385] {
             try check(Float.self, columns: columns, seed: UInt64(columns))
         }
-        for columns in [16, 32, 33, 100, 1000, 8192, 8193] {
+        // 511 / 512: either side of the one-pass minimum for Double rows (64 vectors).
+        for columns in [16, 32, 33, 100, 511, 512, 1000, 8192, 8193] {
             try check(Double.self, columns: columns, seed: UInt64(columns) + 1)
         }
         XCTAssertEqual(Tensor<Float>.zeros([0, 1000]).argmax(axis: 1).shape, [0])

@@ -583,14 +583,20 @@ func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePoi
 }
 
 /// ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` of each of the contiguous rows `rows` of `extent`
-/// elements (`base` is row 0), into `indices[row]`. Rows of `2·width` to `groupedRowLimit` elements go in blocks
-/// of about 16 KB: first the extremum pass over every row of the block, back to back, which for Float also keeps
-/// the extremum of each group of four vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each row's
-/// search while the block is still in L1: the first group whose extremum equals the row's, then the first
-/// element inside that group (Double: the first element equal to it from the row's start). Row by row, each search ended on a mispredicted branch at a random place in the
+/// elements (`base` is row 0), into `indices[row]`. Float rows of `2·width` to `groupedRowLimit` elements go in
+/// blocks of about 16 KB: first the extremum pass over every row of the block, back to back, which also keeps
+/// the extremum of each group of four vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each
+/// row's search while the block is still in L1: the first group whose extremum equals the row's, then the first
+/// element inside that group. Row by row, each search ended on a mispredicted branch at a random place in the
 /// row, which halted the stream of loads from memory once per row (argmax along 1000 Float columns at 1e7 ran at
 /// ~14 GB/s, numpy's one pass at ~18); searching the whole row from the start for the extremum (half the row on
 /// average) instead of the group extrema was ~15% of the time (perf, 3 Dec).
+/// Double rows from `doubleOnePassMinimumVectors` vectors take ``onePassFirstExtremumIndex(_:count:maximum:as:block:)``
+/// (values and positions kept per lane in one pass, eight lanes merged in three steps): along 1000 columns it
+/// measured faster than the whole-row search (3 Dec 17:20 and 17:22 UTC, 5 and 7 rounds alternating, 1e7 4.61 ->
+/// 3.62 and 4.86 -> 3.87 ms, numpy 3.43 / 3.54; 1e5 18.1 -> 16.1 and 18.5 -> 18.3 us), but on 100-element rows the
+/// per-row merge made it slower (1e3 0.51 -> 0.81 us), and shorter Double rows keep the extremum pass and a search
+/// from the row's start. For Float's sixteen lanes the one pass was slower (1e7 2.15 -> 2.45 ms, 1e5 6.8 -> 13.4 us).
 @inline(__always)
 func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, rows: Range<Int>, extent: Int,
                                                   maximum: Bool, into indices: UnsafeMutablePointer<Int32>,
@@ -603,13 +609,20 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
         }
         return
     }
+    // Short Double rows keep the whole-row search: with the groups they measured slower in three alternations
+    // (3 Dec 14:53-15:15 UTC, 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms).
+    let grouped = V.Scalar.self == Float.self
+    guard grouped || extent < doubleOnePassMinimumVectors * width else {
+        for row in rows {
+            indices[row] = Int32(truncatingIfNeeded: onePassFirstExtremumIndex(base + row * extent, count: extent,
+                                                                               maximum: maximum, as: V.self))
+        }
+        return
+    }
     let blockRows = Swift.min(16, Swift.max(1, (16 << 10) / (extent * MemoryLayout<V.Scalar>.stride)))
     let groupsPerRow = extent / groupLength
-    // Double kept the whole-row search: with the groups it measured slower in three alternations (3 Dec 14:53-15:15
-    // UTC, 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms), Float faster (2.00 -> 1.91, 1.73 -> 1.64).
-    let grouped = V.Scalar.self == Float.self
     withUnsafeTemporaryAllocation(of: V.Scalar.self, capacity: 16) { extrema in
-        // Only the grouped search stores group extrema; Double rows need no scratch.
+        // Only the grouped search stores group extrema; short Double rows need no scratch.
         withUnsafeTemporaryAllocation(of: V.self, capacity: grouped ? Swift.max(1, blockRows * groupsPerRow) : 1) { groupExtrema in
             let groups = groupExtrema.baseAddress!
             var start = rows.lowerBound
@@ -636,6 +649,9 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
         }
     }
 }
+
+/// Double rows from this many vectors take the one-pass search in ``firstExtremumIndicesOfRows``.
+let doubleOnePassMinimumVectors = 64
 
 /// Rows up to this many vectors take the grouped search (at most 256 group extrema, 16 KB of Float or Double
 /// vectors, per row); longer rows go through ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` one by one.
