@@ -38,8 +38,8 @@ public enum Parallelism {
     /// `body` may capture non-Sendable state such as pointers: each iteration must write only its own
     /// part of the output, which is what every caller's split guarantees.
     public static func run(_ count: Int, _ body: (Int) -> Void) {
-        if count <= 1 {
-            body(0)
+        guard count > 1 else {
+            if count == 1 { body(0) }
             return
         }
         let threads = Swift.min(count, threadCount)

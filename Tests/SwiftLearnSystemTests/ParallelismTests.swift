@@ -28,7 +28,7 @@ final class ParallelismTests: XCTestCase {
     func testEveryIterationRunsExactlyOnceForAnyCountAndThreadCount() {
         for threadCount in [1, 2, 3, 8] {
             Parallelism.threadCount = threadCount
-            for count in [1, 2, 3, 7, 64, 1000] {
+            for count in [0, 1, 2, 3, 7, 64, 1000] {
                 for _ in 0..<20 {
                     let (runs, threads) = record(count)
                     XCTAssertEqual(runs, [Int](repeating: 1, count: count), "count \(count), \(threadCount) threads")
