@@ -1,5 +1,6 @@
 import XCTest
 @testable import SwiftLearnTensor
+import SwiftLearnSystem
 
 /// Shapes, copy-on-write, reordering, slicing, joining and conversion. Permutation expectations from
 /// `P = np.arange(24).reshape(2,3,4)`.
@@ -113,6 +114,30 @@ final class ShapeTests: XCTestCase {
         let p = Tensor<Double>(shape: [3, 24, 41]) { for i in $0.indices { $0[i] = Double(i) } }
         let q = p.permuted([0, 2, 1])
         for a in 0..<3 { for b in 0..<41 { for c in 0..<24 { XCTAssertEqual(q[a, b, c], Double((a * 24 + c) * 41 + b)) } } }
+    }
+
+    /// Double transposes go down strips of 64 destination rows of 8x8 blocks: shapes around the strip and block
+    /// edges (ragged strips, ragged blocks, a single strip, a row of blocks), with NaN payloads, infinities and
+    /// signed zeros copied bit for bit, on one and two threads, against the index definition.
+    func testDoubleTransposeStripsAndEdgesBitForBit() {
+        let specials: [Double] = [.nan, -.infinity, .infinity, -0.0, Double(bitPattern: 0x7FF0_0000_0000_0001),
+                                  .leastNonzeroMagnitude, -.greatestFiniteMagnitude]
+        let saved = Parallelism.threadCount
+        defer { Parallelism.threadCount = saved }
+        for (rows, columns) in [(8, 64), (8, 65), (12, 1029), (130, 77), (64, 64), (9, 129), (100, 1000), (300, 900)] {
+            let m = Tensor<Double>(shape: [rows, columns]) {
+                for i in $0.indices { $0[i] = i % 97 == 5 ? specials[(i / 97) % specials.count] : Double(i) * 0.5 }
+            }
+            let source = m.scalars
+            var expected: [UInt64] = []
+            for c in 0..<columns { for r in 0..<rows { expected.append(source[r * columns + c].bitPattern) } }
+            for threads in [1, 2] {
+                Parallelism.threadCount = threads
+                let t = m.transposed()
+                XCTAssertEqual(t.shape, [columns, rows])
+                XCTAssertEqual(t.scalars.map(\.bitPattern), expected, "\(rows) x \(columns) on \(threads) threads")
+            }
+        }
     }
 
     func testRowsAndGather() throws {
