@@ -106,6 +106,20 @@ protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
     static func log<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
     static func tanh<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
     static func sigmoid<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
+    /// How ``firstExtremumIndicesOfRows(_:rows:extent:maximum:into:as:)`` searches rows of `2·width` to
+    /// `groupedRowLimit·width` elements on these lanes (each conformance names the measurement that decides it).
+    static var rowExtremumSearch: RowExtremumSearch { get }
+}
+
+/// The search ``firstExtremumIndicesOfRows(_:rows:extent:maximum:into:as:)`` takes for rows of `2·width` to
+/// `groupedRowLimit·width` elements, per lane type (``FloatingLanes/rowExtremumSearch``).
+enum RowExtremumSearch {
+    /// Blocks of rows: the extremum pass keeping each group of four vectors' extremum, then the first group
+    /// holding the row's extremum and the first element inside it.
+    case grouped
+    /// Rows from `minimumVectors` vectors: ``onePassFirstExtremumIndex(_:count:maximum:as:block:)`` (values and
+    /// positions per lane); shorter rows: the extremum pass, then a search from the row's start.
+    case onePass(minimumVectors: Int)
 }
 
 extension FloatingLanes {
@@ -133,6 +147,10 @@ extension FloatingLanes {
 }
 
 extension SIMD16: FloatingLanes where Scalar == Float {
+    /// Grouped: sixteen lanes made the one pass slower (3 Dec 17:15-17:29 UTC, `compare_tensor.py --baseline`,
+    /// argmax(axis 1) 1e7 2.15 -> 2.45 ms, 1e5 6.8 -> 13.4 us), and the grouped search beat the search from each
+    /// row's start (perf, 3 Dec: that search was ~15% of the time).
+    static var rowExtremumSearch: RowExtremumSearch { .grouped }
     @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
         switch operation {
         case .equal: return Self.zero.replacing(with: 1, where: a .== b)
@@ -204,6 +222,11 @@ func anyLane(_ mask: SIMDMask<SIMD8<Int64>>) -> Bool {
 }
 
 extension SIMD8: FloatingLanes where Scalar == Double {
+    /// One pass from 64 vectors: along 1000 columns the grouped search measured slower (3 Dec 14:53-15:15 UTC,
+    /// 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms) and the one pass faster than the search from the
+    /// row's start (3 Dec 17:20 and 17:22 UTC, 1e7 4.61 -> 3.62 and 4.86 -> 3.87 ms); on 100-element rows the
+    /// one pass's per-row merge was slower (1e3 0.51 -> 0.81 us).
+    static var rowExtremumSearch: RowExtremumSearch { .onePass(minimumVectors: 64) }
     @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
         switch operation {
         case .equal: return Self.zero.replacing(with: 1, where: a .== b)
@@ -591,7 +614,7 @@ func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePoi
 /// row, which halted the stream of loads from memory once per row (argmax along 1000 Float columns at 1e7 ran at
 /// ~14 GB/s, numpy's one pass at ~18); searching the whole row from the start for the extremum (half the row on
 /// average) instead of the group extrema was ~15% of the time (perf, 3 Dec).
-/// Double rows from `doubleOnePassMinimumVectors` vectors take ``onePassFirstExtremumIndex(_:count:maximum:as:block:)``
+/// Double rows from 64 vectors (``FloatingLanes/rowExtremumSearch``) take ``onePassFirstExtremumIndex(_:count:maximum:as:block:)``
 /// (values and positions kept per lane in one pass, eight lanes merged in three steps): along 1000 columns it
 /// measured faster than the whole-row search (3 Dec 17:20 and 17:22 UTC, 5 and 7 rounds alternating, 1e7 4.61 ->
 /// 3.62 and 4.86 -> 3.87 ms, numpy 3.43 / 3.54; 1e5 18.1 -> 16.1 and 18.5 -> 18.3 us), but on 100-element rows the
@@ -609,16 +632,20 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
         }
         return
     }
-    // Double takes no group extrema: along 1000 columns the grouped search measured slower in three alternations
-    // (3 Dec 14:53-15:15 UTC, 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms), and the one pass faster
-    // (see above); rows shorter than that pass's minimum keep the extremum pass and a search from the row's start.
-    let grouped = V.Scalar.self == Float.self
-    guard grouped || extent < doubleOnePassMinimumVectors * width else {
-        for row in rows {
-            indices[row] = Int32(truncatingIfNeeded: onePassFirstExtremumIndex(base + row * extent, count: extent,
-                                                                               maximum: maximum, as: V.self))
+    // The lane type names its search and the measurements that chose it (`FloatingLanes.rowExtremumSearch`).
+    let grouped: Bool
+    switch V.rowExtremumSearch {
+    case .grouped:
+        grouped = true
+    case .onePass(let minimumVectors):
+        grouped = false
+        if extent >= minimumVectors * width {
+            for row in rows {
+                indices[row] = Int32(truncatingIfNeeded: onePassFirstExtremumIndex(base + row * extent, count: extent,
+                                                                                   maximum: maximum, as: V.self))
+            }
+            return
         }
-        return
     }
     let blockRows = Swift.min(16, Swift.max(1, (16 << 10) / (extent * MemoryLayout<V.Scalar>.stride)))
     let groupsPerRow = extent / groupLength
@@ -650,9 +677,6 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
         }
     }
 }
-
-/// Double rows from this many vectors take the one-pass search in ``firstExtremumIndicesOfRows``.
-let doubleOnePassMinimumVectors = 64
 
 /// Rows up to this many vectors take the grouped search (at most 256 group extrema, 16 KB of Float or Double
 /// vectors, per row); longer rows go through ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` one by one.
