@@ -7,6 +7,7 @@
 //     .build/release/gemm-bench --handoff       Parallelism.run hand-off latency (worker pool vs Dispatch)
 //     .build/release/gemm-bench --threshold-sweep   1 vs all threads on small shapes
 //     .build/release/gemm-bench --kernels       each compiled SGEMM microkernel alone (packed panels in L1), % of peak
+//     .build/release/gemm-bench --kernels --double   the same for DGEMM (% of the FP64 peak)
 //     SWIFTLEARN_GEMM_KERNEL=fused-8x32 .build/release/gemm-bench ...   forces one variant (see KernelSelection)
 //
 // Each figure is the median GFLOPS of several timed repetitions after a warm-up; the number of
@@ -208,8 +209,10 @@ if arguments.contains("--kernels") {
     // One thread, k = 128, the tile's panels in L1: the microkernel alone, without packing or blocking.
     let peak = peaks[1] ?? fmaPeak(threads: 1)
     print("microkernel".rightPadded(20) + "GFLOPS".leftPadded(8) + "% peak".leftPadded(8))
-    for (variant, gflops) in KernelSelection.measureFloatMicrokernels() {
-        print(variant.name.rightPadded(20) + format1(gflops).leftPadded(8) + format1(100 * gflops / peak).leftPadded(8))
+    // The FP64 peak is half the FP32 FMA-chain peak.
+    let double = arguments.contains("--double"), scaledPeak = double ? peak / 2 : peak
+    for (variant, gflops) in double ? KernelSelection.measureDoubleMicrokernels() : KernelSelection.measureFloatMicrokernels() {
+        print(variant.name.rightPadded(20) + format1(gflops).leftPadded(8) + format1(100 * gflops / scaledPeak).leftPadded(8))
     }
     exit(0)
 }
@@ -258,7 +261,7 @@ if arguments.contains("--threshold-sweep") {
     // An FP64 FMA does half the lanes of an FP32 one: its peak is half the measured FP32 peak.
     let peakScale = S.self == Double.self ? 0.5 : 1.0
     if !json {
-        print("\(S.typeName), kernel: \(S.self == Double.self ? "SIMD8<Double>" : selectedMicrokernel.name), threads available: \(allThreads)")
+        print("\(S.typeName), kernel: \(S.self == Double.self ? selectedDoubleMicrokernel.name : selectedMicrokernel.name), threads available: \(allThreads)")
         print("shape".rightPadded(36) + threadCounts.map { "\($0) thr GFLOPS (% peak)".leftPadded(24) }.joined())
     }
     for shape in shapes {
@@ -272,7 +275,7 @@ if arguments.contains("--threshold-sweep") {
                 line.add("transA", shape.transA); line.add("transB", shape.transB); line.add("threads", threads)
                 line.add("dtype", S.typeName)
                 line.add("gflops", (gflops * 10).rounded() / 10); line.add("percent_of_peak", (percent * 10).rounded() / 10)
-                line.add("kernel", S.self == Double.self ? "SIMD8<Double>" : selectedMicrokernel.name)
+                line.add("kernel", S.self == Double.self ? selectedDoubleMicrokernel.name : selectedMicrokernel.name)
                 print(line.text)
             } else {
                 row += "\(format1(gflops)) (\(format1(percent))%)".leftPadded(24)

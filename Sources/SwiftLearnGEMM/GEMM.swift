@@ -35,7 +35,8 @@ public func sgemm(
 ///
 ///     C = alpha * op(A) * op(B) + beta * C,   op(X) = X or Xᵀ
 ///
-/// The same five-loop driver and threading as SGEMM, with `SIMD8<Double>` tiles (6 x 16).
+/// The same five-loop driver and threading as SGEMM, with `SIMD8<Double>` tiles (6-12 x 16) and 2048-deep
+/// k slabs (`GEMMBlocking.kc(_:)`).
 /// Bit-identical for every thread count.
 ///
 /// ```swift
@@ -154,7 +155,7 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// with 4x4 register transposes that route beats 16-lane tiles holding 10 columns: 2026-12-03 10:35 UTC,
     /// 1 thread, two holds, 3 rounds each, load 1.5-2.5: 256x10x100 40.6-41.3 -> 42.8-43.1 GFLOPS.
     var runsTransposed: Bool {
-        n < 16 && m >= 32 && (transA ? k <= GEMMBlocking.kc || beta == 0 : k <= GEMMBlocking.kc)
+        n < 16 && m >= 32 && (transA ? k <= GEMMBlocking.kc(Scalar.self) || beta == 0 : k <= GEMMBlocking.kc(Scalar.self))
     }
 
     /// - Parameters:
@@ -261,7 +262,7 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// column of them falls into few L1 sets (the transposed problem of a 256x10x100 head: m = 10, n = 256).
     var copiesTransposedB: Bool {
         guard transB && k * n <= GEMMProblem.transposedBCopyLimit && n < GEMMProblem.transposedBCopyRows else { return false }
-        let runsRowsOfTiles = beta == 0 && k <= GEMMBlocking.kc
+        let runsRowsOfTiles = beta == 0 && k <= GEMMBlocking.kc(Scalar.self)
             && k * n * MemoryLayout<Scalar>.stride <= GEMMProblem.rowOrderBLimit
         return m < (runsRowsOfTiles ? GEMMProblem.rowOrderTransposedBCopyRows : GEMMProblem.transposedBCopyRows)
     }

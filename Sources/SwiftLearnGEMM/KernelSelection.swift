@@ -31,7 +31,7 @@ public enum KernelSelection {
     static func choices<Scalar: GEMMScalar>(from candidates: [GEMMKernel<Scalar>]) -> KernelChoices<Scalar> {
         let choices = chooseUnchecked(from: candidates)
         let selected = choices.selectedKernel
-        GEMMBlocking.checkInvariants(mr: selected.mr, nr: selected.nr, scalarSize: MemoryLayout<Scalar>.stride)
+        GEMMBlocking.checkInvariants(Scalar.self, mr: selected.mr, nr: selected.nr)
         return choices
     }
 
@@ -68,6 +68,11 @@ public enum KernelSelection {
     /// selection compares; gemm-bench `--kernels` prints them against the FMA peak).
     public static func measureFloatMicrokernels() -> [(variant: MicrokernelVariant, gflops: Double)] {
         GEMMKernel<Float>.all.map { ($0.publicDescription, 1e-9 / time($0)) }
+    }
+
+    /// The same for every compiled DGEMM variant (gemm-bench `--kernels --double`).
+    public static func measureDoubleMicrokernels() -> [(variant: MicrokernelVariant, gflops: Double)] {
+        GEMMKernel<Double>.all.map { ($0.publicDescription, 1e-9 / time($0)) }
     }
 
     /// Best-of-5 seconds per flop of one variant on packed panels already in L1/L2; a variant still 8x slower

@@ -402,6 +402,14 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
     }
 }
 
+extension GEMMKernel {
+    /// The fused variants stacking `Row` 12, 10, 8 and 6 times, tallest first.
+    static func fusedHeights<Row: RegisterTile>(_: Row.Type) -> [GEMMKernel] where Row.V.Scalar == Scalar {
+        [.make(Stack12<Row>.self, FusedMultiplyAdd.self, .fused), .make(Stack10<Row>.self, FusedMultiplyAdd.self, .fused),
+         .make(Stack8<Row>.self, FusedMultiplyAdd.self, .fused), .make(Stack6<Row>.self, FusedMultiplyAdd.self, .fused)]
+    }
+}
+
 /// The element types the GEMM core multiplies: each lists its compiled kernels and selects one
 /// at first use (see `KernelSelection`).
 protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable, SendableMetatype {
@@ -493,45 +501,38 @@ struct KernelChoices<Scalar: GEMMScalar>: Sendable {
 /// registers. Where a tall fused tile would spill (an AVX2 build has 16), its first-use timing
 /// keeps it out of the choices (`KernelSelection`).
 extension Float: GEMMScalar {
-    static let gemmKernels: [GEMMKernel<Float>] = [
-        .make(Rows12<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows10<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows8<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows6<SIMD16<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack12<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack10<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack8<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack6<VectorRow<SIMD16<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows12<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows10<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows8<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows6<SIMD8<Float>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack12<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack10<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack8<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack6<VectorRow<SIMD8<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack12<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack10<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack8<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Stack6<VectorRow<SIMD4<Float>>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows6<SIMD16<Float>>.self, SeparateMultiplyAdd.self, .separate),
-        .make(Rows6<SIMD8<Float>>.self, SeparateMultiplyAdd.self, .separate),
-        .make(Rows6<SIMD4<Float>>.self, SeparateMultiplyAdd.self, .separate),
-    ]
+    static let gemmKernels: [GEMMKernel<Float>] = {
+        typealias Kernel = GEMMKernel<Float>
+        let fused: [[Kernel]] = [
+            Kernel.fusedHeights(TileRow<SIMD16<Float>>.self),
+            Kernel.fusedHeights(VectorRow<SIMD16<Float>>.self),
+            Kernel.fusedHeights(TileRow<SIMD8<Float>>.self),
+            Kernel.fusedHeights(VectorRow<SIMD8<Float>>.self),
+            Kernel.fusedHeights(VectorRow<SIMD4<Float>>.self),
+        ]
+        let separate: [Kernel] = [
+            Kernel.make(Rows6<SIMD16<Float>>.self, SeparateMultiplyAdd.self, .separate),
+            Kernel.make(Rows6<SIMD8<Float>>.self, SeparateMultiplyAdd.self, .separate),
+            Kernel.make(Rows6<SIMD4<Float>>.self, SeparateMultiplyAdd.self, .separate),
+        ]
+        return fused.flatMap { $0 } + separate
+    }()
     static let kernelChoices = KernelSelection.choices(from: gemmKernels)
     static var selectedGEMMKernel: GEMMKernel<Float> { kernelChoices.selectedKernel }
 }
 
-/// DGEMM: the same tiles with `SIMD8<Double>` (a 6x16 tile in twelve zmm accumulators) and narrower.
+/// DGEMM: the same tiles with `SIMD8<Double>`: 12x16 in 24 zmm accumulators, 10x16, 8x16 and 6x16 (12), heights
+/// chosen per shape as for SGEMM; narrow C and the last `n % 16` columns take one zmm per row (8 wide, `-1v`) or
+/// one ymm (4 wide), in the same heights. The separate family keeps to six rows (see Float).
 extension Double: GEMMScalar {
-    static let gemmKernels: [GEMMKernel<Double>] = [
-        .make(Rows6<SIMD8<Double>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows6<SIMD4<Double>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows6<SIMD2<Double>>.self, FusedMultiplyAdd.self, .fused),
-        .make(Rows6<SIMD8<Double>>.self, SeparateMultiplyAdd.self, .separate),
-        .make(Rows6<SIMD4<Double>>.self, SeparateMultiplyAdd.self, .separate),
-        .make(Rows6<SIMD2<Double>>.self, SeparateMultiplyAdd.self, .separate),
-    ]
+    static let gemmKernels: [GEMMKernel<Double>] = {
+        typealias Kernel = GEMMKernel<Double>
+        let fused = [Kernel.fusedHeights(TileRow<SIMD8<Double>>.self), Kernel.fusedHeights(VectorRow<SIMD8<Double>>.self),
+                     Kernel.fusedHeights(VectorRow<SIMD4<Double>>.self)]
+        return fused.flatMap { $0 } + [Kernel.make(Rows6<SIMD8<Double>>.self, SeparateMultiplyAdd.self, .separate),
+                                      Kernel.make(Rows6<SIMD4<Double>>.self, SeparateMultiplyAdd.self, .separate),
+                                      Kernel.make(Rows6<SIMD2<Double>>.self, SeparateMultiplyAdd.self, .separate)]
+    }()
     static let kernelChoices = KernelSelection.choices(from: gemmKernels)
     static var selectedGEMMKernel: GEMMKernel<Double> { kernelChoices.selectedKernel }
 }

@@ -92,6 +92,26 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
+    /// DGEMM sums k in slabs eight times deeper than SGEMM's (`GEMMBlocking.kc(Double.self)`): shapes across one
+    /// and two of its slab boundaries, beta 0 and not, give the naive loop's values and the same bits on every path
+    /// and on 1, 2 and 3 threads.
+    func testDoubleAcrossItsSlabBoundaries() {
+        let kc = GEMMBlocking.kc(Double.self)
+        XCTAssertGreaterThan(kc, GEMMBlocking.kc)
+        for (index, (m, n, k, beta)) in [(13, 21, kc + 5, 0.5), (7, 40, 2 * kc + 3, 0.0), (3, 9, kc - 1, 1.0)].enumerated() {
+            let test = GEMMTestCase<Double>(m: m, n: n, k: k, transA: index == 1, alpha: 1.5, beta: beta, padding: 1,
+                                            seed: 300 + UInt64(index))
+            let single = test.run(kernel: Double.selectedGEMMKernel, threads: 1, path: .packed)
+            assertMatchesReference(test, single, "packed 1 thread \(label(test))")
+            for path in [GEMMPath.rows, .direct, .packed] {
+                for threads in [1, 2, 3] {
+                    XCTAssertEqual(bitPatterns(test.run(kernel: Double.selectedGEMMKernel, threads: threads, path: path)),
+                                   bitPatterns(single), "\(path) \(threads) threads \(label(test))")
+                }
+            }
+        }
+    }
+
     /// Fewer row blocks of C than threads (a head run as Cᵀ has m = 10): each worker packs the B micro-panels of its
     /// own column part and runs all slabs in one fan-out. Several KC slabs and two NC panels, plain and transposed
     /// B, beta 0 and not: the naive loop's values, and the bits of one thread (which packs B on its own) on 2 and
