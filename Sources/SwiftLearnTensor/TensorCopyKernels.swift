@@ -199,16 +199,17 @@ func transposeTiles<T>(_ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, rows
 
 /// ``transposeTiles(_:_:rows:rowDestinationStride:columns:columnSourceStride:)`` for `rows` and `columns` multiples
 /// of 8, as 8x8 blocks transposed in registers (eight vector loads, 24 two-source shuffles, eight vector stores,
-/// against 64 scalar moves). Blocks go down a strip of destination rows, so each source line is read once: 16
-/// rows (one 64-byte line of each source row) for 4-byte scalars, 64 rows (512 bytes of each source row) for
-/// 8-byte ones. For Double the one-line strip (8 rows) lost to numpy at [100, 1000] (0.77-0.80x, 3 Dec); in a
-/// standalone probe of that shape (3 Dec 19:35 UTC, four source/destination alignments) strips of 16 / 32 / 64 /
-/// 128 rows took 0.88-0.97 / 0.73-0.85 / 0.71-0.79 / 0.70-0.83 of the 8-row time, the longer runs along each
-/// source row being what the prefetcher follows.
+/// against 64 scalar moves). Blocks go down a strip of 64 destination rows, so each source line is read once and
+/// each source row is read in runs of 64 elements. The one-line strip (8 rows for Double, 16 for Float) lost to
+/// numpy for Double at [100, 1000] (0.77-0.80x, 3 Dec); in a standalone probe of that shape (3 Dec 19:35 UTC, four
+/// source/destination alignments) strips of 16 / 32 / 64 / 128 rows took 0.88-0.97 / 0.73-0.85 / 0.71-0.79 /
+/// 0.70-0.83 of the 8-row time, the longer runs along each source row being what the prefetcher follows. Float
+/// from 16 to 64 rows (3 Dec 20:14 and 20:16 UTC, `compare_tensor.py --baseline`, 9 and 11 rounds): [100, 1000]
+/// 30.8 -> 22.9 and 39.5 -> 30.2 us, 1e7 27.9 -> 21.8 and 28.5 -> 21.7 ms.
 @inline(__always)
 func transposeBlocks<B: SIMDScalar & FixedWidthInteger>(_ s: UnsafePointer<B>, _ d: UnsafeMutablePointer<B>, rows: Int,
                                                         rowDestinationStride: Int, columns: Int, columnSourceStride: Int) {
-    let strip = MemoryLayout<B>.stride == 8 ? 64 : Swift.max(8, 64 / MemoryLayout<B>.stride)
+    let strip = 64
     var stripStart = 0
     while stripStart < rows {
         let stripEnd = Swift.min(rows, stripStart + strip)

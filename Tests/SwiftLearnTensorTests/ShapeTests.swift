@@ -116,7 +116,7 @@ final class ShapeTests: XCTestCase {
         for a in 0..<3 { for b in 0..<41 { for c in 0..<24 { XCTAssertEqual(q[a, b, c], Double((a * 24 + c) * 41 + b)) } } }
     }
 
-    /// Double transposes go down strips of 64 destination rows of 8x8 blocks: shapes around the strip and block
+    /// Double and Float transposes go down strips of 64 destination rows of 8x8 blocks: shapes around the strip and block
     /// edges (ragged strips, ragged blocks, a single strip, a row of blocks), with NaN payloads, infinities and
     /// signed zeros copied bit for bit, on one and two threads, against the index definition.
     func testDoubleTransposeStripsAndEdgesBitForBit() {
@@ -124,18 +124,23 @@ final class ShapeTests: XCTestCase {
                                   .leastNonzeroMagnitude, -.greatestFiniteMagnitude]
         let saved = Parallelism.threadCount
         defer { Parallelism.threadCount = saved }
-        for (rows, columns) in [(8, 64), (8, 65), (12, 1029), (130, 77), (64, 64), (9, 129), (100, 1000), (300, 900)] {
+        for (rows, columns) in [(8, 64), (8, 65), (12, 1029), (130, 77), (64, 64), (9, 129), (100, 1000), (300, 900), (600, 1000)] {
             let m = Tensor<Double>(shape: [rows, columns]) {
                 for i in $0.indices { $0[i] = i % 97 == 5 ? specials[(i / 97) % specials.count] : Double(i) * 0.5 }
             }
             let source = m.scalars
             var expected: [UInt64] = []
             for c in 0..<columns { for r in 0..<rows { expected.append(source[r * columns + c].bitPattern) } }
+            let f = Tensor<Float>(m)
+            let floatSource = f.scalars
+            var floatExpected: [UInt32] = []
+            for c in 0..<columns { for r in 0..<rows { floatExpected.append(floatSource[r * columns + c].bitPattern) } }
             for threads in [1, 2] {
                 Parallelism.threadCount = threads
                 let t = m.transposed()
                 XCTAssertEqual(t.shape, [columns, rows])
                 XCTAssertEqual(t.scalars.map(\.bitPattern), expected, "\(rows) x \(columns) on \(threads) threads")
+                XCTAssertEqual(f.transposed().scalars.map(\.bitPattern), floatExpected, "Float \(rows) x \(columns), \(threads) threads")
             }
         }
     }
