@@ -25,11 +25,19 @@
 /// run (perf, 2026-12-03 19:26 UTC, 77% of the driver's own samples on those loads). Deeper slabs pass over C
 /// once; the KC x NR micro-panel of B (256 KiB) then streams from L2 and A's block from L3, which the hardware
 /// prefetchers keep up with (gemm-bench, 1 thread, KC 256 / 1024 / 2048: 40-42 / 46-52 / 49-52 GFLOPS).
+///
+/// SGEMM with k > 1024 sums k in 2048-deep slabs too (`kc(_:k:)`, a function of k alone; k <= 1024, every
+/// product of the MLP training step, keeps 256 and its bits), and such a product takes the packed path even
+/// when its B rows alias (`GEMMProblem.copiesAliasedB`). The 2048^3 square ran on the direct path over a
+/// padded copy of B (perf 2026-12-03 20:08 UTC: 90% of the samples in the microkernel, 0.6% in the driver,
+/// so no C-miss stall there); deeper slabs on that path moved it within noise (1 thread, KC 256 / 1024 / 2048:
+/// 83.6-92.4 / 84.3-95.6 / 90.5-94.9 GFLOPS), the packed path with 2048-deep slabs passes over C once and
+/// runs faster (three alternations, 20:19 UTC: 1 thread 84.6-88.9 -> 95.4-99.2, 2 threads 167-188 -> 186-201).
 public enum GEMMBlocking {
     /// Problems with fewer rows than this take the row path (no tile; see `GEMMPath`): the height of
     /// the shortest tile, fixed so the path depends on the shape alone.
     public static let rowPathLimit = 6
-    /// Depth of one k-slab (SGEMM; DGEMM: `kc(Double.self)`).
+    /// Depth of one k-slab (SGEMM with k <= `floatDeepSlabMinimumK`; otherwise `kc(_:k:)`).
     public static let kc = 256
     /// Largest number of rows of A packed per block (a multiple of every kernel's `mr`: 6, 8, 10, 12).
     public static let mcMax = 240
@@ -37,19 +45,31 @@ public enum GEMMBlocking {
     public static let ncMax = 4080 - 4080 % 32
     /// DGEMM's slab depth and panel width (see above); multiples of every Double `nr` (16, 8, 4).
     static let doubleKC = 2048, doubleNCMax = 2048
+    /// SGEMM's slab depth for deep products (k > `floatDeepSlabMinimumK`; see above).
+    static let floatDeepKC = 2048
+    /// SGEMM products with k up to this sum in `kc`-deep slabs (every MLP product of the training step).
+    static let floatDeepSlabMinimumK = 1024
 
-    /// The slab depth for `Scalar`.
+    /// The slab depth for `Scalar` when k does not matter: the shallowest one (path choices for k <= KC).
     static func kc<Scalar>(_: Scalar.Type) -> Int { Scalar.self == Double.self ? doubleKC : kc }
+    /// The slab depth of a product of depth `k`: a function of the scalar type and k alone, the same on every
+    /// path and for every thread count.
+    static func kc<Scalar>(_: Scalar.Type, k: Int) -> Int {
+        Scalar.self == Double.self ? doubleKC : k > floatDeepSlabMinimumK ? floatDeepKC : kc
+    }
     /// The widest packed panel of B for `Scalar`.
     static func ncMax<Scalar>(_: Scalar.Type) -> Int { Scalar.self == Double.self ? doubleNCMax : ncMax }
 
     /// The invariants the driver relies on; checked once when the first kernel is selected.
     static func checkInvariants<Scalar>(_: Scalar.Type, mr: Int, nr: Int) {
-        let kc = kc(Scalar.self), ncMax = ncMax(Scalar.self), scalarSize = MemoryLayout<Scalar>.stride
+        let kc = Scalar.self == Double.self ? doubleKC : floatDeepKC, ncMax = ncMax(Scalar.self)
+        let scalarSize = MemoryLayout<Scalar>.stride
         precondition(mr > 0 && nr > 0 && kc > 0, "block sizes must be positive")
         precondition(mcMax % mr == 0, "mcMax (\(mcMax)) must be a multiple of mr (\(mr))")
         precondition(ncMax % nr == 0, "ncMax (\(ncMax)) must be a multiple of nr (\(nr))")
-        // SGEMM: the KC x NR micro-panel of B fits L1; DGEMM: a quarter of L2 (see above).
-        precondition(kc * nr * scalarSize <= (Scalar.self == Double.self ? 256 : 48) * 1024, "a KC x NR micro-panel of B is too large")
+        // The deepest KC x NR micro-panel of B: a quarter of L2 (see above); SGEMM's 256-deep one fits L1.
+        precondition(kc * nr * scalarSize <= 256 * 1024, "a KC x NR micro-panel of B is too large")
+        precondition(Scalar.self == Double.self || GEMMBlocking.kc * nr * scalarSize <= 48 * 1024,
+                     "a 256-deep SGEMM micro-panel of B must fit L1")
     }
 }

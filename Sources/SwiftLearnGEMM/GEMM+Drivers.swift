@@ -7,7 +7,7 @@ extension GEMMProblem {
     /// k in the same KC-deep slabs as the other paths.
     func runRows(kernel: GEMMKernel<Scalar>, threads: Int,
                  a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
-        let kc = GEMMBlocking.kc(Scalar.self)
+        let kc = GEMMBlocking.kc(Scalar.self, k: k)
         let aDepthStride = transA ? lda : 1
         let columnBlocks = (n + 63) / 64
         let workers = Swift.min(threads, columnBlocks)
@@ -40,7 +40,7 @@ extension GEMMProblem {
     func runDirect(_ plan: GEMMPlan<Scalar>, threads: Int,
                    a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
         let kernel = plan.tile, edgeKernel = plan.edge ?? plan.tile
-        let mr = kernel.mr, nr = kernel.nr, edgeNR = edgeKernel.nr, kc = GEMMBlocking.kc(Scalar.self)
+        let mr = kernel.mr, nr = kernel.nr, edgeNR = edgeKernel.nr, kc = GEMMBlocking.kc(Scalar.self, k: k)
         let tilesM = (m + mr - 1) / mr, tilesN = (n + nr - 1) / nr
         let edgeRows = m % mr, edgeCols = n % nr
         withScratch(Scalar.self, edgeRows > 0 ? mr * k : 0) { edgeA in
@@ -122,7 +122,7 @@ extension GEMMProblem {
     func runPacked(_ plan: GEMMPlan<Scalar>, threads: Int,
                    a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
         let kernel = plan.tile, edgeKernel = plan.edge ?? plan.tile
-        let mr = kernel.mr, nr = kernel.nr, kcMax = GEMMBlocking.kc(Scalar.self)
+        let mr = kernel.mr, nr = kernel.nr, kcMax = GEMMBlocking.kc(Scalar.self, k: k)
         let ncMax = GEMMBlocking.ncMax(Scalar.self)
         let panelColumns = Swift.min(ncMax, (n + nr - 1) / nr * nr)
 

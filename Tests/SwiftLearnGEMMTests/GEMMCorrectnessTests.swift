@@ -112,6 +112,32 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
+    /// SGEMM sums k in 256-deep slabs up to k = 1024 and in 2048-deep ones beyond (`GEMMBlocking.kc(_:k:)`): shapes
+    /// on both sides of the switch and across one and two deep slab boundaries, beta 0 and not, give the naive loop's
+    /// values and the same bits on every path, for the selected variant and another height of its family, on 1, 2
+    /// and 3 threads.
+    func testFloatAcrossItsDeepSlabBoundaries() {
+        let shallowK = GEMMBlocking.floatDeepSlabMinimumK, deep = GEMMBlocking.kc(Float.self, k: shallowK + 1)
+        XCTAssertEqual(GEMMBlocking.kc(Float.self, k: shallowK), GEMMBlocking.kc)
+        XCTAssertGreaterThan(deep, shallowK)
+        let shapes = [(13, 21, shallowK, Float(0.5)), (7, 40, shallowK + 1, 0), (14, 9, deep + 5, 1), (3, 33, 2 * deep + 3, 0.5)]
+        let selected = Float.selectedGEMMKernel
+        let other = GEMMKernel<Float>.all.first { $0.arithmetic == selected.arithmetic && $0.mr != selected.mr } ?? selected
+        for (index, (m, n, k, beta)) in shapes.enumerated() {
+            let test = GEMMCase(m: m, n: n, k: k, transA: index % 2 == 1, alpha: 1.5, beta: beta, padding: 1, seed: 400 + UInt64(index))
+            let single = test.run(kernel: selected, threads: 1, path: .packed)
+            assertMatchesReference(test, single, "packed 1 thread \(label(test))")
+            for kernel in [selected, other] {
+                for path in [GEMMPath.rows, .direct, .packed] {
+                    for threads in [1, 2, 3] {
+                        XCTAssertEqual(bitPatterns(test.run(kernel: kernel, threads: threads, path: path)), bitPatterns(single),
+                                       "\(kernel.name) \(path) \(threads) threads \(label(test))")
+                    }
+                }
+            }
+        }
+    }
+
     /// Fewer row blocks of C than threads (a head run as Cᵀ has m = 10): each worker packs the B micro-panels of its
     /// own column part and runs all slabs in one fan-out. Several KC slabs and two NC panels, plain and transposed
     /// B, beta 0 and not: the naive loop's values, and the bits of one thread (which packs B on its own) on 2 and
