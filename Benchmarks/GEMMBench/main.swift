@@ -260,8 +260,9 @@ if arguments.contains("--threshold-sweep") {
 @MainActor func benchmark<S: BenchScalar>(_: S.Type) {
     // An FP64 FMA does half the lanes of an FP32 one: its peak is half the measured FP32 peak.
     let peakScale = S.self == Double.self ? 0.5 : 1.0
+    let kernelName = S.self == Double.self ? selectedDoubleMicrokernel.name : selectedMicrokernel.name
     if !json {
-        print("\(S.typeName), kernel: \(S.self == Double.self ? selectedDoubleMicrokernel.name : selectedMicrokernel.name), threads available: \(allThreads)")
+        print("\(S.typeName), kernel: \(kernelName), threads available: \(allThreads)")
         print("shape".rightPadded(36) + threadCounts.map { "\($0) thr GFLOPS (% peak)".leftPadded(24) }.joined())
     }
     for shape in shapes {
@@ -275,7 +276,7 @@ if arguments.contains("--threshold-sweep") {
                 line.add("transA", shape.transA); line.add("transB", shape.transB); line.add("threads", threads)
                 line.add("dtype", S.typeName)
                 line.add("gflops", (gflops * 10).rounded() / 10); line.add("percent_of_peak", (percent * 10).rounded() / 10)
-                line.add("kernel", S.self == Double.self ? selectedDoubleMicrokernel.name : selectedMicrokernel.name)
+                line.add("kernel", kernelName)
                 print(line.text)
             } else {
                 row += "\(format1(gflops)) (\(format1(percent))%)".leftPadded(24)

@@ -62,7 +62,7 @@ public enum GEMMBlocking {
 
     /// The invariants the driver relies on; checked once when the first kernel is selected.
     static func checkInvariants<Scalar>(_: Scalar.Type, mr: Int, nr: Int) {
-        let kc = Scalar.self == Double.self ? doubleKC : floatDeepKC, ncMax = ncMax(Scalar.self)
+        let kc = kc(Scalar.self, k: .max), ncMax = ncMax(Scalar.self)
         let scalarSize = MemoryLayout<Scalar>.stride
         precondition(mr > 0 && nr > 0 && kc > 0, "block sizes must be positive")
         precondition(mcMax % mr == 0, "mcMax (\(mcMax)) must be a multiple of mr (\(mr))")

@@ -119,7 +119,7 @@ final class ShapeTests: XCTestCase {
     /// Double and Float transposes go down strips of 64 destination rows of 8x8 blocks: shapes around the strip and block
     /// edges (ragged strips, ragged blocks, a single strip, a row of blocks), with NaN payloads, infinities and
     /// signed zeros copied bit for bit, on one and two threads, against the index definition.
-    func testDoubleTransposeStripsAndEdgesBitForBit() {
+    func testTransposeStripsAndEdgesBitForBit() {
         let specials: [Double] = [.nan, -.infinity, .infinity, -0.0, Double(bitPattern: 0x7FF0_0000_0000_0001),
                                   .leastNonzeroMagnitude, -.greatestFiniteMagnitude]
         let saved = Parallelism.threadCount

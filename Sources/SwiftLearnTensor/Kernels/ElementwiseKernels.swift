@@ -606,20 +606,18 @@ func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePoi
 }
 
 /// ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` of each of the contiguous rows `rows` of `extent`
-/// elements (`base` is row 0), into `indices[row]`. Float rows of `2·width` to `groupedRowLimit` elements go in
-/// blocks of about 4 KB: first the extremum pass over every row of the block, back to back, which also keeps
-/// the extremum of each group of four vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each
-/// row's search while the block is still in L1: the first group whose extremum equals the row's, then the first
-/// element inside that group. Row by row, each search ended on a mispredicted branch at a random place in the
-/// row, which halted the stream of loads from memory once per row (argmax along 1000 Float columns at 1e7 ran at
-/// ~14 GB/s, numpy's one pass at ~18); searching the whole row from the start for the extremum (half the row on
-/// average) instead of the group extrema was ~15% of the time (perf, 3 Dec).
-/// Double rows from 64 vectors (``FloatingLanes/rowExtremumSearch``) take ``onePassFirstExtremumIndex(_:count:maximum:as:block:)``
-/// (values and positions kept per lane in one pass, eight lanes merged in three steps): along 1000 columns it
-/// measured faster than the whole-row search (3 Dec 17:20 and 17:22 UTC, 5 and 7 rounds alternating, 1e7 4.61 ->
-/// 3.62 and 4.86 -> 3.87 ms, numpy 3.43 / 3.54; 1e5 18.1 -> 16.1 and 18.5 -> 18.3 us), but on 100-element rows the
-/// per-row merge made it slower (1e3 0.51 -> 0.81 us), and shorter Double rows keep the extremum pass and a search
-/// from the row's start. For Float's sixteen lanes the one pass was slower (1e7 2.15 -> 2.45 ms, 1e5 6.8 -> 13.4 us).
+/// elements (`base` is row 0), into `indices[row]`, by the search the lane type names
+/// (``FloatingLanes/rowExtremumSearch``, where the measurements that chose it are). Rows of `2·width` to
+/// `groupedRowLimit` elements not taking the one pass go in blocks of about 4 KB: first the extremum pass over every
+/// row of the block, back to back, which for the grouped search also keeps the extremum of each group of four
+/// vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each row's search while the block is still
+/// in L1: the first group whose extremum equals the row's, then the first element inside that group (without
+/// groups: the first element equal to it from the row's start). Row by row, each search ended on a mispredicted
+/// branch at a random place in the row, which halted the stream of loads from memory once per row (argmax along
+/// 1000 Float columns at 1e7 ran at ~14 GB/s, numpy's one pass at ~18); searching the whole row from the start for
+/// the extremum (half the row on average) instead of the group extrema was ~15% of the time (perf, 3 Dec).
+/// Rows taking the one pass go through ``onePassFirstExtremumIndex(_:count:maximum:as:block:)`` one by one (values
+/// and positions kept per lane, the lanes merged at the end).
 @inline(__always)
 func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, rows: Range<Int>, extent: Int,
                                                   maximum: Bool, into indices: UnsafeMutablePointer<Int32>,
