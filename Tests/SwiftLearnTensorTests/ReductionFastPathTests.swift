@@ -172,13 +172,14 @@ final class ReductionFastPathTests: XCTestCase {
         XCTAssertEqual(Tensor<Double>.zeros([3, 40]).argmin(axis: 1).scalars, [0, 0, 0])
     }
 
-    /// The grouped search of argmax/argmin along rows (the extremum pass keeps each group of four vectors'
-    /// extremum; the search looks for the first group holding the row's extremum, then inside it): the extremum
-    /// in every group, in the tail past the last whole group and in the overlapping last vector, ties in two
-    /// groups (the earlier wins), -0 and +0 in different groups, a NaN or ±inf in some rows, rows at and past
-    /// the grouped limit (1024 vectors), Double rows either side of the one-pass minimum (64 vectors), argmax down a
-    /// middle axis and of a transposed copy, and empty rows; against a naive loop on one and two threads.
-    func testArgmaxArgminGroupedSearchMatchesANaiveLoop() throws {
+    /// The row searches of argmax/argmin (Float: the group-tracking pass, which keeps per lane the first group of
+    /// four vectors where the lane's extremum improved, then searches that group): the extremum in every group, in
+    /// the tail past the last whole group and in the overlapping last group, ties in two groups (the earlier wins),
+    /// ties everywhere (values from {-1, 0, 1}), -0 and +0 in different groups, a NaN or ±inf in some rows, all
+    /// -inf, huge values whose sum overflows, rows either side of four vectors, at and past the search limit (1024
+    /// vectors), Double rows either side of the one-pass minimum (64 vectors), argmax down a middle axis and of a
+    /// transposed copy, and empty rows; against a naive loop on one and two threads.
+    func testArgmaxArgminRowSearchesMatchANaiveLoop() throws {
         func naive<S: TensorFloatingPoint>(_ row: ArraySlice<S>, maximum: Bool) -> Int32 {
             var best = row.startIndex
             for i in row.indices {
@@ -208,6 +209,13 @@ final class ReductionFastPathTests: XCTestCase {
             var infinity = plain; infinity[columns / 2] = .infinity; infinity[columns - 1] = -.infinity
             rows.append(infinity)
             rows.append([S](repeating: 3, count: columns))          // all equal
+            for _ in 0..<6 {                                        // ties everywhere, in every lane
+                rows.append((0..<columns).map { _ in S(Int.random(in: -1...1, using: &generator)) })
+            }
+            var huge = [S](repeating: S.greatestFiniteMagnitude / 2, count: columns)  // the sum overflows
+            huge[columns / 2] = S.greatestFiniteMagnitude; huge[columns - 1] = S.greatestFiniteMagnitude
+            rows.append(huge)
+            rows.append([S](repeating: -.infinity, count: columns))
             return rows
         }
         func check<S: TensorFloatingPoint>(_: S.Type, columns: Int, seed: UInt64) throws {
@@ -235,7 +243,7 @@ final class ReductionFastPathTests: XCTestCase {
                 }
             }
         }
-        for columns in [32, 64, 65, 100, 255, 256, 1000, 4097, 16384, 16385] {
+        for columns in [32, 63, 64, 65, 100, 127, 128, 255, 256, 1000, 4097, 16384, 16385] {
             try check(Float.self, columns: columns, seed: UInt64(columns))
         }
         // 511 / 512: either side of the one-pass minimum for Double rows (64 vectors).

@@ -95,6 +95,10 @@ protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
     static func markNaN(_ flags: Self, _ values: Self) -> Self
     /// The smallest lane of NaN-free lanes, as a tree of halves (log2(width) steps).
     static func laneMinimum(_ x: Self) -> Scalar
+    /// Signed integer lanes of the scalar's width (bit patterns and compare masks).
+    associatedtype Bits: SIMD where Bits.Scalar: FixedWidthInteger & SignedInteger
+    /// The largest (`maximum`) or smallest of integer lanes, as a tree of halves (integer min/max steps).
+    static func extremeLane(_ x: Bits, maximum: Bool) -> Bits.Scalar
     /// Whether some lane of `a` equals the same lane of `b` (one compare and a mask test).
     static func anyEqual(_ a: Self, _ b: Self) -> Bool
     /// Whether some lane of `a` differs from the same lane of `b` (NaN lanes always do).
@@ -107,22 +111,43 @@ protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
     static func tanh<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
     static func sigmoid<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
     /// How ``firstExtremumIndicesOfRows(_:rows:extent:maximum:into:as:)`` searches rows of `2·width` to
-    /// `groupedRowLimit·width` elements on these lanes (each conformance names the measurement that decides it).
+    /// `rowSearchLimit·width` elements on these lanes (each conformance names the measurement that decides it).
     static var rowExtremumSearch: RowExtremumSearch { get }
 }
 
 /// The search ``firstExtremumIndicesOfRows(_:rows:extent:maximum:into:as:)`` takes for rows of `2·width` to
-/// `groupedRowLimit·width` elements, per lane type (``FloatingLanes/rowExtremumSearch``).
+/// `rowSearchLimit·width` elements, per lane type (``FloatingLanes/rowExtremumSearch``). Rows neither case takes go
+/// in blocks: the extremum pass over each row of the block, then a search from each row's start.
 enum RowExtremumSearch {
-    /// Blocks of rows: the extremum pass keeping each group of four vectors' extremum, then the first group
-    /// holding the row's extremum and the first element inside it.
-    case grouped
+    /// Rows from four vectors: ``groupTrackedFirstExtremumIndex(_:count:maximum:keep:)`` (one pass keeping, per
+    /// lane, the first group of four vectors where the lane's extremum improved).
+    case groupTracked
     /// Rows from `minimumVectors` vectors: ``onePassFirstExtremumIndex(_:count:maximum:as:block:)`` (values and
-    /// positions per lane); shorter rows: the extremum pass, then a search from the row's start.
+    /// positions per lane).
     case onePass(minimumVectors: Int)
 }
 
 extension FloatingLanes {
+    /// The largest (`maximum`) or smallest lane of NaN-free lanes, as a tree over the lanes' bit patterns turned into
+    /// order-keeping integers (integer min/max steps, where ``laneMinimum(_:)``'s float blends went through 128-bit
+    /// pieces; -0 orders below +0, so the zero returned may differ from ``laneMinimum(_:)``'s: only for `==`).
+    @inline(__always)
+    static func orderedLaneExtremum(_ x: Self, maximum: Bool) -> Scalar {
+        let bits = unsafeBitCast(x, to: Bits.self), shift = Bits.Scalar(Bits.Scalar.bitWidth - 1)
+        let key = extremeLane(bits ^ ((bits &>> shift) & Bits(repeating: .max)), maximum: maximum)
+        return unsafeBitCast(key ^ ((key &>> shift) & .max), to: Scalar.self)
+    }
+
+    /// The smallest lane of `positions` (non-negative whole numbers) among the lanes where `values == target`.
+    /// Non-negative floats order as their bit patterns. The mask as integer lanes (and/or): `replacing(with:where:)`
+    /// is a loop over lanes, which LLVM vectorized here in 128-bit pieces.
+    @inline(__always)
+    static func smallestPosition(_ positions: Self, whereEqual values: Self, _ target: Self) -> Int {
+        let equal = unsafeBitCast(values .== target, to: Bits.self)
+        let bits = (unsafeBitCast(positions, to: Bits.self) & equal) | (Bits(repeating: .max) & ~equal)
+        return integerPosition(unsafeBitCast(extremeLane(bits, maximum: false), to: Scalar.self))
+    }
+
     /// Lanes where `candidate` is strictly larger (`maximum`) or smaller than `best` take it and its position.
     @inline(__always)
     static func keepFirstExtremum(_ best: inout Self, _ position: inout Self, _ candidate: Self, _ candidatePosition: Self,
@@ -147,10 +172,15 @@ extension FloatingLanes {
 }
 
 extension SIMD16: FloatingLanes where Scalar == Float {
-    /// Grouped: sixteen lanes made the one pass slower (3 Dec 17:15-17:29 UTC, `compare_tensor.py --baseline`,
-    /// argmax(axis 1) 1e7 2.15 -> 2.45 ms, 1e5 6.8 -> 13.4 us), and the grouped search beat the search from each
-    /// row's start (perf, 3 Dec: that search was ~15% of the time).
-    static var rowExtremumSearch: RowExtremumSearch { .grouped }
+    typealias Bits = SIMD16<Int32>
+    @inline(__always) static func extremeLane(_ x: Bits, maximum: Bool) -> Int32 { SwiftLearnTensor.extremeLane(x, maximum: maximum) }
+    /// Group tracking: against the previous route (the extremum pass storing each group's extrema, then a search of
+    /// the groups and into the first holding the row's extremum, with a mispredicted exit per row in each), 3 Dec
+    /// 22:44 UTC, `compare_tensor.py --baseline`, 7 rounds, numpy 2.4.6 OpenBLAS SkylakeX: argmax(axis 1) 1e7
+    /// 2.04 -> 1.56 ms (numpy 1.59), 2 threads 1.21 -> 1.07, 3e6 0.31 -> 0.22 ms, 1e5 9.3 -> 6.5 us, 1e3 0.51 ->
+    /// 0.51 us. Sixteen lanes made the one pass slower (3 Dec 17:15-17:29 UTC, 1e7 2.15 -> 2.45 ms, 1e5 6.8 ->
+    /// 13.4 us).
+    static var rowExtremumSearch: RowExtremumSearch { .groupTracked }
     @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
         switch operation {
         case .equal: return Self.zero.replacing(with: 1, where: a .== b)
@@ -203,6 +233,29 @@ extension SIMD16: FloatingLanes where Scalar == Float {
     }
 }
 
+/// The largest (`maximum`) or smallest lane of an integer vector, as a tree of halves (integer min/max steps).
+@inline(__always)
+func extremeLane(_ x: SIMD16<Int32>, maximum: Bool) -> Int32 {
+    if maximum {
+        let eight = pointwiseMax(x.lowHalf, x.highHalf), four = pointwiseMax(eight.lowHalf, eight.highHalf)
+        let two = pointwiseMax(four.lowHalf, four.highHalf)
+        return Swift.max(two[0], two[1])
+    }
+    let eight = pointwiseMin(x.lowHalf, x.highHalf), four = pointwiseMin(eight.lowHalf, eight.highHalf)
+    let two = pointwiseMin(four.lowHalf, four.highHalf)
+    return Swift.min(two[0], two[1])
+}
+
+@inline(__always)
+func extremeLane(_ x: SIMD8<Int64>, maximum: Bool) -> Int64 {
+    if maximum {
+        let four = pointwiseMax(x.lowHalf, x.highHalf), two = pointwiseMax(four.lowHalf, four.highHalf)
+        return Swift.max(two[0], two[1])
+    }
+    let four = pointwiseMin(x.lowHalf, x.highHalf), two = pointwiseMin(four.lowHalf, four.highHalf)
+    return Swift.min(two[0], two[1])
+}
+
 /// Whether any lane of a comparison holds, as an OR over lane halves of the mask's integer lanes. The standard
 /// library's `any(_:)` calls an out-of-line `min()` of the mask storage: in argmax's search loop that was a call
 /// per vector with the mask spilled to four 128-bit registers and a `vzeroupper`; this tree compiles to one
@@ -222,10 +275,14 @@ func anyLane(_ mask: SIMDMask<SIMD8<Int64>>) -> Bool {
 }
 
 extension SIMD8: FloatingLanes where Scalar == Double {
-    /// One pass from 64 vectors: along 1000 columns the grouped search measured slower (3 Dec 14:53-15:15 UTC,
-    /// 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms) and the one pass faster than the search from the
-    /// row's start (3 Dec 17:20 and 17:22 UTC, 1e7 4.61 -> 3.62 and 4.86 -> 3.87 ms); on 100-element rows the
-    /// one pass's per-row merge was slower (1e3 0.51 -> 0.81 us).
+    typealias Bits = SIMD8<Int64>
+    @inline(__always) static func extremeLane(_ x: Bits, maximum: Bool) -> Int64 { SwiftLearnTensor.extremeLane(x, maximum: maximum) }
+    /// One pass from 64 vectors: along 1000 columns a grouped search (group extrema stored, then searched) measured
+    /// slower (3 Dec 14:53-15:15 UTC, 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms) and the one pass
+    /// faster than the search from the row's start (3 Dec 17:20 and 17:22 UTC, 1e7 4.61 -> 3.62 and 4.86 -> 3.87
+    /// ms); on 100-element rows the one pass's per-row merge was slower (1e3 0.51 -> 0.81 us). The group-tracking
+    /// pass Float takes, in place of both, was faster at 1e5 but slower at 1e7 (3 Dec 22:47 UTC, `--baseline`, 7 rounds: 1e5 20.1 -> 13.6 us, 1e7 3.29 -> 3.94 ms,
+    /// numpy 3.35, 1e3 0.43 -> 0.48 us).
     static var rowExtremumSearch: RowExtremumSearch { .onePass(minimumVectors: 64) }
     @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
         switch operation {
@@ -608,22 +665,16 @@ func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePoi
 /// ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` of each of the contiguous rows `rows` of `extent`
 /// elements (`base` is row 0), into `indices[row]`, by the search the lane type names
 /// (``FloatingLanes/rowExtremumSearch``, where the measurements that chose it are). Rows of `2·width` to
-/// `groupedRowLimit` elements not taking the one pass go in blocks of about 4 KB: first the extremum pass over every
-/// row of the block, back to back, which for the grouped search also keeps the extremum of each group of four
-/// vectors (``finiteExtremum(_:count:maximum:keep:groupExtrema:)``), then each row's search while the block is still
-/// in L1: the first group whose extremum equals the row's, then the first element inside that group (without
-/// groups: the first element equal to it from the row's start). Row by row, each search ended on a mispredicted
-/// branch at a random place in the row, which halted the stream of loads from memory once per row (argmax along
-/// 1000 Float columns at 1e7 ran at ~14 GB/s, numpy's one pass at ~18); searching the whole row from the start for
-/// the extremum (half the row on average) instead of the group extrema was ~15% of the time (perf, 3 Dec).
-/// Rows taking the one pass go through ``onePassFirstExtremumIndex(_:count:maximum:as:block:)`` one by one (values
-/// and positions kept per lane, the lanes merged at the end).
+/// `rowSearchLimit·width` elements that neither search takes go in blocks of about 4 KB: first the extremum pass over
+/// every row of the block, back to back, then each row's search from its start while the block is still in L1 (row
+/// by row, each search ended on a mispredicted branch at a random place in the row, which halted the stream of loads
+/// from memory once per row).
 @inline(__always)
 func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, rows: Range<Int>, extent: Int,
                                                   maximum: Bool, into indices: UnsafeMutablePointer<Int32>,
                                                   as _: V.Type) {
-    let width = V.scalarCount, groupLength = 4 * width
-    guard extent >= 2 * width, extent <= groupedRowLimit * width else {
+    let width = V.scalarCount
+    guard extent >= 2 * width, extent <= rowSearchLimit * width else {
         for row in rows {
             indices[row] = Int32(truncatingIfNeeded: simdFirstExtremumIndex(base + row * extent, count: extent,
                                                                            maximum: maximum, as: V.self))
@@ -631,98 +682,85 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
         return
     }
     // The lane type names its search and the measurements that chose it (`FloatingLanes.rowExtremumSearch`).
-    let grouped: Bool
     switch V.rowExtremumSearch {
-    case .grouped:
-        grouped = true
-    case .onePass(let minimumVectors):
-        grouped = false
-        if extent >= minimumVectors * width {
-            for row in rows {
-                indices[row] = Int32(truncatingIfNeeded: onePassFirstExtremumIndex(base + row * extent, count: extent,
-                                                                                   maximum: maximum, as: V.self))
-            }
-            return
+    case .groupTracked where extent >= 4 * width:
+        for row in rows {
+            let run = base + row * extent
+            let index = maximum
+                ? groupTrackedFirstExtremumIndex(run, count: extent, maximum: true, keep: { V.keepMaximum($0, $1) })
+                : groupTrackedFirstExtremumIndex(run, count: extent, maximum: false, keep: { V.keepMinimum($0, $1) })
+            indices[row] = Int32(truncatingIfNeeded: index ?? onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self))
         }
+        return
+    case .onePass(let minimumVectors) where extent >= minimumVectors * width:
+        for row in rows {
+            indices[row] = Int32(truncatingIfNeeded: onePassFirstExtremumIndex(base + row * extent, count: extent,
+                                                                               maximum: maximum, as: V.self))
+        }
+        return
+    default:
+        break
     }
     // Blocks of about 4 KB (one row from 1024 Float elements): against 16 KB, 1e7 Float argmax(axis 1) along 1000
     // columns went 2.15 -> 1.94 and 2.32 -> 2.05 ms (3 Dec 20:06 and 20:08 UTC, 9 and 13 rounds alternating, numpy
-    // 1.52 / 1.70), 1e5 8.4 -> 8.9 and 6.9 -> 6.7 us; 8 KB blocks measured no different from 16 (1.85 / 1.85 ms).
+    // 1.52 / 1.70), when those rows took this route.
     let blockRows = Swift.min(16, Swift.max(1, (4 << 10) / (extent * MemoryLayout<V.Scalar>.stride)))
-    let groupsPerRow = extent / groupLength
     withUnsafeTemporaryAllocation(of: V.Scalar.self, capacity: 16) { extrema in
-        // Only the grouped search stores group extrema; short Double rows need no scratch.
-        withUnsafeTemporaryAllocation(of: V.self, capacity: grouped ? Swift.max(1, blockRows * groupsPerRow) : 1) { groupExtrema in
-            let groups = groupExtrema.baseAddress!
-            var start = rows.lowerBound
-            while start < rows.upperBound {
-                let end = Swift.min(start + blockRows, rows.upperBound)
-                for row in start..<end {
-                    let run = base + row * extent, slot = row - start
-                    let extremum = !grouped ? finiteExtremum(run, count: extent, maximum: maximum, as: V.self)
-                        : maximum
-                        ? finiteExtremum(run, count: extent, maximum: true, keep: { V.keepMaximum($0, $1) }, groupExtrema: groups + slot * groupsPerRow)
-                        : finiteExtremum(run, count: extent, maximum: false, keep: { V.keepMinimum($0, $1) }, groupExtrema: groups + slot * groupsPerRow)
-                    extrema[slot] = extremum ?? .nan
-                }
-                for row in start..<end {
-                    let run = base + row * extent, slot = row - start
-                    let extremum = extrema[slot]
-                    let index = extremum != extremum ? onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self)
-                        : !grouped ? firstOccurrence(of: extremum, in: run, count: extent, as: V.self)
-                        : firstOccurrence(of: extremum, in: run, count: extent, groupExtrema: groups + slot * groupsPerRow, as: V.self)
-                    indices[row] = Int32(truncatingIfNeeded: index)
-                }
-                start = end
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let end = Swift.min(start + blockRows, rows.upperBound)
+            for row in start..<end {
+                extrema[row - start] = finiteExtremum(base + row * extent, count: extent, maximum: maximum, as: V.self) ?? .nan
             }
+            for row in start..<end {
+                let run = base + row * extent, extremum = extrema[row - start]
+                let index = extremum != extremum ? onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self)
+                    : firstOccurrence(of: extremum, in: run, count: extent, as: V.self)
+                indices[row] = Int32(truncatingIfNeeded: index)
+            }
+            start = end
         }
     }
 }
 
-/// Rows up to this many vectors take the grouped search (at most 256 group extrema, 16 KB of Float or Double
-/// vectors, per row); longer rows go through ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` one by one.
-let groupedRowLimit = 1024
-
-/// The extremum of a run of `count >= 2·width` elements (as ``finiteExtremum(_:count:maximum:as:)``, `nil` when it
-/// holds a NaN or an infinity or its sum overflows) that also stores, for each whole group of four vectors from
-/// the start (`count / (4·width)` of them), the lane-wise extremum of the group in `groupExtrema`. Only the value
-/// is used (by ``firstOccurrence(of:in:count:groupExtrema:as:)``, with `==`), so the order of the updates, which
-/// may pick -0 or +0 between equal zeros, does not matter.
+/// The first extremum's index of a run of `count >= 4·width` elements in one pass whose loads never wait on a
+/// branch (`nil` when the run holds a NaN or an infinity or its sum overflows, as ``finiteExtremum(_:count:maximum:as:)``):
+/// each group of four vectors (the last group: the four vectors ending at `count`) is reduced lane-wise, and each
+/// lane keeps its best group extremum and the first group where it improved. The first group holding the run's
+/// extremum is then the smallest group number among the lanes holding it (integer lane steps), and the search for
+/// the element goes through those four vectors only, in L1. Lanes of the last group that overlap the group before
+/// hold values already seen there, which the strict comparisons leave in the earlier group. The previous route (the
+/// extremum pass storing each group's extrema, then a search of the stored groups) ended each row on a
+/// mispredicted branch that the next row's loads waited on.
 @inline(__always)
-func finiteExtremum<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool, keep: (V, V) -> V,
-                                      groupExtrema: UnsafeMutablePointer<V>) -> V.Scalar? {
-    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
+func groupTrackedFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool,
+                                                      keep: (V, V) -> V) -> Int? {
+    let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride, groupLength = 4 * width
     let raw = UnsafeRawPointer(base)
-    func load(_ i: Int) -> V { raw.loadUnaligned(fromByteOffset: i * stride, as: V.self) }
-    var best = (load(0), load(0)), sum = (V.zero, V.zero, V.zero, V.zero)
-    var i = 0, group = 0
-    while i + 4 * width <= count {
-        let c0 = load(i), c1 = load(i + width), c2 = load(i + 2 * width), c3 = load(i + 3 * width)
-        let extremum = keep(keep(c0, c1), keep(c2, c3))
-        groupExtrema[group] = extremum
-        best.0 = keep(best.0, extremum)
+    func load(_ i: Int) -> V { raw.loadUnaligned(fromByteOffset: i &* stride, as: V.self) }
+    var best = keep(keep(load(0), load(width)), keep(load(2 * width), load(3 * width)))
+    var position = V.zero, group = V.zero
+    let one = V(repeating: 1)
+    var sum = (load(0), load(width), load(2 * width), load(3 * width))
+    var i = groupLength
+    while i < count {
+        let start = Swift.min(i, count - groupLength)
+        let c0 = load(start), c1 = load(start &+ width), c2 = load(start &+ 2 &* width), c3 = load(start &+ 3 &* width)
+        group += one
+        V.keepFirstExtremum(&best, &position, keep(keep(c0, c1), keep(c2, c3)), group, maximum: maximum)
         sum = (sum.0 + c0, sum.1 + c1, sum.2 + c2, sum.3 + c3)
-        group += 1
-        i += 4 * width
+        i &+= groupLength
     }
-    // The rest as whole vectors (see ``keepRemainingVectors``), then the finite check and the lanes' extremum.
-    guard keepRemainingVectors(raw, from: i, count: count, keep: keep, best: &best.1, sums: sum) else { return nil }
-    return laneExtremum(keep(best.0, best.1), maximum: maximum)
+    let total = (sum.0 + sum.1) + (sum.2 + sum.3), difference = total - total  // NaN where total is not finite
+    guard !V.anyUnequal(difference, difference) else { return nil }
+    let target = V(repeating: V.orderedLaneExtremum(best, maximum: maximum))
+    let start = Swift.min(V.smallestPosition(position, whereEqual: best, target) * groupLength, count - groupLength)
+    return start + firstOccurrence(of: target[0], in: base + start, count: groupLength, as: V.self)
 }
 
-/// The index of the first element equal to `extremum` in a run of `count >= 2·width` elements that holds it,
-/// given the group extrema ``finiteExtremum(_:count:maximum:keep:groupExtrema:)`` stored: the first group holding it, then
-/// the element inside; past the whole groups, the rest of the run.
-@inline(__always)
-func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePointer<V.Scalar>, count: Int,
-                                       groupExtrema: UnsafePointer<V>, as _: V.Type) -> Int {
-    let width = V.scalarCount, groupLength = 4 * width, groups = count / groupLength
-    let target = V(repeating: extremum)
-    var group = 0
-    while group < groups && !V.anyEqual(groupExtrema[group], target) { group += 1 }
-    let start = Swift.min(group * groupLength, count - width)
-    return start + firstOccurrence(of: extremum, in: base + start, count: count - start, as: V.self)
-}
+/// Rows up to this many vectors take the row searches of ``firstExtremumIndicesOfRows(_:rows:extent:maximum:into:as:)``;
+/// longer rows go through ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` one by one.
+let rowSearchLimit = 1024
 
 /// The largest (`maximum`) or smallest value of a run of `count >= 2·width` elements, or `nil` when the run holds
 /// a NaN or an infinity (or its sum overflows).
