@@ -110,21 +110,6 @@ protocol FloatingLanes: SIMD where Scalar: BinaryFloatingPoint {
     static func log<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
     static func tanh<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
     static func sigmoid<M: PolynomialArithmetic>(_ x: Self, _: M.Type) -> Self
-    /// How ``firstExtremumIndicesOfRows(_:rows:extent:maximum:into:as:)`` searches rows of `2·width` to
-    /// `rowSearchLimit·width` elements on these lanes (each conformance names the measurement that decides it).
-    static var rowExtremumSearch: RowExtremumSearch { get }
-}
-
-/// The search ``firstExtremumIndicesOfRows(_:rows:extent:maximum:into:as:)`` takes for rows of `2·width` to
-/// `rowSearchLimit·width` elements, per lane type (``FloatingLanes/rowExtremumSearch``). Rows neither case takes go
-/// in blocks: the extremum pass over each row of the block, then a search from each row's start.
-enum RowExtremumSearch {
-    /// Rows from four vectors: ``groupTrackedFirstExtremumIndex(_:count:maximum:keep:)`` (one pass keeping, per
-    /// lane, the first group of four vectors where the lane's extremum improved).
-    case groupTracked
-    /// Rows from `minimumVectors` vectors: ``onePassFirstExtremumIndex(_:count:maximum:as:block:)`` (values and
-    /// positions per lane).
-    case onePass(minimumVectors: Int)
 }
 
 extension FloatingLanes {
@@ -174,13 +159,6 @@ extension FloatingLanes {
 extension SIMD16: FloatingLanes where Scalar == Float {
     typealias Bits = SIMD16<Int32>
     @inline(__always) static func extremeLane(_ x: Bits, maximum: Bool) -> Int32 { SwiftLearnTensor.extremeLane(x, maximum: maximum) }
-    /// Group tracking: against the previous route (the extremum pass storing each group's extrema, then a search of
-    /// the groups and into the first holding the row's extremum, with a mispredicted exit per row in each), 3 Dec
-    /// 22:44 UTC, `compare_tensor.py --baseline`, 7 rounds, numpy 2.4.6 OpenBLAS SkylakeX: argmax(axis 1) 1e7
-    /// 2.04 -> 1.56 ms (numpy 1.59), 2 threads 1.21 -> 1.07, 3e6 0.31 -> 0.22 ms, 1e5 9.3 -> 6.5 us, 1e3 0.51 ->
-    /// 0.51 us. Sixteen lanes made the one pass slower (3 Dec 17:15-17:29 UTC, 1e7 2.15 -> 2.45 ms, 1e5 6.8 ->
-    /// 13.4 us).
-    static var rowExtremumSearch: RowExtremumSearch { .groupTracked }
     @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
         switch operation {
         case .equal: return Self.zero.replacing(with: 1, where: a .== b)
@@ -277,13 +255,6 @@ func anyLane(_ mask: SIMDMask<SIMD8<Int64>>) -> Bool {
 extension SIMD8: FloatingLanes where Scalar == Double {
     typealias Bits = SIMD8<Int64>
     @inline(__always) static func extremeLane(_ x: Bits, maximum: Bool) -> Int64 { SwiftLearnTensor.extremeLane(x, maximum: maximum) }
-    /// One pass from 64 vectors: along 1000 columns a grouped search (group extrema stored, then searched) measured
-    /// slower (3 Dec 14:53-15:15 UTC, 1e7 medians 3.65 -> 4.14, 3.13 -> 3.20, 4.40 -> 4.81 ms) and the one pass
-    /// faster than the search from the row's start (3 Dec 17:20 and 17:22 UTC, 1e7 4.61 -> 3.62 and 4.86 -> 3.87
-    /// ms); on 100-element rows the one pass's per-row merge was slower (1e3 0.51 -> 0.81 us). The group-tracking
-    /// pass Float takes, in place of both, was faster at 1e5 but slower at 1e7 (3 Dec 22:47 UTC, `--baseline`, 7 rounds: 1e5 20.1 -> 13.6 us, 1e7 3.29 -> 3.94 ms,
-    /// numpy 3.35, 1e3 0.43 -> 0.48 us).
-    static var rowExtremumSearch: RowExtremumSearch { .onePass(minimumVectors: 64) }
     @inline(__always) static func compare(_ operation: ElementwiseOperation, _ a: Self, _ b: Self) -> Self {
         switch operation {
         case .equal: return Self.zero.replacing(with: 1, where: a .== b)
@@ -663,12 +634,22 @@ func firstOccurrence<V: FloatingLanes>(of extremum: V.Scalar, in base: UnsafePoi
 }
 
 /// ``simdFirstExtremumIndex(_:count:maximum:as:block:)`` of each of the contiguous rows `rows` of `extent`
-/// elements (`base` is row 0), into `indices[row]`, by the search the lane type names
-/// (``FloatingLanes/rowExtremumSearch``, where the measurements that chose it are). Rows of `2·width` to
-/// `rowSearchLimit·width` elements that neither search takes go in blocks of about 4 KB: first the extremum pass over
-/// every row of the block, back to back, then each row's search from its start while the block is still in L1 (row
-/// by row, each search ended on a mispredicted branch at a random place in the row, which halted the stream of loads
-/// from memory once per row).
+/// elements (`base` is row 0), into `indices[row]`. Rows of `4·width` to `rowSearchLimit·width` elements take the
+/// group-tracking pass (``groupTrackedFirstExtremumIndex(_:count:maximum:keep:)``). Against the routes before it,
+/// `compare_tensor.py --op "argmax(axis 1)" --baseline`, numpy 2.4.6 OpenBLAS SkylakeX, medians:
+/// - Float, against the extremum pass storing each group's extrema, then a search of the groups and into the first
+///   holding the row's extremum (a mispredicted exit per row in each; 3 Dec 22:44 UTC, 7 rounds): 1e7 2.04 -> 1.56
+///   ms (numpy 1.59), 2 threads 1.21 -> 1.07, 3e6 0.31 -> 0.22 ms, 1e5 9.3 -> 6.5 us, 1e3 0.51 -> 0.51 us. (Sixteen
+///   lanes had made the one pass below slower: 1e7 2.15 -> 2.45 ms, 1e5 6.8 -> 13.4 us.)
+/// - Double, against the one pass with values and positions per lane from 64 vectors (3 Dec 22:47, 23:03 and 23:05
+///   UTC, 7, 5 and 7 rounds): 1e5 20.1 -> 13.6, 19.2 -> 11.8, 15.5 -> 12.5 us (numpy 17.2 / 19.9 / 15.3), 1e7 3.29
+///   -> 3.94, 3.26 -> 2.82, 3.22 -> 3.26 ms (numpy 3.35 / 2.91 / 3.53), 2 threads 2.44 -> 2.32, 2.11 -> 2.21, 2.53
+///   -> 2.51 ms, 1e6 0.186 -> 0.124 ms, 3e6 0.78 -> 0.63 ms; against the extremum pass and a search from the row's
+///   start on 100-element rows, 1e3 0.43 -> 0.48 and 0.47 -> 0.47 us.
+/// Rows of `2·width` to `4·width` elements go in blocks of about 4 KB: first the extremum pass over every row of the
+/// block, back to back, then each row's search from its start while the block is still in L1 (row by row, each
+/// search ended on a mispredicted branch at a random place in the row, which halted the stream of loads from memory
+/// once per row).
 @inline(__always)
 func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, rows: Range<Int>, extent: Int,
                                                   maximum: Bool, into indices: UnsafeMutablePointer<Int32>,
@@ -681,9 +662,7 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
         }
         return
     }
-    // The lane type names its search and the measurements that chose it (`FloatingLanes.rowExtremumSearch`).
-    switch V.rowExtremumSearch {
-    case .groupTracked where extent >= 4 * width:
+    if extent >= 4 * width {
         for row in rows {
             let run = base + row * extent
             let index = maximum
@@ -692,18 +671,10 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
             indices[row] = Int32(truncatingIfNeeded: index ?? onePassFirstExtremumIndex(run, count: extent, maximum: maximum, as: V.self))
         }
         return
-    case .onePass(let minimumVectors) where extent >= minimumVectors * width:
-        for row in rows {
-            indices[row] = Int32(truncatingIfNeeded: onePassFirstExtremumIndex(base + row * extent, count: extent,
-                                                                               maximum: maximum, as: V.self))
-        }
-        return
-    default:
-        break
     }
-    // Blocks of about 4 KB (one row from 1024 Float elements): against 16 KB, 1e7 Float argmax(axis 1) along 1000
-    // columns went 2.15 -> 1.94 and 2.32 -> 2.05 ms (3 Dec 20:06 and 20:08 UTC, 9 and 13 rounds alternating, numpy
-    // 1.52 / 1.70), when those rows took this route.
+    // Blocks of about 4 KB: against 16 KB, 1e7 Float argmax(axis 1) along 1000 columns went 2.15 -> 1.94 and 2.32
+    // -> 2.05 ms (3 Dec 20:06 and 20:08 UTC, 9 and 13 rounds alternating, numpy 1.52 / 1.70), when those rows took
+    // this route.
     let blockRows = Swift.min(16, Swift.max(1, (4 << 10) / (extent * MemoryLayout<V.Scalar>.stride)))
     withUnsafeTemporaryAllocation(of: V.Scalar.self, capacity: 16) { extrema in
         var start = rows.lowerBound
@@ -729,9 +700,9 @@ func firstExtremumIndicesOfRows<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar
 /// lane keeps its best group extremum and the first group where it improved. The first group holding the run's
 /// extremum is then the smallest group number among the lanes holding it (integer lane steps), and the search for
 /// the element goes through those four vectors only, in L1. Lanes of the last group that overlap the group before
-/// hold values already seen there, which the strict comparisons leave in the earlier group. The previous route (the
-/// extremum pass storing each group's extrema, then a search of the stored groups) ended each row on a
-/// mispredicted branch that the next row's loads waited on.
+/// hold values already seen there, which the strict comparisons leave in the earlier group. No branch of a row's
+/// search sits between its loads and the next row's (the Float route before it, a search of stored group extrema,
+/// ended each row on a mispredicted branch).
 @inline(__always)
 func groupTrackedFirstExtremumIndex<V: FloatingLanes>(_ base: UnsafePointer<V.Scalar>, count: Int, maximum: Bool,
                                                       keep: (V, V) -> V) -> Int? {
