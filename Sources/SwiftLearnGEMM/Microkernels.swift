@@ -331,14 +331,23 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
         for t in 0..<count { run(k, a + t * mr * k, 1, mr, b, nr, alpha, beta, c + t * mr * ldc, ldc) }
     }
 
-    /// `count` full tiles along one row of C, A read with any strides (the direct path's shallow products):
-    /// tile t reads B from column `t * nr` (row stride `bDepthStride`) and writes C from column `t * nr`.
-    /// `nil` (a test's reference kernel): `runTileRow` calls `run` per tile.
-    var tileRow: (@Sendable (
+    /// A multi-tile call with A read in place, any strides (`tileRow`, `tileColumn`):
+    /// `(count, k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc)`.
+    typealias StridedTiles = @Sendable (
         _ count: Int, _ k: Int, _ a: UnsafePointer<Scalar>, _ aRowStride: Int, _ aDepthStride: Int,
         _ b: UnsafePointer<Scalar>, _ bDepthStride: Int, _ alpha: Scalar, _ beta: Scalar,
         _ c: UnsafeMutablePointer<Scalar>, _ ldc: Int
-    ) -> Void)? = nil
+    ) -> Void
+
+    /// `count` full tiles along one row of C, A read with any strides (the direct path's shallow products):
+    /// tile t reads B from column `t * nr` (row stride `bDepthStride`) and writes C from column `t * nr`.
+    /// `nil` (a test's reference kernel): `runTileRow` calls `run` per tile.
+    var tileRow: StridedTiles? = nil
+
+    /// `count` full tiles down one column of C, A read in place with any strides (the direct path's one-slab
+    /// products in column order): tile t reads A from row `t * mr` and writes C from row `t * mr`, B the same
+    /// columns for every tile. `nil` (a test's reference kernel): `runTileColumn` calls `run` per tile.
+    var tileColumn: StridedTiles? = nil
 
     /// `count` full MR x NR tiles side by side, each exactly as `run` would compute it.
     func runTileRow(_ count: Int, k: Int, a: UnsafePointer<Scalar>, aRowStride: Int, aDepthStride: Int,
@@ -346,6 +355,14 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
                     c: UnsafeMutablePointer<Scalar>, ldc: Int) {
         if let tileRow { return tileRow(count, k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc) }
         for t in 0..<count { run(k, a, aRowStride, aDepthStride, b + t * nr, bDepthStride, alpha, beta, c + t * nr, ldc) }
+    }
+
+    /// `count` full MR x NR tiles stacked down a column, each exactly as `run` would compute it.
+    func runTileColumn(_ count: Int, k: Int, a: UnsafePointer<Scalar>, aRowStride: Int, aDepthStride: Int,
+                       b: UnsafePointer<Scalar>, bDepthStride: Int, alpha: Scalar, beta: Scalar,
+                       c: UnsafeMutablePointer<Scalar>, ldc: Int) {
+        if let tileColumn { return tileColumn(count, k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc) }
+        for t in 0..<count { run(k, a + t * mr * aRowStride, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c + t * mr * ldc, ldc) }
     }
 
     var description: String { name }
@@ -396,6 +413,17 @@ struct GEMMKernel<Scalar: GEMMScalar>: Sendable, CustomStringConvertible {
                 } else {
                     microkernel(Tile.self, Rule.self, k: k, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
                                 b: b + t * nr, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: c + t * nr, ldc: ldc)
+                }
+            }
+        }, tileColumn: { count, k, a, aRowStride, aDepthStride, b, bDepthStride, alpha, beta, c, ldc in
+            for t in 0..<count {
+                let tileA = a + t * Tile.rows * aRowStride, tileC = c + t * Tile.rows * ldc
+                if aDepthStride == 1 {
+                    microkernel(Tile.self, Rule.self, k: k, a: tileA, aRowStride: aRowStride, aDepthStride: 1,
+                                b: b, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: tileC, ldc: ldc)
+                } else {
+                    microkernel(Tile.self, Rule.self, k: k, a: tileA, aRowStride: aRowStride, aDepthStride: aDepthStride,
+                                b: b, bDepthStride: bDepthStride, alpha: alpha, beta: beta, c: tileC, ldc: ldc)
                 }
             }
         })

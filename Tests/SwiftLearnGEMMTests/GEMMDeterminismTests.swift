@@ -199,7 +199,8 @@ final class GEMMDeterminismTests: XCTestCase {
 
     /// The multi-tile calls give every tile the bits `run` gives it, for every variant, beta 0 (C holds NaN)
     /// and not: `runPackedColumn` (tiles down a column over packed panels, the packed path's shallow products)
-    /// and `runTileRow` (tiles along a row with A read in place, row- or column-strided: the direct path's).
+    /// `runTileRow` (tiles along a row with A read in place, row- or column-strided: the direct path's) and
+    /// `runTileColumn` (tiles down a column with A read in place: the direct path's in column order).
     func testMultiTileCallsMatchTileByTile() {
         checkMultiTileCalls(Float.self)
         checkMultiTileCalls(Double.self)
@@ -213,6 +214,19 @@ final class GEMMDeterminismTests: XCTestCase {
             for threads in [1, 2] {
                 XCTAssertEqual(bitPatterns(test.run(kernel: variant, threads: threads, path: .direct)), expected,
                                "\(variant.name) \(threads) threads transA=\(transA)")
+            }
+        }
+        // The direct path's batched columns (op(B) over 16 KiB, one slab, beta 0), with an edge row and an edge column,
+        // against the reference kernel on the packed path, 1-3 threads (a worker's range may end inside a column).
+        for transA in [false, true] {
+            let test = GEMMCase(m: 4 * mr + 3, n: 3 * nr + 150, k: 60, transA: transA, transB: false, alpha: 1, beta: 0,
+                                padding: 1, seed: transA ? 5 : 6)
+            let expected = bitPatterns(test.run(kernel: .reference(variant.arithmetic, mr: mr, nr: nr), threads: 1, path: .packed))
+            for threads in [1, 2, 3] {
+                XCTAssertEqual(bitPatterns(test.run(kernel: variant, threads: threads, path: .direct)), expected,
+                               "columns: \(variant.name) \(threads) threads transA=\(transA)")
+                XCTAssertEqual(bitPatterns(test.run(threads: threads, path: .direct, transposed: false)), expected,
+                               "columns, chosen tiles: \(threads) threads transA=\(transA)")
             }
         }
     }
@@ -240,6 +254,15 @@ final class GEMMDeterminismTests: XCTestCase {
                 compare("column", ldc: nr + 5, rows: tiles * mr) { a, b, c, oneCall in
                     if oneCall { return variant.runPackedColumn(tiles, k: k, a: a, b: b, alpha: alpha, beta: beta, c: c, ldc: nr + 5) }
                     for t in 0..<tiles { variant.run(k, a + t * mr * k, 1, mr, b, nr, alpha, beta, c + t * mr * (nr + 5), nr + 5) }
+                }
+                for (aRow, aDepth) in [(k, 1), (1, tiles * mr)] {
+                    compare("column, A strides (\(aRow), \(aDepth))", ldc: nr + 5, rows: tiles * mr) { a, b, c, oneCall in
+                        if oneCall {
+                            return variant.runTileColumn(tiles, k: k, a: a, aRowStride: aRow, aDepthStride: aDepth, b: b,
+                                                         bDepthStride: ldb, alpha: alpha, beta: beta, c: c, ldc: nr + 5)
+                        }
+                        for t in 0..<tiles { variant.run(k, a + t * mr * aRow, aRow, aDepth, b, ldb, alpha, beta, c + t * mr * (nr + 5), nr + 5) }
+                    }
                 }
                 for (aRow, aDepth) in [(k, 1), (1, mr)] {
                     let ldc = tiles * nr + 5
