@@ -127,8 +127,16 @@ func versusNumpyLine(dtype: String, op: String, size: Int, _ timing: (seconds: D
     return line.text
 }
 
+/// The numpy dtype names the table knows. Any other name is refused: numpy reads a loose "float" as float64,
+/// so a guess would time one type under the other's label.
+let versusNumpyDtypes = ["float32", "float64"]
+
 func versusNumpyOps(dtype: String, size: Int) -> [(String, () -> Void)] {
-    dtype == "float32" ? versusNumpyOps(Float.self, size: size) : versusNumpyOps(Double.self, size: size)
+    switch dtype {
+    case "float32": versusNumpyOps(Float.self, size: size)
+    case "float64": versusNumpyOps(Double.self, size: size)
+    default: []
+    }
 }
 
 func runVersusNumpy(_ arguments: [String]) {
@@ -141,6 +149,10 @@ func runVersusNumpy(_ arguments: [String]) {
     let sizes = value("--sizes").map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1000, 100_000, 10_000_000]
     let dtypes = value("--dtype").map { [$0] } ?? ["float32", "float64"]
     let only = value("--op")
+    for dtype in dtypes where !versusNumpyDtypes.contains(dtype) {
+        print("tensor-bench: --dtype \(dtype): expected \(versusNumpyDtypes.joined(separator: " or "))")
+        exit(2)
+    }
     for dtype in dtypes {
         for size in sizes {
             for (name, body) in versusNumpyOps(dtype: dtype, size: size) where only == nil || only == name {
@@ -165,7 +177,9 @@ func serveVersusNumpy(_ rule: TimingRule) {
     }
     while let request = readLine() {
         let words = request.split(separator: " ", maxSplits: 4).map(String.init)
-        if words.count == 3, words[0] == "ops", let size = Int(words[2]) {
+        if words.count >= 2, !versusNumpyDtypes.contains(words[1]) {
+            print("{\"error\": \"dtype \(words[1]): expected \(versusNumpyDtypes.joined(separator: " or "))\"}")
+        } else if words.count == 3, words[0] == "ops", let size = Int(words[2]) {
             let names = ops(words[1], size).map { "\"\($0.0)\"" }
             print("[" + names.joined(separator: ", ") + "]")
         } else if words.count == 5, words[0] == "time", let size = Int(words[2]), let threads = Int(words[3]),

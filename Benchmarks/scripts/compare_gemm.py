@@ -25,6 +25,8 @@ def option(name, default=None):
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 def main():
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        sys.exit(__doc__)
     bench = sys.argv[1]
     here = os.path.dirname(os.path.abspath(__file__))
     passthrough = [flag for flag in ("--quick", "--double") if flag in sys.argv]

@@ -58,6 +58,8 @@ def describe_numpy():
 
 def main():
     args = sys.argv[1:]
+    if not args or args[0].startswith("-"):
+        sys.exit(__doc__)
     bench = args[0]
     value = lambda flag: args[args.index(flag) + 1] if flag in args else None
     timing = ["--quick"] if "--quick" in args else []
@@ -66,6 +68,9 @@ def main():
     rounds = int(value("--rounds") or 2)
     sizes = [int(s) for s in value("--sizes").split(",")] if value("--sizes") else [1000, 100_000, 10_000_000]
     dtypes = [value("--dtype")] if value("--dtype") else ["float32", "float64"]
+    if not set(dtypes) <= {"float32", "float64"}:
+        # numpy reads "float" as float64: a loose name would time Double on both sides under another label.
+        sys.exit(f"compare_tensor.py: --dtype {dtypes[0]!r}: expected float32 or float64")
     only = [args[i + 1] for i, flag in enumerate(args[:-1]) if flag == "--op"] or None
     print(f"# {time.strftime('%Y-%m-%d %H:%M %Z')} | load average {os.getloadavg()[0]:.2f} at start | "
           f"{platform.processor() or platform.machine()} | {describe_numpy()}")
