@@ -270,7 +270,8 @@ if options.json {
     "val_accuracy": [\(accuracies)], "final_val_accuracy": \(fixed(finalAccuracy, 4)), \
     "peak_rss_mb": \(fixed(rss, 1)), "predict_one_us": \(fixed(predictTime * 1e6, 2)), \
     "call_one_us": \(fixed(callTime * 1e6, 2)), "bare_forward_one_us": \(fixed(bareTime * 1e6, 2)), \
-    "predict_over_forward": \(fixed(predictTime / bareTime, 2)), "weights_fnv1a": "\(weightsFingerprint)", "gemm_family": "\(gemmFamily)"}
+    "predict_over_forward": \(fixed(predictTime / bareTime, 2)), "weights_fnv1a": "\(weightsFingerprint)", "gemm_family": "\(gemmFamily)", \
+    "gemm_kernel": "\(selectedMicrokernel.name)"}
     """)
 } else {
     print("data: \(source), model \(modelName), \(options.optimizer), 48,000 train / 12,000 validation, batch \(options.batchSize), \(options.epochs) epochs")
@@ -278,7 +279,7 @@ if options.json {
     print("seconds per epoch: median \(fixed(perEpoch, 4)) (each: \(timer.durations.map { fixed($0, 3) })), process CPU seconds per epoch: median \(fixed(median(timer.cpuDurations), 4))")
     print("FLOP limit: \(fixed(epochFLOPs / 1e9, 2)) GFLOP of products per epoch at \(fixed(peak, 0)) GFLOPS = \(fixed(epochFLOPs / (peak * 1e9), 4)) s: \(fixed(percentOfLimit, 1))% of the limit")
     print("validation accuracy: \(timer.validationAccuracy.map { fixed($0, 4) })")
-    print("trained weights (FNV-1a of their bits): \(weightsFingerprint), SGEMM multiply-add family chosen at start-up: \(gemmFamily)")
+    print("trained weights (FNV-1a of their bits): \(weightsFingerprint), SGEMM multiply-add family chosen at start-up: \(gemmFamily), kernel \(selectedMicrokernel.name)")
     print("peak RSS (VmHWM): \(fixed(rss, 1)) MB")
     print("predict(1 sample): \(fixed(predictTime * 1e6, 2)) us, model(x): \(fixed(callTime * 1e6, 2)) us, bare forward: \(fixed(bareTime * 1e6, 2)) us (ratio \(fixed(predictTime / bareTime, 2)))")
     print("peers (Keras, PyTorch, JAX) on the same model: python3 Benchmarks/scripts/peers_mlp.py \(CommandLine.arguments[0])")
