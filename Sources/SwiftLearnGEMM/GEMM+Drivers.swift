@@ -98,21 +98,21 @@ extension GEMMProblem {
                     continue
                 }
                 let rows = Swift.min(mr, m - i0), cols = Swift.min(nr, n - j0)
-                if batchesColumns && rows == mr && (cols == nr || cols == edgeKernel.nr) {
-                    let (columnKernel, columnB, columnBDepth) = cols == nr ? (kernel, b + j0, ldb) : (edgeKernel, UnsafePointer(edgeB), edgeNR)
+                let (tileKernel, tileB, tileBDepth) = cols == nr ? (kernel, b + j0, ldb) : (edgeKernel, UnsafePointer(edgeB), edgeNR)
+                let target = c + i0 * ldc + j0
+                let full = rows == mr && cols == tileKernel.nr
+                if batchesColumns && full {
+                    // The column's later tiles are full too until its last whole row tile.
                     let count = Swift.min(fullRowTiles - ir, range.upperBound - tile)
-                    columnKernel.runTileColumn(count, k: k, a: a + (transA ? i0 : i0 * lda), aRowStride: aRowStride,
-                                               aDepthStride: aDepthStride, b: columnB, bDepthStride: columnBDepth,
-                                               alpha: alpha, beta: 0, c: c + i0 * ldc + j0, ldc: ldc)
+                    tileKernel.runTileColumn(count, k: k, a: a + (transA ? i0 : i0 * lda), aRowStride: aRowStride,
+                                             aDepthStride: aDepthStride, b: tileB, bDepthStride: tileBDepth,
+                                             alpha: alpha, beta: 0, c: target, ldc: ldc)
                     tile += count - 1
                     continue
                 }
                 let (tileA, tileARow, tileADepth) = rows == mr
                     ? (a + (transA ? i0 : i0 * lda), aRowStride, aDepthStride)
                     : (UnsafePointer(edgeA), 1, mr)
-                let (tileKernel, tileB, tileBDepth) = cols == nr ? (kernel, b + j0, ldb) : (edgeKernel, UnsafePointer(edgeB), edgeNR)
-                let target = c + i0 * ldc + j0
-                let full = rows == mr && cols == tileKernel.nr
                 if !full && beta != 0 { copyTile(from: target, ldc, to: scratch, tileKernel.nr, rows: rows, cols: cols) }
                 var p0 = 0
                 while p0 < k {

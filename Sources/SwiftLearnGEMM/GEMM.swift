@@ -228,12 +228,13 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// Rows of C from which that copy (about 15 multiply-adds' time per element of B) costs under 5%.
     static var aliasedCopyRows: Int { 256 }
 
-    /// Whether the product runs on the direct path over a copy of B with a padded row stride. Not for an SGEMM
-    /// deep enough for 2048-deep slabs (`GEMMBlocking.kc(_:k:)`): the packed path then passes over C once and
-    /// beats the copy (2048^3, 2026-12-03 20:19 UTC, three alternations: 1 thread 84.6-88.9 -> 95.4-99.2 GFLOPS).
+    /// Whether the product runs on the direct path over a copy of B with a padded row stride. Not for a product
+    /// whose depth deepens its slabs beyond its type's usual ones (`GEMMBlocking.kc(_:k:)`: SGEMM with k > 1024):
+    /// the packed path then passes over C once and beats the copy (2048^3, 2026-12-03 20:19 UTC, three
+    /// alternations: 1 thread 84.6-88.9 -> 95.4-99.2 GFLOPS).
     var copiesAliasedB: Bool {
         !transB && m >= GEMMProblem.aliasedCopyRows && k * n <= GEMMProblem.aliasedCopyLimit
-            && (Scalar.self == Double.self || k <= GEMMBlocking.floatDeepSlabMinimumK)
+            && GEMMBlocking.kc(Scalar.self, k: k) == GEMMBlocking.kc(Scalar.self)
             && (ldb * MemoryLayout<Scalar>.stride) % 4096 == 0
     }
 
