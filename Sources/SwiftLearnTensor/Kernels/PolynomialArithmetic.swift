@@ -15,6 +15,9 @@ protocol PolynomialArithmetic {
     /// `a·b + c`.
     static func multiplyAdd(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float>
     static func multiplyAdd(_ a: SIMD8<Double>, _ b: SIMD8<Double>, _ c: SIMD8<Double>) -> SIMD8<Double>
+    /// Whether `multiplyAdd` rounds once. A kernel may then take an exact step that needs the unrounded product
+    /// (a Cody–Waite reduction with a full-width constant); the separate family keeps the two-part reduction.
+    static var roundsOnce: Bool { get }
 }
 
 enum FusedPolynomial: PolynomialArithmetic {
@@ -22,6 +25,7 @@ enum FusedPolynomial: PolynomialArithmetic {
     static func multiplyAdd(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float> { c.addingProduct(a, b) }
     @inline(__always)
     static func multiplyAdd(_ a: SIMD8<Double>, _ b: SIMD8<Double>, _ c: SIMD8<Double>) -> SIMD8<Double> { c.addingProduct(a, b) }
+    static var roundsOnce: Bool { true }
 }
 
 enum SeparatePolynomial: PolynomialArithmetic {
@@ -29,6 +33,7 @@ enum SeparatePolynomial: PolynomialArithmetic {
     static func multiplyAdd(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float> { a * b + c }
     @inline(__always)
     static func multiplyAdd(_ a: SIMD8<Double>, _ b: SIMD8<Double>, _ c: SIMD8<Double>) -> SIMD8<Double> { a * b + c }
+    static var roundsOnce: Bool { false }
 }
 
 /// The polynomial family of this process, chosen once at first use by timing (Swift has no compile-time test

@@ -6,7 +6,8 @@
 //    head + tail so the small terms join the tail and only the final addition rounds at full scale; scaling by
 //    2^k in two exact steps so subnormal results round once. Measured 6.1e-8 (≈ correctly rounded + 0.02 ulp).
 //  * tanh: u/(u + 2) with u = e^{2|x|} - 1 from a half-width exp reduction (degree-4 minimax expm1), one
-//    formula for all lanes, the rounding of u + 2 recovered and folded into the quotient. Measured 1.68e-7.
+//    formula for all lanes, the rounding of u + 2 recovered and folded into the quotient. Measured 1.68e-7 on the
+//    test sweeps. With a fused multiply-add the reduction is one exact step (ln2/2 rounded to Float).
 //  * sigmoid: e = e^{-|x|}, then 1/(1+e) or e/(1+e): three roundings, bound 1.79e-7, measured 1.73e-7.
 //    (Forming the quotient in Double lanes measured 6e-8 but cost 1.6x; the bound holds without it.)
 //  * log: x = m·2^e, m in [√½, √2), ln(1 + f) = f - f²/2 + f³·P(f) with Cephes' degree-8 P, all in Float lanes
@@ -39,6 +40,8 @@ private let log2eFloat: Float = 1.44269504088896341
 /// ln 2 = ln2HighFloat + ln2LowFloat; ln2HighFloat has 9 significant bits so k * ln2HighFloat is exact for |k| < 2^15.
 private let ln2HighFloat: Float = 0.693359375
 private let ln2LowFloat: Float = -2.12194440e-4
+/// ln2/2 rounded to Float (0x3EB17218), 9.5e-10 above it: tanh's one-step reduction in the fused family.
+private let ln2HalfFloat: Float = 0.346573591
 
 @inline(__always)
 private func splat(_ value: Float) -> SIMD16<Float> { SIMD16(repeating: value) }
@@ -155,28 +158,42 @@ extension VectorMath {
     /// evaluated and discarded); sign restored last (so tanh(-0) = -0 and NaN stays NaN).
     ///
     /// Reduction at half width: |x| = k·ln2/2 + h with |h| <= ln2/4, so e^{2|x|} = 2^k·e^{2h} and
-    /// u/2 = 2^k·H + (2^(k-1) - ½) with H = (e^{2h} - 1)/2 = hHigh + (h²·Q(h) + correction) (for k = 0, hHigh = |x|
-    /// exactly, so small arguments keep full relative accuracy). Everything is formed at half scale, so 2^k and
-    /// 2^(k-1) come straight from the magic-number sum's bits and no `2|x|` or `2^k - 1` step is needed; products
-    /// by 2^k are exact, so both polynomial families give the same u and d. D/2 = (u + 2)/2 rounds once to d; its
+    /// u/2 = 2^k·H + (2^(k-1) - ½) with H = (e^{2h} - 1)/2 = h + h²·Q(h) (for k = 0, h = |x| exactly, so small
+    /// arguments keep full relative accuracy). The fused family takes h in one exact multiply-add with ln2/2 rounded
+    /// to Float; the separate one (no exact product) splits ln2/2 in two, H = hHigh + (h²·Q(h) + correction).
+    /// Everything is formed at half scale, so 2^k and 2^(k-1) come straight from the magic-number sum's bits and no
+    /// `2|x|` or `2^k - 1` step is needed; products by 2^k are exact. D/2 = (u + 2)/2 rounds once to d; its
     /// error dLow = 2^k·H + ((2^(k-1) + ½) - d) is exact up to one tiny rounding (the subtraction is exact by
     /// Sterbenz, d within a factor √2 of 2^(k-1) + ½), and folds into the quotient as q - q·dLow·(1 - q) (at half
-    /// scale d - u = 1, so 1/d = 1 - q). Measured worst 1.68e-7 (2e-7 bound): 1.67e-7 at |x| ≈ 0.0078
-    /// (three roundings just above 2^-7) and at |x| ≈ 8.15, where 2^(k-1) + ½ (k >= 24) is no longer exact.
-    /// About 30 vector operations and a division per 16 lanes, against 35 and a division for the former
-    /// u/(u + 2) with a full-width reduction, a degree-5 series and an ordered Fast2Sum of u + 2.
+    /// scale d - u = 1, so 1/d = 1 - q). Measured worst on the test sweeps 1.68e-7 (2e-7 bound), both families:
+    /// at |x| ≈ 0.0078 (three roundings just above 2^-7) and at |x| ≈ 8.15, where 2^(k-1) + ½ (k >= 24) is no
+    /// longer exact; over every Float in [0, 10] (a standalone check), separate 1.84e-7 at 0.0630, fused 1.82e-7
+    /// at 0.0652.
+    /// About 25 vector operations and a division per 16 lanes in the fused family (30 in the separate one),
+    /// against 35 and a division for the former u/(u + 2) with a full-width reduction, a degree-5 series and an
+    /// ordered Fast2Sum of u + 2.
     @inline(__always)
     static func tanhVector<M: PolynomialArithmetic>(_ x: SIMD16<Float>, _: M.Type) -> SIMD16<Float> {
         let a = lanewiseMinimum(magnitude(x), splat(9.5))  // tanh(9.5) rounds to 1; NaN stays NaN
         let shifted = M.multiplyAdd(a, splat(2 * log2eFloat), splat(floatMagic))
         let k = shifted - splat(floatMagic)
-        // Exact (halves of the ln2 split, as in `expParts`). A multiply and a subtraction, not `M.multiplyAdd`:
-        // written as one, LLVM split the whole kernel into 4- and 8-lane pieces (3x slower).
-        let hHigh = a - k * splat(ln2HighFloat / 2)
-        let correction = k * splat(-ln2LowFloat / 2)
-        let h = hHigh + correction
-        let h2 = h * h
-        let halfExpm1 = hHigh + M.multiplyAdd(h2, tanhExpm1Series(h, h2, M.self), correction)
+        let halfExpm1: SIMD16<Float>
+        if M.roundsOnce {
+            // h = |x| - k·c in one fused step is exact: k·c (k <= 27, c = ln2/2 rounded to Float) is a multiple of
+            // 2^-25 and |x| one of 2^-26 once k >= 1, so the difference (below 0.18) fits 24 bits; for k = 0, h = |x|.
+            // c exceeds ln2/2 by 9.5e-10, which moves tanh by at most 2.6e-9 relative (the shift k·9.5e-10 in 2|x|
+            // times 2/sinh(2|x|)). Four operations fewer than the two-part split below (no correction term).
+            let h = M.multiplyAdd(k, splat(-ln2HalfFloat), a)
+            let h2 = h * h
+            halfExpm1 = M.multiplyAdd(h2, tanhExpm1Series(h, h2, M.self), h)
+        } else {
+            // Exact (halves of the ln2 split, as in `expParts`): k·ln2High/2 is exact, so the subtraction is too.
+            let hHigh = a - k * splat(ln2HighFloat / 2)
+            let correction = k * splat(-ln2LowFloat / 2)
+            let h = hHigh + correction
+            let h2 = h * h
+            halfExpm1 = hHigh + M.multiplyAdd(h2, tanhExpm1Series(h, h2, M.self), correction)
+        }
         let exponentBits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< SIMD16(repeating: 23)
         let scale = unsafeBitCast(exponentBits &+ SIMD16(repeating: (127 &- floatMagicBits) &<< 23), to: SIMD16<Float>.self)
         let halfScale = unsafeBitCast(exponentBits &+ SIMD16(repeating: (126 &- floatMagicBits) &<< 23), to: SIMD16<Float>.self)
