@@ -27,6 +27,8 @@ struct Shape {
     /// thread on two threads, one after the other on one): how a Dense layer in two column panels runs its panel
     /// products in training, each core on its half (see `Dense.forEachPanel`).
     var rowHalves = false
+    /// B's row stride when B is a block of a wider matrix (a Dense kernel's column share: `ldb` = units).
+    var ldb: Int? = nil
     var name: String { "\(label) \(m)x\(n)x\(k)\(transA ? " Aᵀ" : "")\(transB ? " Bᵀ" : "")" }
 }
 
@@ -68,10 +70,10 @@ extension Double: BenchScalar {
 func measure<S: BenchScalar>(_: S.Type, _ shape: Shape, threads: Int, samples: Int) -> Double {
     let (m, n, k) = (shape.m, shape.n, shape.k)
     let a = Operand<S>(count: m * k) { S(($0 * 7 + 3) % 17) / 17 - 0.5 }
-    let b = Operand<S>(count: k * n) { S(($0 * 5 + 1) % 13) / 13 - 0.5 }
+    let lda = shape.transA ? m : k, ldb = shape.ldb ?? (shape.transB ? k : n)
+    let b = Operand<S>(count: (shape.transB ? n : k) * ldb) { S(($0 * 5 + 1) % 13) / 13 - 0.5 }
     let c = Operand<S>(count: m * n) { _ in 0 }
     defer { [a, b, c].forEach { $0.deallocate() } }
-    let lda = shape.transA ? m : k, ldb = shape.transB ? k : n
     Parallelism.threadCount = threads
     let flops = 2.0 * Double(m) * Double(n) * Double(k)
     let callsPerSample = max(1, Int(2e8 / flops))
@@ -233,6 +235,13 @@ shapes.append(Shape(label: "panel forward", m: 50, n: 32, k: 784, transA: false,
 shapes.append(Shape(label: "panel weight grad", m: 50, n: 784, k: 32, transA: true, transB: false))
 shapes.append(Shape(label: "panel pair forward", m: 100, n: 32, k: 784, transA: false, transB: true, rowHalves: true))
 shapes.append(Shape(label: "panel pair weight grad", m: 100, n: 784, k: 32, transA: true, transB: false, rowHalves: true))
+// The same at batch 256 (784-100-10 b256 and 784-300-100-10 b256's second layer take the same panel route).
+shapes.append(Shape(label: "b256 panel forward", m: 50, n: 256, k: 784, transA: false, transB: true))
+shapes.append(Shape(label: "b256 panel weight grad", m: 50, n: 784, k: 256, transA: true, transB: false))
+shapes.append(Shape(label: "b256 panel pair forward", m: 100, n: 256, k: 784, transA: false, transB: true, rowHalves: true))
+shapes.append(Shape(label: "b256 panel pair weight grad", m: 100, n: 784, k: 256, transA: true, transB: false, rowHalves: true))
+// A 784-1000 layer's forward at batch 256: one of its four column shares of the row-major kernel (B's rows 1000 apart).
+shapes.append(Shape(label: "b256 share forward", m: 256, n: 256, k: 784, transA: false, transB: false, ldb: 1000))
 if let filter = arguments.firstIndex(of: "--only").map({ arguments[$0 + 1] }) {
     let filters = filter.split(separator: ",").map(String.init)
     shapes = shapes.filter { shape in filters.contains { "\(shape.m)x\(shape.n)x\(shape.k)" == $0 || shape.label.contains($0) } }

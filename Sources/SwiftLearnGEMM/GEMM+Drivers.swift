@@ -132,6 +132,68 @@ extension GEMMProblem {
         }
     }
 
+    // MARK: Column path (op(B) packed a column at a time, A in place)
+
+    /// Short A (the forward product of a Dense layer's column panel, `yₚᵀ = Wₚᵀ xᵀ`, 50x256x784 Bᵀ): each worker
+    /// takes a contiguous run of C's NR-wide columns; for each it packs that column of op(B) over all of k into
+    /// one micro-panel (`packB`'s layout, KC slabs back to back), then runs the column's tiles with A read in
+    /// place. No A block is packed, and the column of C (m x NR) stays in L1 across the KC slabs instead of being
+    /// swept once per slab. Only a partial bottom tile's rows of A are packed (once, zero-padded), as on the
+    /// direct path. Every tile sums k in the same KC-deep slabs in the same order (`beta` for the first, 1
+    /// after) with the same kernel as the packed path, so the bits are the same.
+    func runColumns(_ plan: GEMMPlan<Scalar>, threads: Int,
+                    a: UnsafePointer<Scalar>, b: UnsafePointer<Scalar>, c: UnsafeMutablePointer<Scalar>) {
+        let kernel = plan.tile, edgeKernel = plan.edge ?? plan.tile
+        let mr = kernel.mr, nr = kernel.nr, kc = GEMMBlocking.kc(Scalar.self, k: k)
+        let tilesN = (n + nr - 1) / nr, fullRowTiles = m / mr, edgeRows = m % mr
+        let (aRowStride, aDepthStride) = transA ? (1, lda) : (lda, 1)
+        withScratch(Scalar.self, edgeRows > 0 ? mr * k : 0) { edgeA in
+        if edgeRows > 0 {
+            packA(a, lda: lda, transposed: transA, rowStart: m - edgeRows, rows: edgeRows,
+                  depthStart: 0, depth: k, mr: mr, into: edgeA)
+        }
+        let workers = Swift.min(threads, tilesN)
+        Parallelism.run(workers) { worker in
+            let column = AlignedBuffer<Scalar>(count: k * nr)
+            let scratch = AlignedBuffer<Scalar>(count: mr * nr)
+            defer { column.deallocate(); scratch.deallocate() }
+            for jr in (tilesN * worker / workers)..<(tilesN * (worker + 1) / workers) {
+                let j0 = jr * nr, cols = Swift.min(nr, n - j0)
+                let tileKernel = cols < nr ? edgeKernel : kernel
+                let width = tileKernel.nr, full = cols == width
+                packB(b, ldb: ldb, transposed: transB, depthStart: 0, depth: k, colStart: j0, cols: cols,
+                      nr: width, edgeNR: width, slivers: 0..<1, into: column.pointer)
+                var p0 = 0
+                while p0 < k {
+                    // PC: KC-deep slabs, beta for the first, 1 after; the column of C stays in L1 between them.
+                    let depth = Swift.min(kc, k - p0)
+                    let slabBeta: Scalar = p0 == 0 ? beta : 1
+                    let slabB = UnsafePointer(column.pointer + p0 * width)
+                    if full && fullRowTiles > 0 {
+                        tileKernel.runTileColumn(fullRowTiles, k: depth, a: a + p0 * aDepthStride, aRowStride: aRowStride,
+                                                 aDepthStride: aDepthStride, b: slabB, bDepthStride: width,
+                                                 alpha: alpha, beta: slabBeta, c: c + j0, ldc: ldc)
+                    } else {
+                        for ir in 0..<fullRowTiles {
+                            runEdgeTile(tileKernel, k: depth, a: a + ir * mr * aRowStride + p0 * aDepthStride,
+                                        aRowStride: aRowStride, aDepthStride: aDepthStride, b: slabB, bDepthStride: width,
+                                        alpha: alpha, beta: slabBeta, c: c + ir * mr * ldc + j0, ldc: ldc,
+                                        rows: mr, cols: cols, scratch: scratch.pointer)
+                        }
+                    }
+                    if edgeRows > 0 {
+                        runEdgeTile(tileKernel, k: depth, a: UnsafePointer(edgeA + p0 * mr), aRowStride: 1, aDepthStride: mr,
+                                    b: slabB, bDepthStride: width, alpha: alpha, beta: slabBeta,
+                                    c: c + fullRowTiles * mr * ldc + j0, ldc: ldc, rows: edgeRows, cols: cols,
+                                    scratch: scratch.pointer)
+                    }
+                    p0 += depth
+                }
+            }
+        }
+        }
+    }
+
     // MARK: Packed path (BLIS five loops)
 
     /// The last micro-panel of a panel, when narrower than NR, is packed `plan.edge`'s width and runs it.

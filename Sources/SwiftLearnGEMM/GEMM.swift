@@ -68,8 +68,11 @@ public var selectedDoubleMicrokernel: MicrokernelVariant { Double.selectedGEMMKe
 ///   matrix-vector product): the row kernel streams B once, with no packing and no padding rows.
 /// - `direct`: op(B) row-major, at most 4 MiB, rows not 8 KiB-aligned apart: the tile kernel reads A
 ///   and B in place (only edge tiles are copied), all of k per tile.
+/// - `columns`: op(B) stored transposed, plain A of at most `GEMMProblem.columnPathRows` rows, one slab size
+///   (k <= 1024 for SGEMM): each NR-wide column of op(B) is packed over all of k, A is read in place and the
+///   column of C stays in L1 across the slabs (see `runColumns`).
 /// - `packed`: everything else; packing pays once B outgrows L2 or must be transposed.
-enum GEMMPath { case rows, direct, packed }
+enum GEMMPath { case rows, direct, columns, packed }
 
 /// One validated GEMM call (`sgemm` or `dgemm`); `run` executes it with a given kernel and thread count.
 struct GEMMProblem<Scalar: GEMMScalar> {
@@ -121,7 +124,7 @@ struct GEMMProblem<Scalar: GEMMScalar> {
 
     /// The driver for this shape (see `GEMMPath`).
     var path: Path {
-        if transB { return .packed }
+        if transB { return takesColumnPath ? .columns : .packed }
         if m < GEMMBlocking.rowPathLimit { return .rows }
         let rowBytes = ldb * MemoryLayout<Scalar>.stride
         return k * n <= GEMMProblem.directLimit && rowBytes % GEMMProblem.aliasingStride != 0 ? .direct : .packed
@@ -133,6 +136,16 @@ struct GEMMProblem<Scalar: GEMMScalar> {
     /// load 2.8), limit 512 KiB -> 4 MiB: 512^3 99 -> 108 GFLOPS on 1 thread, 193 -> 208-211 on 2;
     /// 1024^3 88 -> 91 and 170-177 -> 192.
     static var directLimit: Int { 4 * 1024 * 1024 / MemoryLayout<Scalar>.stride }
+
+    /// Rows of C up to which a product with transposed B and plain A takes the column path (`runColumns`).
+    static var columnPathRows: Int { 128 }
+
+    /// Whether a transposed op(B) takes the column path: SGEMM, plain A short enough to be read in place (its
+    /// rows stay in L2 beside one packed column of B), and k summed in 256-deep slabs (k <= 1024).
+    var takesColumnPath: Bool {
+        Scalar.self == Float.self && transB && !transA && m <= GEMMProblem.columnPathRows
+            && GEMMBlocking.kc(Scalar.self, k: k) == GEMMBlocking.kc(Scalar.self)
+    }
 
     /// Bytes of op(B) up to which the direct path takes its tiles row by row instead of column by column.
     static var rowOrderBLimit: Int { 16 * 1024 }
@@ -186,6 +199,7 @@ struct GEMMProblem<Scalar: GEMMScalar> {
         switch forcedPath ?? path {
         case .rows: runRows(kernel: plan.tile, threads: threads, a: a, b: b, c: c)
         case .direct: runDirect(plan, threads: threads, a: a, b: b, c: c)
+        case .columns: runColumns(plan, threads: threads, a: a, b: b, c: c)
         case .packed: runPacked(plan, threads: threads, a: a, b: b, c: c)
         }
     }

@@ -112,6 +112,14 @@ func transpose<Scalar: GEMMScalar>(_ source: UnsafePointer<Scalar>, ld: Int, row
     scalarBlock(rows: r, rows, columns: 0, columns)
 }
 
+/// `target[c * targetLD + r] = source[r * ld + c]` for `r < rows`, `c < columns`, in the register blocks SGEMM
+/// packs a transposed B with (see `transpose`): for callers that run a product transposed themselves and write
+/// it back (a Dense layer's column panels compute `yₚᵀ` and move it into y's columns).
+public func transposeBlock(_ source: UnsafePointer<Float>, ld: Int, rows: Int, columns: Int,
+                           into target: UnsafeMutablePointer<Float>, targetLD: Int) {
+    transpose(source, ld: ld, rows: rows, columns: columns, into: target, targetLD: targetLD)
+}
+
 /// Writes the transpose of the 8x8 block at `source` (row stride `ld`) to `target` (row stride
 /// `targetLD`), as four 4x4 blocks: in a standalone timing (2026-12-03, Zen 4) these ran a 32x96 transpose in
 /// 0.11 ns per element against 0.14-0.17 for one 8x8 lane gather, which the compiler turns into broadcasts

@@ -84,7 +84,7 @@ final class GEMMCorrectnessTests: XCTestCase {
         ]
         for test in cases {
             for variant in variants {
-                for path in [GEMMPath.rows, .direct, .packed] where !(path != .packed && test.transB) {
+                for path in [GEMMPath.rows, .direct, .columns, .packed] where !((path == .rows || path == .direct) && test.transB) {
                     assertMatchesReference(test, test.run(kernel: variant, threads: 2, path: path),
                                            "\(variant.name) \(path) \(label(test))")
                 }
@@ -103,7 +103,7 @@ final class GEMMCorrectnessTests: XCTestCase {
                                             seed: 300 + UInt64(index))
             let single = test.run(kernel: Double.selectedGEMMKernel, threads: 1, path: .packed)
             assertMatchesReference(test, single, "packed 1 thread \(label(test))")
-            for path in [GEMMPath.rows, .direct, .packed] {
+            for path in [GEMMPath.rows, .direct, .columns, .packed] {
                 for threads in [1, 2, 3] {
                     XCTAssertEqual(bitPatterns(test.run(kernel: Double.selectedGEMMKernel, threads: threads, path: path)),
                                    bitPatterns(single), "\(path) \(threads) threads \(label(test))")
@@ -128,7 +128,7 @@ final class GEMMCorrectnessTests: XCTestCase {
             let single = test.run(kernel: selected, threads: 1, path: .packed)
             assertMatchesReference(test, single, "packed 1 thread \(label(test))")
             for kernel in [selected, other] {
-                for path in [GEMMPath.rows, .direct, .packed] {
+                for path in [GEMMPath.rows, .direct, .columns, .packed] {
                     for threads in [1, 2, 3] {
                         XCTAssertEqual(bitPatterns(test.run(kernel: kernel, threads: threads, path: path)), bitPatterns(single),
                                        "\(kernel.name) \(path) \(threads) threads \(label(test))")
@@ -163,6 +163,38 @@ final class GEMMCorrectnessTests: XCTestCase {
         }
     }
 
+    /// The column path (a transposed B packed one NR-wide column over all of k at a time, A read in place, each
+    /// column of C through every KC slab before the next): the shapes that take it by default (a Dense panel's
+    /// forward, 50 rows; edge rows and an edge column; two and three slabs), beta 0 (C holds NaN) and not, give
+    /// the naive loop's values and the packed path's bits with the scalar reference kernel, on 1, 2 and 3 threads
+    /// and through the public entry point.
+    func testColumnPathMatchesThePackedPath() {
+        let kc = GEMMBlocking.kc
+        var seed: UInt64 = 500
+        for (m, n, k) in [(50, 70, 2 * kc + 16), (23, 200, kc + 3), (7, 100, 400)] {
+            for (alpha, beta): (Float, Float) in [(1, 0), (-0.5, 0.75)] {
+                seed += 1
+                let test = GEMMCase(m: m, n: n, k: k, transB: true, alpha: alpha, beta: beta, padding: 1, seed: seed)
+                XCTAssertEqual(test.problem { $0.path }, .columns, label(test))
+                let selected = Float.selectedGEMMKernel
+                let expected = bitPatterns(test.run(kernel: .reference(selected.arithmetic, mr: selected.mr, nr: selected.nr),
+                                                    threads: 1, path: .packed))
+                assertMatchesReference(test, test.run(), "public entry \(label(test))")
+                XCTAssertEqual(bitPatterns(test.run()), bitPatterns(test.run(kernel: selected, threads: 1, path: .packed)),
+                               "public entry against the packed path \(label(test))")
+                for threads in [1, 2, 3] {
+                    XCTAssertEqual(bitPatterns(test.run(kernel: selected, threads: threads, path: .columns)), expected,
+                                   "\(selected.name) \(threads) threads \(label(test))")
+                }
+            }
+        }
+        // Taller A or transposed A keep the packed path.
+        XCTAssertEqual(GEMMCase(m: GEMMProblem<Float>.columnPathRows + 1, n: 40, k: 30, transB: true, alpha: 1, beta: 0,
+                                seed: 1).problem { $0.path }, .packed)
+        XCTAssertEqual(GEMMCase(m: 50, n: 40, k: 30, transA: true, transB: true, alpha: 1, beta: 0, seed: 1).problem { $0.path },
+                       .packed)
+    }
+
     /// `transpose` (8x8 and 4x4 register blocks, scalar moves for the ragged rest; packing a transposed B and
     /// writing back a C run as Cᵀ) against a naive loop for every height and width from 1 to 21 (every
     /// remainder of 8 and 4), with padded strides: each element lands once, nothing past the target rows is written.
@@ -193,7 +225,7 @@ final class GEMMCorrectnessTests: XCTestCase {
     }
 
     func testBetaZeroNeverReadsC() {
-        for path in [GEMMPath.rows, .direct, .packed] {
+        for path in [GEMMPath.rows, .direct, .columns, .packed] {
             let test = GEMMCase(m: 14, n: 40, k: 9, alpha: 1, beta: 0, padding: 2, seed: 3)
             let result = test.run(kernel: Float.selectedGEMMKernel, threads: 2, path: path)
             for i in 0..<test.m { for j in 0..<test.n { XCTAssertFalse(result[i * test.ldc + j].isNaN, "\(path) C[\(i),\(j)] NaN") } }
@@ -212,8 +244,9 @@ final class GEMMCorrectnessTests: XCTestCase {
         let dirty = (0..<4).map { _ in AlignedBuffer<Float>(count: 300_000) }
         for buffer in dirty { buffer.pointer.update(repeating: .nan, count: 300_000) }
         dirty.forEach { $0.deallocate() }
-        for (index, path) in [GEMMPath.packed, .direct].enumerated() {
-            let test = GEMMCase(m: 29, n: 45, k: 270, transA: index == 0, alpha: 1, beta: 0.5, padding: 1, seed: 21)
+        for (index, path) in [GEMMPath.packed, .direct, .columns].enumerated() {
+            let test = GEMMCase(m: 29, n: 45, k: 270, transA: index == 0, transB: index == 2, alpha: 1, beta: 0.5, padding: 1,
+                                seed: 21)
             for variant in GEMMKernel<Float>.all.filter({ $0.nr == 32 }) {
                 assertMatchesReference(test, test.run(kernel: variant, threads: 2, path: path), "\(variant.name) \(path)")
             }

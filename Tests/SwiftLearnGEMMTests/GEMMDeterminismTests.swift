@@ -19,7 +19,7 @@ final class GEMMDeterminismTests: XCTestCase {
             GEMMTestCase<Scalar>(m: 32, n: wide ? 100 : 40, k: 30, alpha: 1, beta: 0, seed: 14),
         ]
         for test in cases {
-            for path in [GEMMPath.rows, .direct, .packed] where !(path != .packed && test.transB) {
+            for path in [GEMMPath.rows, .direct, .columns, .packed] where !((path == .rows || path == .direct) && test.transB) {
                 let single = test.run(kernel: Scalar.selectedGEMMKernel, threads: 1, path: path)
                 for threads in wide ? [2, 3, 4, 7] : [2, 3] {
                     let multi = test.run(kernel: Scalar.selectedGEMMKernel, threads: threads, path: path)
@@ -44,7 +44,7 @@ final class GEMMDeterminismTests: XCTestCase {
                         seed += 1
                         let test = GEMMCase(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta,
                                             padding: Int(seed % 3), seed: seed)
-                        for path in [GEMMPath.rows, .direct, .packed] where !(path != .packed && transB) {
+                        for path in [GEMMPath.rows, .direct, .columns, .packed] where !((path == .rows || path == .direct) && transB) {
                             let expected = bitPatterns(test.run(kernel: reference, threads: 1, path: path))
                             for threads in [1, 2] {
                                 XCTAssertEqual(bitPatterns(test.run(kernel: variant, threads: threads, path: path)), expected,
@@ -155,7 +155,7 @@ final class GEMMDeterminismTests: XCTestCase {
         for family in [MicrokernelVariant.Arithmetic.fused, .separate] {
             let reference = bitPatterns(test.run(kernel: .reference(family, nr: 8), threads: 1, path: .packed))
             for variant in GEMMKernel<Scalar>.all where variant.arithmetic == family {
-                for path in [GEMMPath.rows, .direct, .packed] {
+                for path in [GEMMPath.rows, .direct, .columns, .packed] {
                     XCTAssertEqual(bitPatterns(test.run(kernel: variant, threads: 2, path: path)), reference,
                                    "\(variant.name) on the \(path) path differs from the \(family) reference kernel")
                 }

@@ -58,6 +58,41 @@ final class ColumnPanelTests: XCTestCase {
         assertClose(try panelled(x).scalars, try rowMajor(x).scalars, tolerance: 1e-6)
     }
 
+    /// The panelled forward pass (each panel's `yₚᵀ` from SGEMM, moved into y's columns by register-block
+    /// transposes, then bias and relu along the rows) against a naive loop in Double, with a non-zero bias, for
+    /// batches that are no multiple of the 4- and 8-wide transpose blocks, and bit for bit against the row-major
+    /// layer (both sum each output's 40 products in one order, then add the bias, then relu).
+    func testPanelledForwardAddsBiasAndReluForAnyBatch() throws {
+        Dense.parallelMultiplyAdds = 1
+        setRandomSeed(31)
+        let panelled = Dense(70, activation: .relu), rowMajor = Dense(70, activation: .relu)
+        try panelled.build(inputShape: [40])
+        Dense.parallelMultiplyAdds = 1 << 40
+        try rowMajor.build(inputShape: [40])
+        Dense.parallelMultiplyAdds = 1
+        XCTAssertNotNil(panelled.kernel!.panels)
+        let kernel = uniformValues(2800, seed: 32), bias = uniformValues(70, seed: 33, low: -0.5, high: 0.5)
+        for layer in [panelled, rowMajor] {
+            try layer.kernel!.assign(Tensor<Float>(shape: [40, 70], scalars: kernel))
+            try layer.bias!.assign(Tensor<Float>(shape: [70], scalars: bias))
+        }
+        for batch in [1, 3, 9, 17, 37] {
+            let input = uniformValues(batch * 40, seed: 40 + UInt32(batch))
+            let x = try Tensor<Float>(shape: [batch, 40], scalars: input)
+            let y = try panelled(x).scalars
+            var expected = [Float](repeating: 0, count: batch * 70)
+            for r in 0..<batch {
+                for c in 0..<70 {
+                    var sum = Double(bias[c])
+                    for p in 0..<40 { sum += Double(input[r * 40 + p]) * Double(kernel[p * 70 + c]) }
+                    expected[r * 70 + c] = Float(Swift.max(sum, 0))
+                }
+            }
+            assertClose(y, expected, tolerance: 1e-5, "batch \(batch)")
+            XCTAssertEqual(y.map(\.bitPattern), try rowMajor(x).scalars.map(\.bitPattern), "batch \(batch)")
+        }
+    }
+
     /// A model whose first kernel is panelled trains like the row-major one (weights and Adam moments, read
     /// row-major), and its saved file resumes training bit for bit.
     func testPanelledModelTrainsSavesAndResumesLikeRowMajor() throws {
