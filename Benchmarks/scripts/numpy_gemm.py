@@ -27,6 +27,14 @@ def shapes():
     # Both panels: gemm-bench runs them as two calls on the pool; numpy as one product.
     yield "panel pair forward", 100, 32, 784, False, True
     yield "panel pair weight grad", 100, 784, 32, True, False
+    # The same at batch 256 (gemm-bench's "b256 panel" rows).
+    yield "b256 panel forward", 50, 256, 784, False, True
+    yield "b256 panel weight grad", 50, 784, 256, True, False
+    yield "b256 panel pair forward", 100, 256, 784, False, True
+    yield "b256 panel pair weight grad", 100, 784, 256, True, False
+    # A 784-1000 layer's forward at batch 256, one of four column shares: B is 256 columns of a 784 x 1000
+    # matrix (a strided view, rows 1000 apart, which numpy hands to BLAS with ldb = 1000).
+    yield "b256 share forward", 256, 256, 784, False, False, 1000
 
 def blas_kernel():
     try:
@@ -43,11 +51,11 @@ def main():
     threads = int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count()))
     print(json.dumps({"blas_kernel": blas_kernel(), "numpy": np.__version__}), flush=True)
     rng = np.random.default_rng(0)
-    for label, m, n, k, ta, tb in shapes():
+    for label, m, n, k, ta, tb, *ldb in shapes():
         if only and not any(f == f"{m}x{n}x{k}" or f in label for f in only):
             continue
         a = (rng.random((k, m) if ta else (m, k)) - 0.5).astype(dtype)
-        b = (rng.random((n, k) if tb else (k, n)) - 0.5).astype(dtype)
+        b = (rng.random((n, k) if tb else (k, ldb[0] if ldb else n)) - 0.5).astype(dtype)[..., :k if tb else n]
         opa = a.T if ta else a
         opb = b.T if tb else b
         c = np.empty((m, n), dtype=dtype)
