@@ -154,21 +154,20 @@ extension GEMMProblem {
         }
         let workers = Swift.min(threads, tilesN)
         Parallelism.run(workers) { worker in
-            let column = AlignedBuffer<Scalar>(count: k * nr)
-            let scratch = AlignedBuffer<Scalar>(count: mr * nr)
-            defer { column.deallocate(); scratch.deallocate() }
+            withScratch(Scalar.self, k * nr) { column in
+            withScratch(Scalar.self, mr * nr) { scratch in
             for jr in (tilesN * worker / workers)..<(tilesN * (worker + 1) / workers) {
                 let j0 = jr * nr, cols = Swift.min(nr, n - j0)
                 let tileKernel = cols < nr ? edgeKernel : kernel
                 let width = tileKernel.nr, full = cols == width
                 packB(b, ldb: ldb, transposed: transB, depthStart: 0, depth: k, colStart: j0, cols: cols,
-                      nr: width, edgeNR: width, slivers: 0..<1, into: column.pointer)
+                      nr: width, edgeNR: width, slivers: 0..<1, into: column)
                 var p0 = 0
                 while p0 < k {
                     // PC: KC-deep slabs, beta for the first, 1 after; the column of C stays in L1 between them.
                     let depth = Swift.min(kc, k - p0)
                     let slabBeta: Scalar = p0 == 0 ? beta : 1
-                    let slabB = UnsafePointer(column.pointer + p0 * width)
+                    let slabB = UnsafePointer(column + p0 * width)
                     if full && fullRowTiles > 0 {
                         tileKernel.runTileColumn(fullRowTiles, k: depth, a: a + p0 * aDepthStride, aRowStride: aRowStride,
                                                  aDepthStride: aDepthStride, b: slabB, bDepthStride: width,
@@ -178,17 +177,19 @@ extension GEMMProblem {
                             runEdgeTile(tileKernel, k: depth, a: a + ir * mr * aRowStride + p0 * aDepthStride,
                                         aRowStride: aRowStride, aDepthStride: aDepthStride, b: slabB, bDepthStride: width,
                                         alpha: alpha, beta: slabBeta, c: c + ir * mr * ldc + j0, ldc: ldc,
-                                        rows: mr, cols: cols, scratch: scratch.pointer)
+                                        rows: mr, cols: cols, scratch: scratch)
                         }
                     }
                     if edgeRows > 0 {
                         runEdgeTile(tileKernel, k: depth, a: UnsafePointer(edgeA + p0 * mr), aRowStride: 1, aDepthStride: mr,
                                     b: slabB, bDepthStride: width, alpha: alpha, beta: slabBeta,
                                     c: c + fullRowTiles * mr * ldc + j0, ldc: ldc, rows: edgeRows, cols: cols,
-                                    scratch: scratch.pointer)
+                                    scratch: scratch)
                     }
                     p0 += depth
                 }
+            }
+            }
             }
         }
         }
