@@ -114,7 +114,35 @@ extension Tensor {
     }
 
     /// The sum of all elements (integer sums wrap like numpy's fixed-width arithmetic).
-    public func sum() -> Scalar { withUnsafeBufferPointer { Scalar.reduce(.sum, $0) } }
+    ///
+    /// From ``blockedSumMinimumCount`` elements on, blocks of ``blockedSumBlock`` elements are summed side by side
+    /// on the worker pool, then their sums in order. The blocks follow from the count alone, so the result is the
+    /// same on any number of threads. Such a sum streams from memory, where two threads read faster than one:
+    /// `[10000, 1000]` Double on two threads 2.51-2.67 -> 1.87-1.91 ms (numpy 2.42-2.45), one thread unchanged.
+    ///
+    /// ```swift
+    /// Tensor<Float>(shape: [10_000, 1000]) { $0.initialize(repeating: 0.5) }.sum()   // 5e6, in 39 blocks
+    /// ```
+    public func sum() -> Scalar { withUnsafeBufferPointer { Tensor.blockedSum($0) } }
+
+    /// Element counts from which ``sum()`` sums in blocks (1 Mi; tests lower it through `ParallelChunks.thresholdDivisor`).
+    static var blockedSumMinimumCount: Int { (1 << 20) / ParallelChunks.thresholdDivisor }
+    /// Elements per block of a blocked ``sum()`` (256 Ki: 1-2 MB, a few milliseconds' share for a thread at most).
+    static var blockedSumBlock: Int { (1 << 18) / ParallelChunks.thresholdDivisor }
+
+    static func blockedSum(_ values: UnsafeBufferPointer<Scalar>) -> Scalar {
+        guard values.count >= blockedSumMinimumCount else { return Scalar.reduce(.sum, values) }
+        let block = blockedSumBlock, blocks = (values.count + block - 1) / block
+        return withUnsafeTemporaryAllocation(of: Scalar.self, capacity: blocks) { partial in
+            ParallelChunks.run(count: blocks, minimumCount: 2, alignment: 1) { range in
+                for index in range {
+                    let part = UnsafeBufferPointer(rebasing: values[(index * block)..<Swift.min(values.count, (index + 1) * block)])
+                    (partial.baseAddress! + index).initialize(to: Scalar.reduce(.sum, part))
+                }
+            }
+            return Scalar.reduce(.sum, UnsafeBufferPointer(partial))
+        }
+    }
     /// Sums along `axis` (negative counts from the end); `keepDims` keeps it with extent 1.
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor { reduce(.sum, axis: axis, keepDims: keepDims, name: "sum") }
 

@@ -159,6 +159,37 @@ final class TensorFastPathTests: XCTestCase {
         }
     }
 
+    /// A blocked whole-tensor sum (thresholds / 256: 10,000 elements in ten 1,024-element blocks, as 10^7 go in
+    /// 2^18-element blocks in production) gives the same bits on one and two threads, agrees with a Double loop, and
+    /// `mean()` and `standardDeviation()` follow it; integer sums still wrap.
+    func testBlockedSumIsTheSameOnOneAndTwoThreads() throws {
+        func check<S: TensorFloatingPoint>(_: S.Type, tolerance: Double) throws {
+            var generator = SplitMix64(seed: 11)
+            let values = (0..<10_000).map { _ in S(Double.random(in: -3...5, using: &generator)) }
+            let x = try Tensor<S>(shape: [100, 100], scalars: values)
+            let reference = values.reduce(0.0) { $0 + $1.doubleValue }
+            let saved = Parallelism.threadCount
+            ParallelChunks.thresholdDivisor = 256
+            defer { Parallelism.threadCount = saved; ParallelChunks.thresholdDivisor = 1 }
+            XCTAssertEqual(Tensor<S>.blockedSumMinimumCount, 4096)
+            var bits: [[UInt64]] = []
+            for threads in [1, 2] {
+                Parallelism.threadCount = threads
+                let sum = x.sum(), mean = x.mean(), deviation = x.standardDeviation()
+                XCTAssertEqual(sum.doubleValue, reference, accuracy: tolerance * Swift.abs(reference), "\(S.self), \(threads) threads")
+                XCTAssertEqual(mean.doubleValue, reference / 10_000, accuracy: tolerance * Swift.abs(reference) / 10_000)
+                bits.append([sum, mean, deviation].map(\.doubleValue.bitPattern))
+            }
+            XCTAssertEqual(bits[0], bits[1], "\(S.self)")
+        }
+        try check(Float.self, tolerance: 1e-6)
+        try check(Double.self, tolerance: 1e-13)
+        ParallelChunks.thresholdDivisor = 256
+        defer { ParallelChunks.thresholdDivisor = 1 }
+        let wrapping = try Tensor<Int32>(shape: [5000], scalars: [Int32](repeating: Int32.max / 1000, count: 5000))
+        XCTAssertEqual(wrapping.sum(), (0..<5000).reduce(Int32(0)) { total, _ in total &+ Int32.max / 1000 })
+    }
+
     /// Every threaded elementwise path (same shape, scalar, row and column broadcasts, in place, unary maps,
     /// Float and Double) gives the same bits with one and with two threads.
     func testThreadedElementwisePathsAreBitIdenticalForOneAndTwoThreads() throws {
