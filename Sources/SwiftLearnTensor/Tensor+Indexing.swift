@@ -132,7 +132,7 @@ public struct TensorRowsView<Scalar: TensorScalar>: Sendable {
 
     private func reduce(_ operation: ReductionOperation, _ name: String) -> Scalar {
         precondition(operation == .sum || count > 0, "\(name): view of shape \(shape) is empty")
-        return withUnsafeBufferPointer { Scalar.reduce(operation, $0) }
+        return withUnsafeBufferPointer { operation == .sum ? Tensor<Scalar>.blockedSum($0) : Scalar.reduce(operation, $0) }
     }
 }
 

@@ -1,7 +1,8 @@
 /// Reductions over all elements or along one axis (numpy `sum`, `mean`, `max`, `min`, `argmax`, `var`).
 ///
 /// Every reduction runs in a fixed order (SIMD blocks, then lanes, then the tail; axis reductions add whole
-/// rows in index order), so results are bit-identical across runs and thread counts. Float sums are not
+/// rows in index order; whole-tensor sums of 2^20 elements or more add fixed blocks' sums in order, see ``sum()``),
+/// so results are bit-identical across runs and thread counts. Float sums are not
 /// pairwise like numpy's, so they may differ from numpy in the last bits.
 ///
 /// ```swift
@@ -280,7 +281,7 @@ extension Tensor where Scalar: TensorFloatingPoint {
     public func variance(ddof: Int = 0) -> Scalar {
         guard count > 0 else { return .nan }
         return withUnsafeBufferPointer { x in
-            let mean = Scalar.reduce(.sum, x) / Scalar(count)
+            let mean = Tensor.blockedSum(x) / Scalar(count)
             return Scalar.sumOfSquaredDeviations(x, from: mean) / Scalar(Swift.max(count - ddof, 0))
         }
     }

@@ -161,7 +161,7 @@ final class TensorFastPathTests: XCTestCase {
 
     /// A blocked whole-tensor sum (thresholds / 256: 10,000 elements in ten 1,024-element blocks, as 10^7 go in
     /// 2^18-element blocks in production) gives the same bits on one and two threads, agrees with a Double loop, and
-    /// `mean()` and `standardDeviation()` follow it; integer sums still wrap.
+    /// `mean()`, `variance()`'s mean and a rows view follow it bit for bit; integer sums still wrap.
     func testBlockedSumIsTheSameOnOneAndTwoThreads() throws {
         func check<S: TensorFloatingPoint>(_: S.Type, tolerance: Double) throws {
             var generator = SplitMix64(seed: 11)
@@ -179,6 +179,13 @@ final class TensorFastPathTests: XCTestCase {
                 XCTAssertEqual(sum.doubleValue, reference, accuracy: tolerance * Swift.abs(reference), "\(S.self), \(threads) threads")
                 XCTAssertEqual(mean.doubleValue, reference / 10_000, accuracy: tolerance * Swift.abs(reference) / 10_000)
                 bits.append([sum, mean, deviation].map(\.doubleValue.bitPattern))
+                // variance() centres on mean()'s bits: Σ(x - mean())² / n.
+                let centred = x.withUnsafeBufferPointer { S.sumOfSquaredDeviations($0, from: mean) } / S(10_000)
+                XCTAssertEqual(x.variance().doubleValue.bitPattern, centred.doubleValue.bitPattern, "\(S.self) variance")
+                // A rows view sums as the same rows copied (6,000 elements: blocked too).
+                let view = x.rowsView(20..<80)
+                XCTAssertEqual(view.sum().doubleValue.bitPattern, view.copy().sum().doubleValue.bitPattern, "\(S.self) view")
+                XCTAssertEqual(view.mean().doubleValue.bitPattern, view.copy().mean().doubleValue.bitPattern)
             }
             XCTAssertEqual(bits[0], bits[1], "\(S.self)")
         }
