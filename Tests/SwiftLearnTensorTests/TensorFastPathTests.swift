@@ -197,6 +197,39 @@ final class TensorFastPathTests: XCTestCase {
         XCTAssertEqual(wrapping.sum(), (0..<5000).reduce(Int32(0)) { total, _ in total &+ Int32.max / 1000 })
     }
 
+    /// A Double sum adds in ``simdSum``'s documented order (four 8-lane accumulators over 32-element blocks, then
+    /// 8-element vectors into the first, the lanes in order, the scalar tail) whatever loads it uses: every length
+    /// from 0 to 100 and a few large ones, against that order written out element by element.
+    func testDoubleSumFollowsTheFourAccumulatorOrderBitForBit() throws {
+        func fourAccumulatorSum(_ x: [Double]) -> Double {
+            var accumulators = [[Double]](repeating: [Double](repeating: 0, count: 8), count: 4)
+            var i = 0
+            while i + 32 <= x.count {
+                for a in 0..<4 { for lane in 0..<8 { accumulators[a][lane] += x[i + 8 * a + lane] } }
+                i += 32
+            }
+            while i + 8 <= x.count {
+                for lane in 0..<8 { accumulators[0][lane] += x[i + lane] }
+                i += 8
+            }
+            var total = 0.0
+            for lane in 0..<8 {
+                total += (accumulators[0][lane] + accumulators[1][lane]) + (accumulators[2][lane] + accumulators[3][lane])
+            }
+            while i < x.count { total += x[i]; i += 1 }
+            return total
+        }
+        var generator = SplitMix64(seed: 23)
+        for count in Array(0...100) + [1000, 4099, 65_543] {
+            // Mixed magnitudes, so a different order would show in the last bits.
+            let x = (0..<count).map { _ in Double.random(in: -1...1, using: &generator) * Double(1 << Int.random(in: 0...30, using: &generator)) }
+            let expected = fourAccumulatorSum(x)
+            let kernel = x.withUnsafeBufferPointer { Double.reduce(.sum, $0) }
+            XCTAssertEqual(kernel.bitPattern, expected.bitPattern, "count \(count)")
+            XCTAssertEqual(try Tensor<Double>(shape: [count], scalars: x).sum().bitPattern, expected.bitPattern, "count \(count)")
+        }
+    }
+
     /// Every threaded elementwise path (same shape, scalar, row and column broadcasts, in place, unary maps,
     /// Float and Double) gives the same bits with one and with two threads.
     func testThreadedElementwisePathsAreBitIdenticalForOneAndTwoThreads() throws {
