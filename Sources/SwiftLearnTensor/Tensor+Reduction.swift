@@ -1,7 +1,8 @@
 /// Reductions over all elements or along one axis (numpy `sum`, `mean`, `max`, `min`, `argmax`, `var`).
 ///
 /// Every reduction runs in a fixed order (SIMD blocks, then lanes, then the tail; axis reductions add whole
-/// rows in index order; whole-tensor sums of 2^20 elements or more add fixed blocks' sums in order, see ``sum()``),
+/// rows in index order; whole-tensor sums of 2^20 elements or more add fixed blocks' sums in order, see ``sum()``,
+/// and so do sums down an axis of that many elements, see `rowsPerSumBlock(extent:inner:)`),
 /// so results are bit-identical across runs and thread counts. Float sums are not
 /// pairwise like numpy's, so they may differ from numpy in the last bits.
 ///
@@ -73,23 +74,76 @@ extension Tensor {
     }
 
     /// `row[j] = combine(block[j], block[inner + j], …)` over the `extent` rows of a block, in row order.
+    /// `fromMemory`: the block is part of a larger tensor streaming from memory (see `simdAddRows`).
     static func foldRows(_ combine: ElementwiseOperation, _ block: UnsafePointer<Scalar>, extent: Int, inner: Int,
-                         count: Int, into row: UnsafeMutablePointer<Scalar>) {
+                         count: Int, into row: UnsafeMutablePointer<Scalar>, fromMemory: Bool = false) {
         if combine == .add && Scalar.self == Float.self {
             block.withMemoryRebound(to: Float.self, capacity: 1) { b in
-                row.withMemoryRebound(to: Float.self, capacity: count) { simdAddRows(b, extent: extent, inner: inner, count: count, into: $0, as: SIMD16<Float>.self) }
+                row.withMemoryRebound(to: Float.self, capacity: count) {
+                    simdAddRows(b, extent: extent, inner: inner, count: count, into: $0, as: SIMD16<Float>.self, fromMemory: fromMemory)
+                }
             }
             return
         }
         if combine == .add && Scalar.self == Double.self {
             block.withMemoryRebound(to: Double.self, capacity: 1) { b in
-                row.withMemoryRebound(to: Double.self, capacity: count) { simdAddRows(b, extent: extent, inner: inner, count: count, into: $0, as: SIMD8<Double>.self) }
+                row.withMemoryRebound(to: Double.self, capacity: count) {
+                    simdAddRows(b, extent: extent, inner: inner, count: count, into: $0, as: SIMD8<Double>.self, fromMemory: fromMemory)
+                }
             }
             return
         }
         row.initialize(from: block, count: count)
         for a in 1..<Swift.max(1, extent) {
             Scalar.elementwise(combine, lhs: row, lhsStride: 1, rhs: block + a * inner, rhsStride: 1, result: row, count: count)
+        }
+    }
+
+    /// Rows per block of a sum down an axis of `extent` rows of `inner` elements, or nil for one pass in row order.
+    ///
+    /// From ``blockedSumMinimumCount`` elements on, when a block of about ``blockedSumBlock`` elements holds four
+    /// rows or more, each column sums the rows of each block in order, then the blocks' partial sums in order. The
+    /// blocks follow from the shape alone, so any split of the work (``sumRowsInBlocks(_:extent:inner:count:rowsPerBlock:parallel:into:)``
+    /// with blocks on several threads, or column by column) gives the same bits.
+    static func rowsPerSumBlock(extent: Int, inner: Int) -> Int? {
+        guard inner > 1, extent * inner >= blockedSumMinimumCount, 4 * inner <= blockedSumBlock else { return nil }
+        return blockedSumBlock / inner
+    }
+
+    /// `row[j]`, `j < count`: the blocked sums (``rowsPerSumBlock(extent:inner:)``) of `count` adjacent columns of
+    /// `extent` rows lying `inner` apart from `block`. With `parallel`, blocks are summed side by side on the pool:
+    /// `[10000, 1000].sum(axis: 0)` on two threads, where splitting the columns instead made each thread read half
+    /// of every row (Float 1.89 ms against 1.58 on one thread, numpy 1.50; 4 Dec 13:57 UTC). Alternating ten times
+    /// with the column split and numpy (14:13 UTC), two threads: Float 1.25 -> 0.87 ms (numpy 1.84), Double 2.61 ->
+    /// 2.34 ms (numpy 3.98).
+    static func sumRowsInBlocks(_ block: UnsafePointer<Scalar>, extent: Int, inner: Int, count: Int, rowsPerBlock: Int,
+                                parallel: Bool, into row: UnsafeMutablePointer<Scalar>) {
+        let blocks = (extent + rowsPerBlock - 1) / rowsPerBlock
+        let partials = UnsafeMutablePointer<Scalar>.allocate(capacity: blocks * count)
+        defer { partials.deallocate() }
+        nonisolated(unsafe) let (source, sums) = (block, partials)
+        let sumBlocks = { (range: Range<Int>) in
+            for index in range {
+                let first = index * rowsPerBlock
+                foldRows(.add, source + first * inner, extent: Swift.min(rowsPerBlock, extent - first), inner: inner,
+                         count: count, into: sums + index * count, fromMemory: true)
+            }
+        }
+        if parallel {
+            ParallelChunks.run(count: blocks, minimumCount: 2, alignment: 1, sumBlocks)
+        } else {
+            sumBlocks(0..<blocks)
+        }
+        foldRows(.add, partials, extent: blocks, inner: count, count: count, into: row)
+    }
+
+    /// `row[j]`, `j < count`: column sums of `extent` rows lying `inner` apart, blocked when
+    /// ``rowsPerSumBlock(extent:inner:)`` says so, on the calling thread.
+    static func sumRows(_ block: UnsafePointer<Scalar>, extent: Int, inner: Int, count: Int, into row: UnsafeMutablePointer<Scalar>) {
+        if let rowsPerBlock = rowsPerSumBlock(extent: extent, inner: inner) {
+            sumRowsInBlocks(block, extent: extent, inner: inner, count: count, rowsPerBlock: rowsPerBlock, parallel: false, into: row)
+        } else {
+            foldRows(.add, block, extent: extent, inner: inner, count: count, into: row)
         }
     }
 
@@ -106,10 +160,21 @@ extension Tensor {
         let combine: ElementwiseOperation = reduction == .sum ? .add : reduction == .minimum ? .minimum : .maximum
         return Tensor(shape: reducedShape(axis, keepDims: keepDims)) { output in
             if extent == 0 { output.initialize(repeating: 0); return }
+            if reduction == .sum, outer == 1, let rowsPerBlock = Tensor.rowsPerSumBlock(extent: extent, inner: inner) {
+                withUnsafeBufferPointer { x in
+                    Tensor.sumRowsInBlocks(x.baseAddress!, extent: extent, inner: inner, count: inner,
+                                           rowsPerBlock: rowsPerBlock, parallel: true, into: output.baseAddress!)
+                }
+                return
+            }
             fillReduction(output, outer: outer, extent: extent, inner: inner,
                           contiguous: { Scalar.reduce(reduction, $0) },
                           strided: { block, count, results in
-                              Tensor.foldRows(combine, block, extent: extent, inner: inner, count: count, into: results)
+                              if reduction == .sum {
+                                  Tensor.sumRows(block, extent: extent, inner: inner, count: count, into: results)
+                              } else {
+                                  Tensor.foldRows(combine, block, extent: extent, inner: inner, count: count, into: results)
+                              }
                           })
         }
     }
@@ -307,7 +372,7 @@ extension Tensor where Scalar: TensorFloatingPoint {
                               // A scratch row of means: the column-wise second pass needs them beside the sums.
                               let means = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
                               defer { means.deallocate() }
-                              Tensor.foldRows(.add, block, extent: extent, inner: inner, count: count, into: means)
+                              Tensor.sumRows(block, extent: extent, inner: inner, count: count, into: means)
                               Tensor.divide(means, by: length, count: count)
                               sums.initialize(repeating: 0, count: count)
                               for a in 0..<extent {

@@ -292,16 +292,24 @@ final class ReductionFastPathTests: XCTestCase {
         try checkColumnSumsMatchRowByRowAddition(Double.self)
     }
 
-    /// Blocks above 8 MB add their rows one per sweep instead of four: the same bits as adding row by row, with
-    /// NaN and infinity in some columns, for one and two threads (the columns split over threads).
+    /// Column sums of 2^20 elements or more add blocks of whole rows (261 rows of 1003 here, about 2^18 elements),
+    /// each row by row, then the blocks' sums in order: the same bits as that order written out, with NaN and
+    /// infinity in some columns, for one and two threads (the blocks split over threads).
     func testColumnSumsOfLargeBlocksMatchRowByRowAddition() throws {
         let rows = 2200, columns = 1003  // 8.8 MB of Float
         var scalars = values(Float.self, rows * columns, seed: 77)
         scalars[5 * columns + 17] = .nan
         scalars[1500 * columns + 1002] = .infinity
         let x = try Tensor<Float>(shape: [rows, columns], scalars: scalars)
-        var expected = Array(scalars[0..<columns])
-        for r in 1..<rows { for c in 0..<columns { expected[c] = expected[c] + scalars[r * columns + c] } }
+        XCTAssertEqual(Tensor<Float>.rowsPerSumBlock(extent: rows, inner: columns), 261)
+        var expected = [Float](repeating: 0, count: columns)
+        for first in stride(from: 0, to: rows, by: 261) {
+            var partial = Array(scalars[(first * columns)..<((first + 1) * columns)])
+            for r in (first + 1)..<Swift.min(first + 261, rows) {
+                for c in 0..<columns { partial[c] = partial[c] + scalars[r * columns + c] }
+            }
+            for c in 0..<columns { expected[c] = first == 0 ? partial[c] : expected[c] + partial[c] }
+        }
         for threads in [1, 2] {
             let saved = Parallelism.threadCount
             Parallelism.threadCount = threads

@@ -197,6 +197,56 @@ final class TensorFastPathTests: XCTestCase {
         XCTAssertEqual(wrapping.sum(), (0..<5000).reduce(Int32(0)) { total, _ in total &+ Int32.max / 1000 })
     }
 
+    /// Sums down an axis of 2^20 elements or more (thresholds / 256 here: [100, 64] makes 6,400 elements in blocks of
+    /// 16 rows) add each block's rows in order, then the blocks' partial sums in order: the same bits on one and two
+    /// threads, equal to that order written out, close to a Double loop; `mean(axis:)` divides those sums, and
+    /// `variance(axis:)` centres on `mean(axis:)`'s bits. A leading axis of 3 (the column-split path) follows the
+    /// same blocks.
+    func testBlockedSumsDownAnAxisAreTheSameOnOneAndTwoThreads() throws {
+        func check<S: TensorFloatingPoint>(_: S.Type, tolerance: Double) throws {
+            var generator = SplitMix64(seed: 29)
+            let (outer, extent, inner) = (3, 100, 64)
+            let values = (0..<(outer * extent * inner)).map { _ in S(Double.random(in: -3...5, using: &generator)) }
+            let saved = Parallelism.threadCount
+            ParallelChunks.thresholdDivisor = 256
+            defer { Parallelism.threadCount = saved; ParallelChunks.thresholdDivisor = 1 }
+            XCTAssertEqual(Tensor<S>.rowsPerSumBlock(extent: extent, inner: inner), 16)
+            func blockedColumnSum(_ o: Int, _ j: Int) -> S {
+                var total = S.zero
+                for first in stride(from: 0, to: extent, by: 16) {
+                    var partial = values[(o * extent + first) * inner + j]
+                    for a in (first + 1)..<Swift.min(first + 16, extent) { partial += values[(o * extent + a) * inner + j] }
+                    total = first == 0 ? partial : total + partial
+                }
+                return total
+            }
+            let matrix = try Tensor<S>(shape: [extent, inner], scalars: Array(values[0..<(extent * inner)]))
+            let cube = try Tensor<S>(shape: [outer, extent, inner], scalars: values)
+            var bits: [[UInt64]] = []
+            for threads in [1, 2] {
+                Parallelism.threadCount = threads
+                let sums = matrix.sum(axis: 0), means = matrix.mean(axis: 0), variances = matrix.variance(axis: 0)
+                let cubeSums = cube.sum(axis: 1)
+                for j in 0..<inner {
+                    XCTAssertEqual(sums[j].doubleValue.bitPattern, blockedColumnSum(0, j).doubleValue.bitPattern, "\(S.self) column \(j)")
+                    let exact = (0..<extent).reduce(0.0) { $0 + values[$1 * inner + j].doubleValue }
+                    XCTAssertEqual(sums[j].doubleValue, exact, accuracy: tolerance * 500)
+                    XCTAssertEqual(means[j].doubleValue.bitPattern, (sums[j] / S(extent)).doubleValue.bitPattern)
+                    var squares = S.zero
+                    for a in 0..<extent { let d = values[a * inner + j] - means[j]; squares += d * d }
+                    XCTAssertEqual(variances[j].doubleValue.bitPattern, (squares / S(extent)).doubleValue.bitPattern, "\(S.self) variance \(j)")
+                    for o in 0..<outer {
+                        XCTAssertEqual(cubeSums[o, j].doubleValue.bitPattern, blockedColumnSum(o, j).doubleValue.bitPattern, "\(S.self) [\(o), \(j)]")
+                    }
+                }
+                bits.append((sums.scalars + variances.scalars + cubeSums.scalars).map(\.doubleValue.bitPattern))
+            }
+            XCTAssertEqual(bits[0], bits[1], "\(S.self)")
+        }
+        try check(Float.self, tolerance: 1e-6)
+        try check(Double.self, tolerance: 1e-13)
+    }
+
     /// A Double sum adds in ``simdSum``'s documented order (four 8-lane accumulators over 32-element blocks, then
     /// 8-element vectors into the first, the lanes in order, the scalar tail) whatever loads it uses: every length
     /// from 0 to 100 and a few large ones, against that order written out element by element.

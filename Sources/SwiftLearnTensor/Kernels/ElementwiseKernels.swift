@@ -460,15 +460,16 @@ where V.Scalar: BinaryFloatingPoint {
 /// per sweep, reading memory in order, is faster: [10000, 1000] Float took 2.8-3.2 ms in four-row sweeps (four
 /// pages read at once) against 1.6-1.8 ms row by row on one thread (numpy 2.1-2.3; Double 5.4 against 3.7, numpy
 /// 4.4). A thread's part of the columns (two threads: half rows, not contiguous either way) keeps four-row
-/// sweeps, which measured 1.9 ms against 2.8 row by row.
+/// sweeps, which measured 1.9 ms against 2.8 row by row. `fromMemory`: whole rows of a block that is itself small
+/// but part of a tensor streaming from memory (a blocked sum's block) also go one row per sweep.
 @inline(__always)
 func simdAddRows<V: FloatingLanes>(_ block: UnsafePointer<V.Scalar>, extent: Int, inner: Int, count: Int,
-                                   into row: UnsafeMutablePointer<V.Scalar>, as _: V.Type) {
+                                   into row: UnsafeMutablePointer<V.Scalar>, as _: V.Type, fromMemory: Bool = false) {
     row.initialize(from: block, count: count)
     let width = V.scalarCount, stride = MemoryLayout<V.Scalar>.stride
     let output = UnsafeMutableRawPointer(row)
     var a = 1
-    let perSweep = count == inner && extent * inner * stride > (8 << 20) ? 1 : 4
+    let perSweep = count == inner && (fromMemory || extent * inner * stride > (8 << 20)) ? 1 : 4
     while a < extent {
         let rows = Swift.min(perSweep, extent - a)
         let r0 = block + a * inner
