@@ -4,7 +4,7 @@
     swift build -c release -Xswiftc -target-cpu -Xswiftc native --product tensor-bench
     flock -x /tmp/swiftlearn-cpu.lock python3 Benchmarks/scripts/compare_tensor.py .build/release/tensor-bench \\
         [--quick] [--min-seconds 0.1] [--dtype float32|float64] [--sizes 1000,100000,10000000] [--op NAME]...
-        [--rounds 2] [--all-threads] [--spread] [--baseline OLD_TENSOR_BENCH] [--save FILE]
+        [--rounds 2] [--repeat 1] [--all-threads] [--spread] [--baseline OLD_TENSOR_BENCH] [--save FILE]
 
 Both sides run as long-lived `--serve` processes, `--rounds` of each (one pair per round, all started at once),
 and every cell (dtype, op, size, our threads) is timed in every pair, ours and numpy's one after the other (the
@@ -16,7 +16,10 @@ size). numpy's elementwise ops are single-threaded; it runs with OpenBLAS unpinn
 OPENBLAS_L2_SIZE removed from its environment only), and the kernel threadpoolctl reports is printed. Above 1
 means we are faster. With `--spread`, each cell also shows the lowest and highest per-round ratio. With
 `--baseline`, an older build of tensor-bench joins every pair (the three alternate per cell) and a second table
-gives each cell's medians in ms, old / new / numpy: the old-vs-new measurement for a change.
+gives each cell's medians in ms, old / new / numpy: the old-vs-new measurement for a change. `--repeat K` times
+every cell K times in each pair before the next cell, the order flipping each time; a cell's figure is then the
+median of rounds x K timings per side (with `--spread`, the range over those pairs). A cell at parity flips from
+run to run with one timing per pair; ten alternations of the same cell show whether it is behind.
 """
 import json, os, platform, statistics, subprocess, sys, time
 
@@ -66,6 +69,7 @@ def main():
     if value("--min-seconds"):
         timing += ["--min-seconds", value("--min-seconds")]
     rounds = int(value("--rounds") or 2)
+    repeats = int(value("--repeat") or 1)
     sizes = [int(s) for s in value("--sizes").split(",")] if value("--sizes") else [1000, 100_000, 10_000_000]
     dtypes = [value("--dtype")] if value("--dtype") else ["float32", "float64"]
     if not set(dtypes) <= {"float32", "float64"}:
@@ -90,11 +94,12 @@ def main():
                 if only is not None and op not in only:
                     continue
                 for threads in (1, 2) if (size == max(sizes) or "--all-threads" in args) else (1,):
-                    for index, (ours, theirs, old) in enumerate(pairs):
-                        sides = [("swiftlearn", ours), ("numpy", theirs)] + ([("baseline", old)] if old else [])
-                        for impl, server in sides if (cell + index) % 2 == 0 else reversed(sides):
-                            row = server.ask(f"time {dtype} {size} {threads} {op}")
-                            results.setdefault((dtype, op, size, threads), {}).setdefault(impl, []).append(row["seconds"])
+                    for repeat in range(repeats):
+                        for index, (ours, theirs, old) in enumerate(pairs):
+                            sides = [("swiftlearn", ours), ("numpy", theirs)] + ([("baseline", old)] if old else [])
+                            for impl, server in sides if (cell + index + repeat) % 2 == 0 else reversed(sides):
+                                row = server.ask(f"time {dtype} {size} {threads} {op}")
+                                results.setdefault((dtype, op, size, threads), {}).setdefault(impl, []).append(row["seconds"])
                     cell += 1
     for pair in pairs:
         for server in pair:
@@ -106,7 +111,7 @@ def main():
             json.dump([{"dtype": k[0], "op": k[1], "size": k[2], "threads": k[3], "swiftlearn": v.get("swiftlearn"),
                         "numpy": v.get("numpy"), "baseline": v.get("baseline")} for k, v in results.items()], handle)
     if baseline:
-        print(f"\nmedians in ms over {rounds} rounds: baseline {baseline} / this build {bench} / numpy")
+        print(f"\nmedians in ms over {rounds} rounds x {repeats} repeats: baseline {baseline} / this build {bench} / numpy")
         print("| dtype | op | size | T | baseline | this | numpy | baseline / this |")
         print("|---|---|---|---|---|---|---|---|")
         for (dtype, op, size, threads), entry in results.items():
@@ -117,7 +122,8 @@ def main():
         ops = list(dict.fromkeys(k[1] for k in results if k[0] == dtype))
         columns = [(s, 1) for s in measured_sizes] + [(s, 2) for s in measured_sizes if any((dtype, o, s, 2) in results for o in ops)]
         header = " | ".join(f"{s:.0e} {t}T" for s, t in columns)
-        print(f"\n{dtype}: ratio = numpy time / SwiftLearn time (median of {rounds} rounds' medians; >1 = faster), T = our threads")
+        timings = f"{rounds} rounds' medians" if repeats == 1 else f"{rounds} rounds x {repeats} repeats"
+        print(f"\n{dtype}: ratio = numpy time / SwiftLearn time (median of {timings}; >1 = faster), T = our threads")
         print(f"| op | {header} |")
         print("|---|" + "---|" * len(columns))
         for op in ops:
