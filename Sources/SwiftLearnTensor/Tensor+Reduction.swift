@@ -168,7 +168,7 @@ extension Tensor {
                 return
             }
             fillReduction(output, outer: outer, extent: extent, inner: inner,
-                          contiguous: { Scalar.reduce(reduction, $0) },
+                          contiguous: { reduction == .sum ? Tensor.blockedSum($0) : Scalar.reduce(reduction, $0) },
                           strided: { block, count, results in
                               if reduction == .sum {
                                   Tensor.sumRows(block, extent: extent, inner: inner, count: count, into: results)
@@ -367,7 +367,7 @@ extension Tensor where Scalar: TensorFloatingPoint {
         return Tensor(shape: reducedShape(axis, keepDims: keepDims)) { output in
             guard extent > 0 else { output.initialize(repeating: .nan); return }
             fillReduction(output, outer: outer, extent: extent, inner: inner,
-                          contiguous: { run in Scalar.sumOfSquaredDeviations(run, from: Scalar.reduce(.sum, run) / length) / denominator },
+                          contiguous: { run in Scalar.sumOfSquaredDeviations(run, from: Tensor.blockedSum(run) / length) / denominator },
                           strided: { block, count, sums in
                               // A scratch row of means: the column-wise second pass needs them beside the sums.
                               let means = UnsafeMutablePointer<Scalar>.allocate(capacity: count)

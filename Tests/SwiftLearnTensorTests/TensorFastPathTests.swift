@@ -201,7 +201,7 @@ final class TensorFastPathTests: XCTestCase {
     /// 16 rows) add each block's rows in order, then the blocks' partial sums in order: the same bits on one and two
     /// threads, equal to that order written out, close to a Double loop; `mean(axis:)` divides those sums, and
     /// `variance(axis:)` centres on `mean(axis:)`'s bits. A leading axis of 3 (the column-split path) follows the
-    /// same blocks.
+    /// same blocks, and sums along a contiguous axis match `sum()` of each run.
     func testBlockedSumsDownAnAxisAreTheSameOnOneAndTwoThreads() throws {
         func check<S: TensorFloatingPoint>(_: S.Type, tolerance: Double) throws {
             var generator = SplitMix64(seed: 29)
@@ -239,7 +239,17 @@ final class TensorFastPathTests: XCTestCase {
                         XCTAssertEqual(cubeSums[o, j].doubleValue.bitPattern, blockedColumnSum(o, j).doubleValue.bitPattern, "\(S.self) [\(o), \(j)]")
                     }
                 }
-                bits.append((sums.scalars + variances.scalars + cubeSums.scalars).map(\.doubleValue.bitPattern))
+                // Along a contiguous axis, each run of 6,400 elements sums as `sum()` of that run (blocked too), and
+                // `variance(axis:)` centres on those means.
+                let rows = try Tensor<S>(shape: [outer, extent * inner], scalars: values)
+                let rowSums = rows.sum(axis: 1), rowMeans = rows.mean(axis: 1), rowVariances = rows.variance(axis: 1)
+                for o in 0..<outer {
+                    let row = try Tensor<S>(shape: [extent * inner], scalars: Array(values[(o * extent * inner)..<((o + 1) * extent * inner)]))
+                    XCTAssertEqual(rowSums[o].doubleValue.bitPattern, row.sum().doubleValue.bitPattern, "\(S.self) row \(o)")
+                    XCTAssertEqual(rowMeans[o].doubleValue.bitPattern, row.mean().doubleValue.bitPattern)
+                    XCTAssertEqual(rowVariances[o].doubleValue.bitPattern, row.variance().doubleValue.bitPattern, "\(S.self) row variance \(o)")
+                }
+                bits.append((sums.scalars + variances.scalars + cubeSums.scalars + rowSums.scalars).map(\.doubleValue.bitPattern))
             }
             XCTAssertEqual(bits[0], bits[1], "\(S.self)")
         }
