@@ -13,6 +13,10 @@ extension Tensor {
     /// `lhs operation rhs` with broadcasting. When the result has `lhs`'s shape and nothing else holds `lhs`'s
     /// storage (a temporary such as `Tensor<Float>(bytes)` in `Tensor<Float>(bytes) / 255`), the result is
     /// computed in that storage instead of a fresh buffer (see ``StorageUniqueness``); same kernel, same bits.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     static func combine(_ operation: ElementwiseOperation, _ lhs: consuming Tensor, _ rhs: Tensor, symbol: String) -> Tensor {
         guard let shape = broadcastShape(lhs.shape, rhs.shape) else {
             preconditionFailure("\(symbol): cannot broadcast shapes \(lhs.shape) and \(rhs.shape) for \(operation)")
@@ -27,6 +31,10 @@ extension Tensor {
 
     /// `lhs operation scalar`, in `lhs`'s storage when nothing else holds it (a scalar always broadcasts; no
     /// message is formatted: interpolating the operation cost more than a 1e3-element multiply).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     static func combine(_ operation: ElementwiseOperation, _ lhs: consuming Tensor, scalar: Scalar) -> Tensor {
         var result = consume lhs
         let rhs = Tensor(scalar: scalar)
@@ -37,6 +45,10 @@ extension Tensor {
         return broadcasting(operation, result, rhs, resultShape: result.shape)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Int32)
+    @_specialize(where Scalar == UInt8)
     static func combine(_ operation: ElementwiseOperation, scalar: Scalar, _ rhs: Tensor) -> Tensor {
         broadcasting(operation, Tensor(scalar: scalar), rhs, resultShape: rhs.shape)
     }

@@ -8,6 +8,7 @@ extension Tensor {
     ///
     /// `broadcastShape([8, 1, 6, 1], [7, 1, 5]) == [8, 7, 6, 5]`
     public static func broadcastShape(_ lhs: [Int], _ rhs: [Int]) -> [Int]? {
+        if lhs == rhs { return lhs }
         let rank = Swift.max(lhs.count, rhs.count)
         var result = [Int](repeating: 1, count: rank)
         for axis in 0..<rank {

@@ -8,6 +8,8 @@
 extension Tensor where Scalar: TensorFloatingPoint {
     /// `f(self)` elementwise through the kernel hook. A temporary operand (`(x - m).exp()`) whose storage
     /// nothing else holds is mapped in place instead of into a fresh buffer (see ``StorageUniqueness``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public consuming func applying(_ function: UnaryFunction) -> Tensor {
         var result = consume self
         if result.hasUniqueStorage() {
@@ -42,6 +44,8 @@ extension Tensor where Scalar: TensorFloatingPoint {
     public consuming func square() -> Tensor { (consume self).applying(.square) }
 
     /// x^exponent elementwise (C `pow` semantics; exponent 2 and 0.5 take exact vector paths, as numpy's do).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pow(_ exponent: Scalar) -> Tensor {
         Tensor(shape: shape) { output in
             withUnsafeBufferPointer { Scalar.power($0, exponent, into: output) }
@@ -49,6 +53,8 @@ extension Tensor where Scalar: TensorFloatingPoint {
     }
 
     /// Clamps every element into `lower...upper`; NaN stays NaN (numpy `clip`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func clipped(min lower: Scalar, max upper: Scalar) -> Tensor {
         precondition(!(lower > upper), "clipped(min: \(lower), max: \(upper)): min is greater than max")
         if !lower.isNaN && !upper.isNaN, let bits = ClipBounds(lower, upper) {

@@ -137,6 +137,8 @@ extension Tensor {
 
     /// Rows `range` of axis 0, copied (numpy `x[a:b].copy()`; for numpy's view, see ``rowsView(_:)``).
     /// Traps when `range` leaves `0..<shape[0]`, naming the range and the shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rows(_ range: Range<Int>) -> Tensor {
         checkRows(range, "rows")
         var newShape = shape
@@ -206,6 +208,8 @@ extension Tensor {
         return try gather(count: flat.count, leadingShape: indices.shape) { Int(flat[$0]) }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func gather(count: Int, leadingShape: [Int], index: (Int) -> Int) throws(TensorError) -> Tensor {
         guard rank >= 1 else { throw TensorError.invalidShape("cannot gather rows of a rank-0 tensor") }
         let rows = shape[0]

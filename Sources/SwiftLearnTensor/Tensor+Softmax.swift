@@ -13,6 +13,8 @@ extension Tensor where Scalar: TensorFloatingPoint {
     /// Log-softmax along `axis` (default: last).
     public func logSoftmax(axis: Int = -1) -> Tensor { softmaxFamily(axis: axis, logarithmic: true) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func softmaxFamily(axis: Int, logarithmic: Bool) -> Tensor {
         let axis = normalizedAxis(axis, logarithmic ? "logSoftmax" : "softmax")
         let (outer, extent, inner) = split(around: axis)
