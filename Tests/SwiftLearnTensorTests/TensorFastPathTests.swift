@@ -290,6 +290,46 @@ final class TensorFastPathTests: XCTestCase {
         }
     }
 
+    /// Double `+`, `-` and `*` of two contiguous operands run 4-lane vectors (the other operations 8-lane ones):
+    /// each element must still be the IEEE result of its own pair, with the tail after the last whole vector,
+    /// special values (NaN, infinities, -0, subnormals) and the in-place and row-broadcast paths that reach the
+    /// same loop. Reference: the operation on each pair of scalars.
+    func testDoubleContiguousArithmeticIsElementwiseIEEE() throws {
+        var generator = SplitMix64(seed: 32)
+        let special: [Double] = [0, -0.0, 1, -1, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNormalMagnitude,
+                                 .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 3e-300, 1e300]
+        func values(_ count: Int) -> [Double] {
+            (0..<count).map { index in
+                index % 5 == 4 ? special[Int.random(in: 0..<special.count, using: &generator)]
+                               : Double.random(in: -1e3...1e3, using: &generator)
+            }
+        }
+        func assertSame(_ actual: [Double], _ expected: [Double], _ what: String) {
+            XCTAssertEqual(actual.count, expected.count, what)
+            for (index, (a, e)) in zip(actual, expected).enumerated() where !(a.isNaN && e.isNaN) {
+                XCTAssertEqual(a.bitPattern, e.bitPattern, "\(what)[\(index)]: \(a) against \(e)")
+            }
+        }
+        let operations: [(String, (Tensor<Double>, Tensor<Double>) -> Tensor<Double>, (Double, Double) -> Double)] = [
+            ("+", { $0 + $1 }, { $0 + $1 }), ("-", { $0 - $1 }, { $0 - $1 }), ("*", { $0 * $1 }, { $0 * $1 }),
+        ]
+        for count in Array(0...40) + [1003, 4097] {
+            let x = values(count), y = values(count)
+            let a = try Tensor<Double>(shape: [count], scalars: x), b = try Tensor<Double>(shape: [count], scalars: y)
+            for (symbol, tensorOperation, scalarOperation) in operations {
+                let expected = zip(x, y).map(scalarOperation)
+                assertSame(tensorOperation(a, b).scalars, expected, "\(count) \(symbol)")
+                // A fresh left operand nothing else holds: the result is computed in its storage.
+                assertSame(tensorOperation(try Tensor<Double>(shape: [count], scalars: x), b).scalars, expected, "\(count) \(symbol) in place")
+            }
+        }
+        // [N, M] + [M]: N runs of M contiguous elements each.
+        let rows = 7, columns = 13
+        let matrix = values(rows * columns), row = values(columns)
+        let sum = try Tensor<Double>(shape: [rows, columns], scalars: matrix) + Tensor<Double>(shape: [columns], scalars: row)
+        assertSame(sum.scalars, (0..<rows * columns).map { matrix[$0] + row[$0 % columns] }, "[7, 13] + [13]")
+    }
+
     /// Every threaded elementwise path (same shape, scalar, row and column broadcasts, in place, unary maps,
     /// Float and Double) gives the same bits with one and with two threads.
     func testThreadedElementwisePathsAreBitIdenticalForOneAndTwoThreads() throws {
