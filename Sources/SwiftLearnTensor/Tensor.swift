@@ -116,18 +116,8 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
         try scalars.withUnsafeBufferPointer(body)
     }
 
-    // Why `@_specialize` here and on the ops' funnels (`combine`, `applying`, the result allocation below,
-    // the reductions, `rows`, `gather`, ...): a `Tensor` method called from another module runs unspecialized,
-    // and there each use of a generic type (`[Scalar]`, a pointer to one) is a runtime metadata lookup of
-    // 20-50 ns. `a / b` on 16 Floats spent 55% of its 270 ns in those lookups, this check alone 28% (perf,
-    // 4 Dec 2026); with the attribute the generic entry point tests the type once and jumps to a copy
-    // compiled for it. What remains per result is the standard library's own lookup in every array
-    // allocation (about 40 ns: a 100-Float array costs 61 ns against 19 for malloc and a fill).
     /// Whether this value alone holds its storage, so writing it would not copy (see ``StorageUniqueness``).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    @_specialize(where Scalar == Int32)
-    @_specialize(where Scalar == UInt8)
+    /// Its callers (`combine`, `applying`) are specialized, so it runs specialized inside them.
     mutating func hasUniqueStorage() -> Bool { StorageUniqueness.isUnique(&scalars) }
 
     /// Calls `body` with mutable access to the scalars' storage (copying first if it is shared).
@@ -146,6 +136,13 @@ extension Tensor: Equatable {
 }
 
 extension Tensor {
+    // Why `@_specialize` here and on the ops' funnels (`combine`, `applying`, the reductions, `rows`, `gather`,
+    // ...): a `Tensor` method called from another module runs unspecialized, and there each use of a generic type
+    // (`[Scalar]`, a pointer to one) is a runtime metadata lookup of 20-50 ns. `a / b` on 16 Floats spent 55% of
+    // its 270 ns in those lookups, the storage-uniqueness check alone 28% (perf, 4 Dec 2026); with the attribute
+    // the generic entry point tests the type once and jumps to a copy compiled for it. This allocation is reached
+    // from unspecialized ops too. What remains per result is the standard library's own lookup in every array
+    // allocation (about 40 ns: a 100-Float array costs 61 ns against 19 for malloc and a fill).
     /// Creates a tensor of `shape` whose storage `body` fills completely.
     ///
     /// The fast path for kernels: no zero-fill before the write, and large buffers get transparent huge pages
